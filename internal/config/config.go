@@ -1,0 +1,76 @@
+// Package config reads tiny-dfr configuration files: schema, defaults,
+// per-key merge of the base and user files, validation and key names.
+package config
+
+import "fmt"
+
+// Pos is a place in a configuration file. Line and Col count from 1; a zero
+// Line means the whole file.
+type Pos struct {
+	File      string
+	Line, Col int
+}
+
+func (p Pos) String() string {
+	switch {
+	case p.File == "":
+		return "<config>"
+	case p.Line == 0:
+		return p.File
+	default:
+		return fmt.Sprintf("%s:%d:%d", p.File, p.Line, p.Col)
+	}
+}
+
+// Severity tells whether a Diagnostic stops a file from being used.
+type Severity int
+
+const (
+	Warning Severity = iota
+	Error
+)
+
+// Diagnostic is one problem found in a configuration file.
+type Diagnostic struct {
+	Pos      Pos
+	Severity Severity
+	Msg      string
+}
+
+func (d Diagnostic) Error() string {
+	if d.Severity == Warning {
+		return fmt.Sprintf("%s: warning: %s", d.Pos, d.Msg)
+	}
+	return fmt.Sprintf("%s: %s", d.Pos, d.Msg)
+}
+
+// Config is a merged configuration, ready to lay out.
+type Config struct {
+	MediaLayerDefault       bool
+	ShowButtonOutlines      bool
+	EnablePixelShift        bool
+	FontTemplate            string
+	AdaptiveBrightness      bool
+	ActiveBrightness        int // 0–255
+	DoublePressSwitchLayers int // milliseconds; 0 = off
+	PrimaryLayerKeys        []Button
+	MediaLayerKeys          []Button
+}
+
+// Button is one entry of PrimaryLayerKeys or MediaLayerKeys as written.
+// Which face it shows follows the precedence Text > Icon > Time > Battery;
+// with none of them it is a spacer.
+type Button struct {
+	Text    string
+	Icon    string // also read from the old field name Svg
+	Theme   string
+	Time    string // "24hr", "12hr" or a strftime format (chrono dialect)
+	Locale  string
+	Battery string // "percentage", "icon" or "both"
+	Action  []string
+	Codes   []uint16 // Action resolved to Linux key codes, same order
+	Stretch int      // ≥ 1
+	// IconWidth and IconHeight are the icon box in pixels (default 48×48).
+	IconWidth, IconHeight int
+	Pos                   Pos // where the button's table starts
+}

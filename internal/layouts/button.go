@@ -1,0 +1,97 @@
+package layouts
+
+import "tiny-dfr/internal/config"
+
+// Face is what a button shows. The renderer switches on the concrete type;
+// new kinds of buttons (command output, sliders) add types here.
+type Face interface{ face() }
+
+// SpacerFace draws nothing and is never hit.
+type SpacerFace struct{}
+
+// TextFace is a centred white label.
+type TextFace struct{ Label string }
+
+// IconFace is an icon looked up by name (and XDG theme when Theme is set),
+// drawn in a Width×Height box.
+type IconFace struct {
+	Name, Theme   string
+	Width, Height int
+}
+
+// ClockFace shows the time in a strftime format (chrono dialect; "24hr" and
+// "12hr" are already expanded) with Locale's day and month names.
+type ClockFace struct {
+	Format, Locale string
+}
+
+// BatteryMode says how a BatteryFace shows the charge.
+type BatteryMode string
+
+const (
+	BatteryPercentage BatteryMode = "percentage"
+	BatteryIcon       BatteryMode = "icon"
+	BatteryBoth       BatteryMode = "both"
+)
+
+// BatteryFace shows the battery charge.
+type BatteryFace struct{ Mode BatteryMode }
+
+func (SpacerFace) face()  {}
+func (TextFace) face()    {}
+func (IconFace) face()    {}
+func (ClockFace) face()   {}
+func (BatteryFace) face() {}
+
+// Action is what a button does while pressed. New kinds (commands, sliders,
+// groups) add types here.
+type Action interface{ action() }
+
+// KeyAction holds a chord: pressed in order on touch, released in the same
+// order on lift. No codes: the button does nothing.
+type KeyAction struct{ Codes []uint16 }
+
+func (KeyAction) action() {}
+
+// Time formats for the "24hr" and "12hr" shorthands (four spaces apart).
+const (
+	Format24hr = "%H:%M    %a %-e %b"
+	Format12hr = "%-l:%M %p    %a %-e %b"
+)
+
+// Default icon box.
+const DefaultIconSize = 48
+
+// FromConfig turns a config entry into a button (without geometry), applying
+// the precedence Text > Icon > Time > Battery; none of them is a spacer.
+func FromConfig(cb config.Button) Button {
+	b := Button{Stretch: cb.Stretch, Pos: cb.Pos, Action: KeyAction{Codes: cb.Codes}}
+	switch {
+	case cb.Text != "":
+		b.Face = TextFace{Label: cb.Text}
+	case cb.Icon != "":
+		f := IconFace{Name: cb.Icon, Theme: cb.Theme, Width: cb.IconWidth, Height: cb.IconHeight}
+		if f.Width <= 0 {
+			f.Width = DefaultIconSize
+		}
+		if f.Height <= 0 {
+			f.Height = DefaultIconSize
+		}
+		b.Face = f
+	case cb.Time != "":
+		f := ClockFace{Format: cb.Time, Locale: cb.Locale}
+		switch cb.Time {
+		case "24hr":
+			f.Format = Format24hr
+		case "12hr":
+			f.Format = Format12hr
+		}
+		b.Face = f
+	case cb.Battery != "":
+		b.Face = BatteryFace{Mode: BatteryMode(cb.Battery)}
+	default:
+		b.Face = SpacerFace{}
+		b.Action = KeyAction{}
+	}
+	return b
+}
