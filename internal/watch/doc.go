@@ -1,0 +1,5 @@
+// Package watch tells when configuration files change: it watches each
+// file's directory with inotify, so that editors that write a new file and
+// rename it over the old one are seen, and debounces bursts of events into
+// one signal.
+package watch
