@@ -23,7 +23,15 @@ func sysOps() ops {
 		setgroups: syscall.Setgroups,
 		setgid:    syscall.Setgid,
 		setuid:    syscall.Setuid,
-		noNewPriv: func() error { return unix.Prctl(unix.PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) },
+		// no_new_privs is per thread: set it on all of them. (With cgo,
+		// AllThreadsSyscall says ENOTSUP; systemd's NoNewPrivileges covers it.)
+		noNewPriv: func() error {
+			_, _, errno := syscall.AllThreadsSyscall(unix.SYS_PRCTL, unix.PR_SET_NO_NEW_PRIVS, 1, 0)
+			if errno != 0 && errno != syscall.ENOTSUP {
+				return errno
+			}
+			return nil
+		},
 		getids: func() (int, int, int, int, []int, error) {
 			g, err := syscall.Getgroups()
 			return syscall.Getuid(), syscall.Geteuid(), syscall.Getgid(), syscall.Getegid(), g, err
