@@ -1,0 +1,200 @@
+package evdev
+
+import (
+	"errors"
+	"fmt"
+	"os"
+	"syscall"
+
+	"golang.org/x/sys/unix"
+)
+
+// ErrGone says the device was removed (the kernel answers ENODEV). Errors
+// that match it also match unix.ENODEV.
+var ErrGone = errors.New("input device gone")
+
+// Info is what a device says about itself.
+type Info struct {
+	Path    string
+	Name    string
+	ID      InputID
+	Version int32
+	EV      Bits // event types
+	Key     Bits // EV_KEY codes
+	Abs     Bits // EV_ABS codes
+	Rel     Bits // EV_REL codes
+	Sw      Bits // EV_SW codes
+	Prop    Bits // INPUT_PROP_*
+}
+
+// Device is an open event device. Its fd is non-blocking and served by the
+// runtime poller: Close interrupts a Read blocked in another goroutine.
+type Device struct {
+	Info
+	f     *os.File
+	rc    syscall.RawConn
+	ioctl Ioctl
+	buf   []byte
+	slots []int32 // EVIOCGMTSLOTS scratch
+}
+
+// Open opens path read-only and reads its description.
+func Open(path string) (*Device, error) {
+	fd, err := unix.Open(path, unix.O_RDONLY|unix.O_NONBLOCK|unix.O_CLOEXEC, 0)
+	if err != nil {
+		return nil, fmt.Errorf("evdev: open %s: %w", path, wrapErrno(err))
+	}
+	f := os.NewFile(uintptr(fd), path)
+	d, err := New(f, SysIoctl)
+	if err != nil {
+		f.Close()
+		return nil, err
+	}
+	return d, nil
+}
+
+// New wraps an open, non-blocking file (named by f.Name()) and reads its
+// description through io. On success the Device owns f; on error the
+// caller still does.
+func New(f *os.File, io Ioctl) (*Device, error) {
+	rc, err := f.SyscallConn()
+	if err != nil {
+		return nil, fmt.Errorf("evdev: %s: %w", f.Name(), err)
+	}
+	d := &Device{f: f, rc: rc, ioctl: io}
+	d.Path = f.Name()
+	err = d.control(func(fd int) error {
+		var err error
+		if d.Name, err = queryName(io, fd); err != nil {
+			return fmt.Errorf("name: %w", err)
+		}
+		if d.ID, err = queryID(io, fd); err != nil {
+			return fmt.Errorf("id: %w", err)
+		}
+		if d.Version, err = queryVersion(io, fd); err != nil {
+			return fmt.Errorf("version: %w", err)
+		}
+		if d.EV, err = queryBits(io, fd, 0, EvMax+1); err != nil {
+			return fmt.Errorf("event types: %w", err)
+		}
+		for _, q := range []struct {
+			ev, n int
+			dst   *Bits
+		}{{EvKey, KeyCnt, &d.Key}, {EvAbs, AbsCnt, &d.Abs}, {EvRel, RelCnt, &d.Rel}, {EvSw, SwCnt, &d.Sw}} {
+			if !d.EV.Has(q.ev) {
+				*q.dst = make(Bits, bitsLen(q.n))
+				continue
+			}
+			if *q.dst, err = queryBits(io, fd, q.ev, q.n); err != nil {
+				return fmt.Errorf("bits of type %d: %w", q.ev, err)
+			}
+		}
+		if d.Prop, err = queryBits(io, fd, -1, PropCnt); err != nil {
+			// Very old kernels lack EVIOCGPROP: no properties.
+			d.Prop = make(Bits, bitsLen(PropCnt))
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, fmt.Errorf("evdev: %s: %w", d.Path, err)
+	}
+	return d, nil
+}
+
+// control runs fn on the raw fd without taking it out of non-blocking mode.
+func (d *Device) control(fn func(fd int) error) error {
+	var ferr error
+	if err := d.rc.Control(func(fd uintptr) { ferr = fn(int(fd)) }); err != nil {
+		return err
+	}
+	return wrapErrno(ferr)
+}
+
+// AbsInfo reads the range and current value of an absolute axis.
+func (d *Device) AbsInfo(code int) (AbsInfo, error) {
+	var a AbsInfo
+	err := d.control(func(fd int) error {
+		var err error
+		a, err = queryAbs(d.ioctl, fd, code)
+		return err
+	})
+	if err != nil {
+		return a, fmt.Errorf("evdev: %s: axis %#x: %w", d.Path, code, err)
+	}
+	return a, nil
+}
+
+// MTSlots fills vals[i] with the current value of axis code in slot i.
+func (d *Device) MTSlots(code int, vals []int32) error {
+	if cap(d.slots) < len(vals)+1 {
+		d.slots = make([]int32, len(vals)+1)
+	}
+	buf := d.slots[:len(vals)+1]
+	err := d.control(func(fd int) error { return queryMTSlots(d.ioctl, fd, code, buf) })
+	if err != nil {
+		return fmt.Errorf("evdev: %s: slots of axis %#x: %w", d.Path, code, err)
+	}
+	copy(vals, buf[1:])
+	return nil
+}
+
+// Switches reads the current state of the switches (EV_SW codes).
+func (d *Device) Switches() (Bits, error) {
+	var b Bits
+	err := d.control(func(fd int) error {
+		var err error
+		b, err = queryState(d.ioctl, fd, EvSw, SwCnt)
+		return err
+	})
+	if err != nil {
+		return nil, fmt.Errorf("evdev: %s: switch state: %w", d.Path, err)
+	}
+	return b, nil
+}
+
+// Keys reads which keys are down now.
+func (d *Device) Keys() (Bits, error) {
+	var b Bits
+	err := d.control(func(fd int) error {
+		var err error
+		b, err = queryState(d.ioctl, fd, EvKey, KeyCnt)
+		return err
+	})
+	if err != nil {
+		return nil, fmt.Errorf("evdev: %s: key state: %w", d.Path, err)
+	}
+	return b, nil
+}
+
+// Read waits for events and decodes as many as fit into evs. A removed
+// device gives an error matching ErrGone; a closed one os.ErrClosed.
+func (d *Device) Read(evs []RawEvent) (int, error) {
+	if len(evs) == 0 {
+		return 0, nil
+	}
+	if want := len(evs) * EventSize; cap(d.buf) < want {
+		d.buf = make([]byte, want)
+	}
+	n, err := d.f.Read(d.buf[:len(evs)*EventSize])
+	if err != nil {
+		return 0, fmt.Errorf("evdev: read %s: %w", d.Path, wrapErrno(err))
+	}
+	return DecodeEvents(d.buf[:n], evs), nil
+}
+
+// Close closes the device; a blocked Read returns os.ErrClosed. Closing
+// twice gives an error matching os.ErrClosed.
+func (d *Device) Close() error {
+	if err := d.f.Close(); err != nil {
+		return fmt.Errorf("evdev: close %s: %w", d.Path, err)
+	}
+	return nil
+}
+
+// wrapErrno adds ErrGone to ENODEV errors, keeping the errno.
+func wrapErrno(err error) error {
+	if err != nil && errors.Is(err, unix.ENODEV) && !errors.Is(err, ErrGone) {
+		return fmt.Errorf("%w: %w", ErrGone, err)
+	}
+	return err
+}

@@ -1,0 +1,125 @@
+package evdev
+
+import (
+	"errors"
+	"os"
+	"testing"
+	"time"
+
+	"golang.org/x/sys/unix"
+)
+
+func digitizerKernel() *fakeKernel {
+	return &fakeKernel{
+		name: "Apple Inc. Touch Bar Display Touchpad",
+		id:   InputID{Bustype: BusUSB, Vendor: 0x05ac, Product: 0x8302},
+		bits: map[int][]int{
+			0:     {EvSyn, EvKey, EvAbs},
+			EvKey: {BtnTouch},
+			EvAbs: {AbsX, AbsY, AbsMtSlot, AbsMtPositionX, AbsMtPositionY, AbsMtTrackingID},
+			-1:    {PropDirect},
+		},
+		abs: map[int]AbsInfo{
+			AbsMtSlot:      {Maximum: 10},
+			AbsMtPositionX: {Minimum: 0, Maximum: 2007},
+		},
+		slots: map[int][]int32{AbsMtTrackingID: {7, -1, 9}},
+	}
+}
+
+// pipeDevice gives a Device reading the read end of a non-blocking pipe.
+func pipeDevice(t *testing.T, k *fakeKernel) (*Device, *os.File) {
+	t.Helper()
+	var p [2]int
+	if err := unix.Pipe2(p[:], unix.O_NONBLOCK|unix.O_CLOEXEC); err != nil {
+		t.Fatal(err)
+	}
+	r := os.NewFile(uintptr(p[0]), "/dev/input/event7")
+	w := os.NewFile(uintptr(p[1]), "pipe-w")
+	d, err := New(r, k.ioctl)
+	if err != nil {
+		r.Close()
+		w.Close()
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { d.Close(); w.Close() })
+	return d, w
+}
+
+func TestNewReadsDescription(t *testing.T) {
+	t.Parallel()
+	k := digitizerKernel()
+	d, _ := pipeDevice(t, k)
+	if d.Name != k.name || d.ID != k.id || d.Path != "/dev/input/event7" {
+		t.Errorf("info = %q %+v %q", d.Name, d.ID, d.Path)
+	}
+	if !d.EV.Has(EvAbs) || d.EV.Has(EvRel) || !d.Key.Has(BtnTouch) || !d.Abs.Has(AbsMtTrackingID) || !d.Prop.Has(PropDirect) {
+		t.Errorf("bits wrong: ev %v key? abs %v prop %v", d.EV, d.Abs, d.Prop)
+	}
+	a, err := d.AbsInfo(AbsMtPositionX)
+	if err != nil || a.Maximum != 2007 {
+		t.Errorf("AbsInfo = %+v, %v", a, err)
+	}
+	vals := make([]int32, 3)
+	if err := d.MTSlots(AbsMtTrackingID, vals); err != nil || vals[0] != 7 || vals[1] != -1 || vals[2] != 9 {
+		t.Errorf("MTSlots = %v, %v", vals, err)
+	}
+}
+
+func TestErrnoKept(t *testing.T) {
+	t.Parallel()
+	k := digitizerKernel()
+	k.fail = map[uintptr]unix.Errno{eviocgabs(AbsMtPositionX): unix.ENODEV, eviocgid: unix.EACCES}
+	d, _ := pipeDevice(t, digitizerKernel())
+	d.ioctl = k.ioctl // the device goes away after open
+	_, err := d.AbsInfo(AbsMtPositionX)
+	if !errors.Is(err, ErrGone) || !errors.Is(err, unix.ENODEV) {
+		t.Errorf("AbsInfo on a gone device: %v", err)
+	}
+	var p [2]int
+	if err := unix.Pipe2(p[:], unix.O_NONBLOCK|unix.O_CLOEXEC); err != nil {
+		t.Fatal(err)
+	}
+	r := os.NewFile(uintptr(p[0]), "r")
+	defer r.Close()
+	defer unix.Close(p[1])
+	if _, err := New(r, k.ioctl); !errors.Is(err, unix.EACCES) || errors.Is(err, ErrGone) {
+		t.Errorf("New with EACCES on EVIOCGID: %v", err)
+	}
+}
+
+func TestReadDecodesAndCloseInterrupts(t *testing.T) {
+	t.Parallel()
+	d, w := pipeDevice(t, digitizerKernel())
+	want := []RawEvent{
+		{Sec: 5, Usec: 6, Type: EvAbs, Code: AbsMtTrackingID, Value: 3},
+		{Sec: 5, Usec: 6, Type: EvSyn, Code: SynReport},
+	}
+	buf := make([]byte, 2*EventSize)
+	for i, e := range want {
+		EncodeEvent(buf[i*EventSize:], e)
+	}
+	if _, err := w.Write(buf); err != nil {
+		t.Fatal(err)
+	}
+	evs := make([]RawEvent, 8)
+	n, err := d.Read(evs)
+	if err != nil || n != 2 || evs[0] != want[0] || evs[1] != want[1] {
+		t.Fatalf("Read = %d %v %+v", n, err, evs[:n])
+	}
+	done := make(chan error, 1)
+	go func() {
+		_, err := d.Read(evs)
+		done <- err
+	}()
+	time.Sleep(10 * time.Millisecond) // let the reader block (not a bound on anything)
+	if err := d.Close(); err != nil {
+		t.Fatal(err)
+	}
+	if err := <-done; !errors.Is(err, os.ErrClosed) {
+		t.Errorf("blocked Read after Close: %v", err)
+	}
+	if err := d.Close(); !errors.Is(err, os.ErrClosed) {
+		t.Errorf("second Close: %v", err)
+	}
+}
