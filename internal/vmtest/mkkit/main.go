@@ -31,9 +31,13 @@ func main() {
 func run(ctx context.Context, dir, pkg string, roots []string, force bool) error {
 	p := &kit.Preparer{Roots: roots, Log: os.Stderr, Package: pkg}
 	if !force {
-		if k, err := kit.Open(dir); err == nil {
+		if k, err := kit.Open(dir); err == nil && sameRoots(k, roots) {
 			want, err := p.Current(ctx)
-			if err == nil && want == k.Package && sameRoots(k, roots) {
+			if err != nil {
+				fmt.Fprintf(os.Stderr, "mkkit: keeping the kit in %s (%s): %v\n", dir, k.Package, err)
+				return nil
+			}
+			if want == k.Package {
 				fmt.Fprintf(os.Stderr, "kit in %s is current (%s)\n", dir, k.Package)
 				return nil
 			}

@@ -1,0 +1,53 @@
+package vmtest
+
+import (
+	"bytes"
+	"fmt"
+	"os"
+	"os/exec"
+	"path"
+	"path/filepath"
+	"strings"
+)
+
+// guestInitPackage is the /init of every guest.
+const guestInitPackage = "tiny-dfr/internal/vmtest/guestinit"
+
+// goBuild runs the go command for the guest (linux/amd64, static) in the
+// caller's working directory, so that "." and relative packages work.
+func goBuild(args ...string) error {
+	cmd := exec.Command("go", args...)
+	cmd.Env = append(os.Environ(), "CGO_ENABLED=0", "GOOS=linux", "GOARCH=amd64")
+	var out bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &out, &out
+	if err := cmd.Run(); err != nil {
+		return fmt.Errorf("vmtest: go %s: %w\n%s", strings.Join(args, " "), err, out.Bytes())
+	}
+	return nil
+}
+
+// testBinaryName is the guest file name of a package's test binary.
+func testBinaryName(pkg string, used map[string]bool) string {
+	base := path.Base(filepath.ToSlash(pkg))
+	if base == "." || base == "/" || base == "" {
+		if wd, err := os.Getwd(); err == nil {
+			base = filepath.Base(wd)
+		}
+	}
+	name := base
+	for i := 2; used[name]; i++ {
+		name = fmt.Sprintf("%s%d", base, i)
+	}
+	used[name] = true
+	return name
+}
+
+// buildTest builds pkg's test binary to out.
+func buildTest(pkg, out string) error {
+	return goBuild("test", "-c", "-o", out, pkg)
+}
+
+// buildMain builds a main package to out.
+func buildMain(pkg, out string) error {
+	return goBuild("build", "-o", out, pkg)
+}

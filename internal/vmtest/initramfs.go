@@ -1,0 +1,128 @@
+package vmtest
+
+import (
+	"bufio"
+	"compress/gzip"
+	"encoding/json"
+	"fmt"
+	"os"
+	"path"
+	"path/filepath"
+	"sort"
+	"strings"
+
+	"tiny-dfr/internal/vmtest/kit"
+	"tiny-dfr/internal/vmtest/plan"
+)
+
+// image lists what goes into the initramfs: host files and literal files.
+type initramfs struct {
+	hostFiles map[string]string // guest path → host path
+	files     map[string][]byte // guest path → contents
+}
+
+// buildInitramfs builds every binary of cfg into dir and writes dir/initrd.
+func buildInitramfs(cfg *Config, k *kit.Kit, dir string) (string, error) {
+	fs := initramfs{hostFiles: map[string]string{}, files: map[string][]byte{}}
+	if err := buildMain(guestInitPackage, filepath.Join(dir, "init")); err != nil {
+		return "", err
+	}
+	fs.hostFiles["/init"] = filepath.Join(dir, "init")
+
+	p := plan.Plan{Env: cfg.Env, Wait: []string{"/dev/dri/card0", "/dev/uinput"}}
+	for _, m := range k.Modules {
+		fs.hostFiles["/modules/"+m] = k.Module(m)
+		p.Modules = append(p.Modules, "/modules/"+m)
+	}
+	used := map[string]bool{}
+	for _, pkg := range cfg.Packages {
+		name := testBinaryName(pkg, used)
+		host := filepath.Join(dir, name+".test")
+		if err := buildTest(pkg, host); err != nil {
+			return "", err
+		}
+		guest := "/bin/" + name + ".test"
+		fs.hostFiles[guest] = host
+		args := []string{"-test.v", "-test.run", cfg.Run}
+		if cfg.Bench != "" {
+			args = append(args, "-test.bench", cfg.Bench)
+		}
+		p.Runs = append(p.Runs, plan.Run{Name: name, Path: guest, Args: append(args, cfg.Args...)})
+	}
+	for guest, pkg := range cfg.Binaries {
+		host := filepath.Join(dir, "bin-"+strings.ReplaceAll(strings.Trim(guest, "/"), "/", "_"))
+		if err := buildMain(pkg, host); err != nil {
+			return "", err
+		}
+		fs.hostFiles[guest] = host
+	}
+	for guest, b := range cfg.Files {
+		fs.files[guest] = b
+	}
+	pj, err := json.Marshal(&p)
+	if err != nil {
+		return "", fmt.Errorf("vmtest: plan: %w", err)
+	}
+	fs.files[plan.Path] = pj
+	out := filepath.Join(dir, "initrd.cpio.gz")
+	return out, fs.write(out)
+}
+
+func (fs *initramfs) write(out string) (err error) {
+	f, err := os.Create(out)
+	if err != nil {
+		return fmt.Errorf("vmtest: %w", err)
+	}
+	defer func() {
+		if cerr := f.Close(); err == nil && cerr != nil {
+			err = fmt.Errorf("vmtest: %w", cerr)
+		}
+	}()
+	bw := bufio.NewWriterSize(f, 1<<20)
+	zw, _ := gzip.NewWriterLevel(bw, gzip.BestSpeed)
+	c := newCPIO(zw)
+	for _, d := range []string{"/bin", "/dev", "/proc", "/sys", "/tmp", "/run", "/modules", "/vmtest"} {
+		c.Dir(d)
+	}
+	c.CharDev("/dev/console", 5, 1)
+	for _, guest := range sortedKeys(fs.hostFiles) {
+		b, err := os.ReadFile(fs.hostFiles[guest])
+		if err != nil {
+			return fmt.Errorf("vmtest: %w", err)
+		}
+		c.File(guest, b, mode(guest, 0o755))
+	}
+	for _, guest := range sortedKeys(fs.files) {
+		c.File(guest, fs.files[guest], mode(guest, 0o644))
+	}
+	if err := c.Close(); err != nil {
+		return err
+	}
+	if err := zw.Close(); err != nil {
+		return fmt.Errorf("vmtest: %w", err)
+	}
+	if err := bw.Flush(); err != nil {
+		return fmt.Errorf("vmtest: %w", err)
+	}
+	return nil
+}
+
+// mode is 0755 for /init and under /bin, else def.
+func mode(guest string, def uint32) uint32 {
+	if guest == "/init" || path.Dir(path.Clean(guest)) == "/bin" {
+		return 0o755
+	}
+	if strings.HasPrefix(guest, "/modules/") {
+		return 0o644
+	}
+	return def
+}
+
+func sortedKeys[V any](m map[string]V) []string {
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	return keys
+}

@@ -1,0 +1,133 @@
+package vmtest
+
+import (
+	"bufio"
+	"bytes"
+	"fmt"
+	"image"
+	"io"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"sync"
+	"time"
+
+	"tiny-dfr/internal/vmtest/kit"
+)
+
+// Guest is a running QEMU guest, handed to Config.OnLine and Config.OnAsk.
+type Guest struct {
+	dir     string
+	cmd     *exec.Cmd
+	stdin   io.WriteCloser
+	stderr  bytes.Buffer
+	exited  chan struct{} // closed when QEMU has exited
+	waitErr error
+
+	mu    sync.Mutex // guards stdin writes, qmp and shots
+	qmp   *qmp
+	shots int
+}
+
+// qemuArgs is the proven command line (TCG, qboot, PVH vmlinux).
+func qemuArgs(cfg *Config, k *kit.Kit, dir, initrd string) []string {
+	return []string{
+		"-M", "pc", "-bios", qbootROM, "-accel", "tcg", "-m", fmt.Sprintf("%dM", cfg.Memory), "-smp", "1",
+		"-display", "none", "-no-reboot", "-nodefaults", "-serial", "stdio",
+		"-qmp", "unix:" + filepath.Join(dir, "qmp.sock") + ",server=on,wait=off",
+		"-kernel", k.Vmlinux(), "-initrd", initrd,
+		"-append", "console=ttyS0 panic=-1 loglevel=4",
+		"-device", fmt.Sprintf("virtio-gpu-pci,xres=%d,yres=%d,edid=off", cfg.XRes, cfg.YRes),
+	}
+}
+
+// start launches QEMU; lines receives console lines until QEMU closes its
+// output, then is closed.
+func start(cfg *Config, k *kit.Kit, dir, initrd string) (*Guest, <-chan string, error) {
+	g := &Guest{dir: dir, exited: make(chan struct{})}
+	g.cmd = exec.Command(qemuBinary, qemuArgs(cfg, k, dir, initrd)...)
+	g.cmd.Stderr = &g.stderr
+	var err error
+	if g.stdin, err = g.cmd.StdinPipe(); err != nil {
+		return nil, nil, fmt.Errorf("vmtest: %w", err)
+	}
+	stdout, err := g.cmd.StdoutPipe()
+	if err != nil {
+		return nil, nil, fmt.Errorf("vmtest: %w", err)
+	}
+	if err := g.cmd.Start(); err != nil {
+		return nil, nil, fmt.Errorf("vmtest: start qemu: %w", err)
+	}
+	lines := make(chan string, 256)
+	go func() {
+		defer close(lines)
+		br := bufio.NewReaderSize(stdout, 64<<10)
+		for {
+			s, err := br.ReadString('\n')
+			if s != "" {
+				lines <- strings.TrimRight(s, "\r\n")
+			}
+			if err != nil {
+				return
+			}
+		}
+	}()
+	go func() {
+		g.waitErr = g.cmd.Wait()
+		close(g.exited)
+	}()
+	return g, lines, nil
+}
+
+// stop kills QEMU if it still runs and waits for it.
+func (g *Guest) stop() {
+	g.mu.Lock()
+	if g.qmp != nil {
+		g.qmp.Close()
+		g.qmp = nil
+	}
+	g.mu.Unlock()
+	select {
+	case <-g.exited:
+	default:
+		g.cmd.Process.Kill()
+		<-g.exited
+	}
+}
+
+// Send writes line and a newline to the guest's console (its stdin).
+func (g *Guest) Send(line string) error {
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	if _, err := io.WriteString(g.stdin, line+"\n"); err != nil {
+		return fmt.Errorf("vmtest: send to guest: %w", err)
+	}
+	return nil
+}
+
+// Screendump takes a screenshot of the virtio-gpu display through QMP
+// (what the guest last flushed), as an opaque RGBA image.
+func (g *Guest) Screendump() (*image.RGBA, error) {
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	if g.qmp == nil {
+		q, err := dialQMP(filepath.Join(g.dir, "qmp.sock"), 5*time.Second)
+		if err != nil {
+			return nil, err
+		}
+		g.qmp = q
+	}
+	g.shots++
+	file := filepath.Join(g.dir, fmt.Sprintf("screen%d.ppm", g.shots))
+	if _, err := g.qmp.do("screendump", map[string]string{"filename": file}); err != nil {
+		return nil, err
+	}
+	defer os.Remove(file)
+	f, err := os.Open(file)
+	if err != nil {
+		return nil, fmt.Errorf("vmtest: screendump: %w", err)
+	}
+	defer f.Close()
+	return decodePPM(f)
+}

@@ -1,0 +1,64 @@
+package vmtest
+
+import (
+	"time"
+)
+
+// Config describes one guest run.
+type Config struct {
+	// Packages whose test binaries run in the guest, in order. Each is
+	// built with `go test -c` (CGO_ENABLED=0, linux/amd64) from the calling
+	// test's directory ("." is the caller's own package) and run as
+	// `/bin/<name>.test -test.v -test.run <Run> [-test.bench <Bench>] <Args>`.
+	Packages []string
+	Run      string   // -test.run pattern in the guest; default "^TestVM"
+	Bench    string   // optional -test.bench pattern (benchmarks in the guest)
+	Args     []string // extra flags for every guest test binary, e.g. "-test.benchtime=100x"
+	// Binaries are extra static programs: guest path → Go main package.
+	Binaries map[string]string
+	// Files are extra initramfs files: guest path → contents (mode 0644,
+	// or 0755 under /bin).
+	Files      map[string][]byte
+	XRes, YRes int // virtio-gpu mode; default 64×2008
+	// Env is added to the environment of the guest programs (the guest's
+	// /init also sets TINYDFR_GUEST=1, PATH=/bin, HOME=TMPDIR=/tmp).
+	Env map[string]string
+	// OnLine sees every console line as it arrives (without "\r\n").
+	OnLine func(g *Guest, line string)
+	// OnAsk answers a guest's AskHost(req); its result (one line) is sent
+	// back as "VMTEST REPLY <answer>". Nil answers "error: no OnAsk".
+	OnAsk func(g *Guest, req string) string
+	// Timeout bounds the whole guest run (not the build); default 2 min,
+	// and never past the host test's own deadline.
+	Timeout time.Duration
+	// Memory of the guest in MiB; default 512.
+	Memory int
+}
+
+// Result is what a guest run produced.
+type Result struct {
+	Console    []string      // every console line
+	Benchmarks []string      // benchmark result lines ("BenchmarkX  N  T ns/op ...")
+	ExitCodes  []int         // exit code of each test binary, in Packages order
+	Boot       time.Duration // QEMU start → the guest's /init running
+	Total      time.Duration // QEMU start → QEMU exit
+	Done       bool          // the guest's /init reported all runs finished
+}
+
+func (c *Config) defaults() {
+	if c.Run == "" {
+		c.Run = "^TestVM"
+	}
+	if c.XRes == 0 {
+		c.XRes = 64
+	}
+	if c.YRes == 0 {
+		c.YRes = 2008
+	}
+	if c.Timeout == 0 {
+		c.Timeout = 2 * time.Minute
+	}
+	if c.Memory == 0 {
+		c.Memory = 512
+	}
+}
