@@ -1,5 +1,3 @@
-// Package config reads tiny-dfr configuration files: schema, defaults,
-// per-key merge of the base and user files, validation and key names.
 package config
 
 import "fmt"
@@ -34,8 +32,13 @@ const (
 type Diagnostic struct {
 	Pos      Pos
 	Severity Severity
+	Kind     Kind // what rule was broken; stable for tests and tools
 	Msg      string
+	Err      error // underlying error (I/O), if any
 }
+
+// Unwrap gives the underlying error, so errors.Is(d, fs.ErrNotExist) works.
+func (d Diagnostic) Unwrap() error { return d.Err }
 
 func (d Diagnostic) Error() string {
 	if d.Severity == Warning {

@@ -1,0 +1,49 @@
+package config
+
+// Kind says which rule a Diagnostic is about.
+type Kind int
+
+const (
+	KindIO            Kind = iota + 1 // the file could not be read
+	KindSyntax                        // not TOML (1.0)
+	KindType                          // a value of the wrong type
+	KindUnknownKey                    // a key tiny-dfr does not know (warning)
+	KindUnknownAction                 // an Action name not in the key list
+	KindRange                         // a number out of its range
+	KindEmptyLayer                    // a layer with no buttons
+	KindBattery                       // a Battery mode other than percentage/icon/both
+	KindTime                          // a Time format that does not parse
+	KindLocale                        // a Locale without day/month names (warning)
+	KindStretchZero                   // Stretch = 0, read as 1 (warning)
+	KindDeprecated                    // an old spelling that still works (warning)
+)
+
+func (k Kind) String() string {
+	switch k {
+	case KindIO:
+		return "io"
+	case KindSyntax:
+		return "syntax"
+	case KindType:
+		return "type"
+	case KindUnknownKey:
+		return "unknown-key"
+	case KindUnknownAction:
+		return "unknown-action"
+	case KindRange:
+		return "range"
+	case KindEmptyLayer:
+		return "empty-layer"
+	case KindBattery:
+		return "battery"
+	case KindTime:
+		return "time"
+	case KindLocale:
+		return "locale"
+	case KindStretchZero:
+		return "stretch-zero"
+	case KindDeprecated:
+		return "deprecated"
+	}
+	return "unknown"
+}
