@@ -1,0 +1,155 @@
+package input
+
+import (
+	"errors"
+	"os"
+	"time"
+
+	"tiny-dfr/internal/evdev"
+)
+
+// activityGap is the least kernel time between two Activity events of one
+// device: idle timers count in tens of seconds.
+const activityGap = 500 * time.Millisecond
+
+// reader reads one device and sends what it means.
+type reader struct {
+	m    *monitor
+	dev  *evdev.Device
+	role role
+	dec  *decoder // digitizers only
+	fn   bool     // KEY_FN is down
+	busy bool     // activity seen in this frame
+	last time.Time
+}
+
+func newReader(m *monitor, dev *evdev.Device, ro role) (*reader, error) {
+	r := &reader{m: m, dev: dev, role: ro}
+	if ro&roleDigitizer != 0 {
+		var firstErr error
+		info := func(code int) evdev.AbsInfo {
+			a, err := dev.AbsInfo(code)
+			if err != nil && firstErr == nil {
+				firstErr = err
+			}
+			return a
+		}
+		r.dec = newDecoder(dev.Abs, info, dev)
+		if firstErr != nil {
+			return nil, firstErr
+		}
+	}
+	return r, nil
+}
+
+func (r *reader) run() {
+	defer r.m.wg.Done()
+	defer r.dev.Close()
+	if !r.start() {
+		return
+	}
+	evs := make([]evdev.RawEvent, 64)
+	var err error
+	for {
+		var n int
+		n, err = r.dev.Read(evs)
+		if err != nil {
+			break
+		}
+		for _, e := range evs[:n] {
+			if !r.handle(e) {
+				return
+			}
+		}
+	}
+	if r.m.ctx.Err() != nil {
+		return
+	}
+	if !errors.Is(err, evdev.ErrGone) && !errors.Is(err, os.ErrClosed) {
+		r.m.log.Warn("input: read", "dev", r.dev.Path, "err", err)
+	}
+	r.gone()
+	select {
+	case r.m.exited <- r:
+	case <-r.m.ctx.Done():
+	}
+}
+
+// start sends what a newly opened device says at once.
+func (r *reader) start() bool {
+	now := time.Now()
+	if r.role&roleDigitizer != 0 {
+		return r.m.send(Event{Kind: DigitizerAdded, Time: now, Device: r.dev.Path})
+	}
+	if r.role&roleLid != 0 {
+		sw, err := r.dev.Switches()
+		if err != nil {
+			r.m.log.Warn("input: lid state", "dev", r.dev.Path, "err", err)
+			return true
+		}
+		return r.m.send(Event{Kind: Lid, Down: sw.Has(evdev.SwLid), Time: now, Device: r.dev.Path})
+	}
+	return true
+}
+
+// handle takes one event; false when Run is stopping.
+func (r *reader) handle(e evdev.RawEvent) bool {
+	if r.dec != nil {
+		ts := r.dec.feed(e)
+		if ts == nil {
+			return true
+		}
+		return r.m.send(Event{Kind: Touches, Touches: append([]Touch(nil), ts...), Time: kernelTime(e), Device: r.dev.Path})
+	}
+	switch e.Type {
+	case evdev.EvSyn:
+		if e.Code != evdev.SynReport || !r.busy {
+			return true
+		}
+		r.busy = false
+		t := kernelTime(e)
+		if !r.last.IsZero() && t.Sub(r.last) < activityGap && t.Sub(r.last) >= 0 {
+			return true
+		}
+		r.last = t
+		return r.m.send(Event{Kind: Activity, Time: t, Device: r.dev.Path})
+	case evdev.EvKey:
+		r.busy = r.busy || r.role&roleActivity != 0
+		if e.Code == evdev.KeyFn && r.role&roleFn != 0 && e.Value != 2 {
+			r.fn = e.Value != 0
+			return r.m.send(Event{Kind: Fn, Down: r.fn, Time: kernelTime(e), Device: r.dev.Path})
+		}
+	case evdev.EvRel, evdev.EvAbs:
+		r.busy = r.busy || r.role&roleActivity != 0
+	case evdev.EvSw:
+		if e.Code == evdev.SwLid && r.role&roleLid != 0 {
+			return r.m.send(Event{Kind: Lid, Down: e.Value != 0, Time: kernelTime(e), Device: r.dev.Path})
+		}
+	}
+	return true
+}
+
+// gone reports the loss of the device: fingers cancelled, Fn released.
+func (r *reader) gone() {
+	now := time.Now()
+	if r.dec != nil {
+		if ts := r.dec.cancel(); ts != nil {
+			if !r.m.send(Event{Kind: Touches, Touches: append([]Touch(nil), ts...), Time: now, Device: r.dev.Path}) {
+				return
+			}
+		}
+		r.m.send(Event{Kind: DigitizerGone, Time: now, Device: r.dev.Path})
+		return
+	}
+	if r.role&roleFn != 0 {
+		if r.fn {
+			r.fn = false
+			if !r.m.send(Event{Kind: Fn, Down: false, Time: now, Device: r.dev.Path}) {
+				return
+			}
+		}
+		r.m.send(Event{Kind: KeyboardGone, Time: now, Device: r.dev.Path})
+	}
+}
+
+func kernelTime(e evdev.RawEvent) time.Time { return time.Unix(e.Sec, e.Usec*1000) }
