@@ -1,0 +1,387 @@
+package daemon
+
+import (
+	"testing"
+	"time"
+
+	"tiny-dfr/internal/battery"
+	"tiny-dfr/internal/config"
+	"tiny-dfr/internal/uevent"
+)
+
+func TestStartDrawsAndLights(t *testing.T) {
+	t.Parallel()
+	r := newRig(t)
+	r.expectDraws("all L0 (0,0)")
+	if v := readBrightness(t, r.bl); v != 128 {
+		t.Errorf("backlight %d, want 128", v)
+	}
+}
+
+func TestTouchPressesAndRedrawsOneButton(t *testing.T) {
+	t.Parallel()
+	r := newRig(t)
+	r.takeDraws()
+	r.touch(0, TouchDown, 1)
+	r.expectKeys("+60")
+	r.expectDraws("buttons L0 [1] pressed [1]")
+	r.touch(0, TouchUp, 1)
+	r.expectKeys("-60")
+	r.expectDraws("buttons L0 [1] pressed []")
+}
+
+func TestFnShowsMediaLayer(t *testing.T) {
+	t.Parallel()
+	r := newRig(t)
+	r.takeDraws()
+	r.c.onInput(InputEvent{Kind: InputFn, Down: true}, r.now)
+	r.expectDraws("all L1 (0,0)")
+	r.touch(0, TouchDown, 1)
+	r.expectKeys("+115")
+	// The touch stays with its button when Fn is let go.
+	r.c.onInput(InputEvent{Kind: InputFn, Down: false}, r.now)
+	r.expectDraws("buttons L1 [1] pressed [1]", "all L0 (0,0)")
+	r.touch(0, TouchUp, 1)
+	r.expectKeys("-115")
+	// The release is on layer 1, not shown: no redraw.
+	r.expectDraws()
+}
+
+func TestIdleDimOffAndWakingTapSwallowed(t *testing.T) {
+	t.Parallel()
+	r := newRig(t)
+	r.takeDraws()
+	if n := r.run(29 * time.Second); n != 0 || readBrightness(t, r.bl) != 128 {
+		t.Fatalf("woke %d times before 30 s; backlight %d", n, readBrightness(t, r.bl))
+	}
+	r.run(time.Second)
+	if v := readBrightness(t, r.bl); v != 1 {
+		t.Errorf("after 30 s: backlight %d, want 1", v)
+	}
+	// A touch while dim is a normal touch.
+	r.touch(0, TouchDown, 0)
+	r.touch(0, TouchUp, 0)
+	r.expectKeys("+59", "-59")
+	if v := readBrightness(t, r.bl); v != 128 {
+		t.Errorf("after touch: backlight %d, want 128", v)
+	}
+	r.takeDraws()
+	if n := r.run(10 * time.Minute); n != 2 {
+		t.Errorf("10 min idle without a clock took %d wake-ups, want 2 (dim, off)", n)
+	}
+	if v := readBrightness(t, r.bl); v != 0 {
+		t.Errorf("after 60 s: backlight %d, want 0", v)
+	}
+	if !r.c.deadline(r.now).IsZero() {
+		t.Errorf("dark bar still has a deadline %v", r.c.deadline(r.now))
+	}
+	r.expectDraws()
+	// The waking tap sends nothing but lights the bar and redraws it.
+	r.touch(0, TouchDown, 0)
+	r.touch(0, TouchUp, 0)
+	r.expectKeys()
+	r.expectDraws("all L0 (0,0)")
+	if v := readBrightness(t, r.bl); v != 128 {
+		t.Errorf("after waking: backlight %d, want 128", v)
+	}
+}
+
+func TestLid(t *testing.T) {
+	t.Parallel()
+	r := newRig(t)
+	r.c.onInput(InputEvent{Kind: InputLid, Down: true}, r.now)
+	if v := readBrightness(t, r.bl); v != 0 {
+		t.Errorf("lid closed: backlight %d, want 0", v)
+	}
+	if !r.c.deadline(r.now).IsZero() {
+		t.Error("lid closed but a timer is armed")
+	}
+	r.touch(0, TouchDown, 0)
+	r.expectKeys()
+	r.advance(5 * time.Minute)
+	r.c.onInput(InputEvent{Kind: InputLid, Down: false}, r.now)
+	if v := readBrightness(t, r.bl); v != 128 {
+		t.Errorf("lid open: backlight %d, want 128", v)
+	}
+}
+
+func TestAdaptiveBrightness(t *testing.T) {
+	t.Parallel()
+	r := newRig(t, func(r *rig) {
+		r.cfg.AdaptiveBrightness = true
+		fakeBacklight(t, r.main[:len(r.main)-len("/acpi_video0")], "acpi_video0", 25, 100)
+	})
+	if v := readBrightness(t, r.bl); v != 65 {
+		t.Errorf("display 25/100: backlight %d, want 65", v)
+	}
+	// The display changes; activity (the brightness key) re-reads it.
+	fakeBacklight(t, r.main[:len(r.main)-len("/acpi_video0")], "acpi_video0", 100, 100)
+	r.c.onInput(InputEvent{Kind: InputActivity}, r.now)
+	if v := readBrightness(t, r.bl); v != 129 {
+		t.Errorf("display 100/100: backlight %d, want 129", v)
+	}
+	// So does a backlight uevent.
+	fakeBacklight(t, r.main[:len(r.main)-len("/acpi_video0")], "acpi_video0", 0, 100)
+	r.c.onUevent(uevent.Event{Action: "change", Subsystem: "backlight", DevPath: "/devices/x/backlight/acpi_video0"}, r.now)
+	if v := readBrightness(t, r.bl); v != 1 {
+		t.Errorf("display 0/100: backlight %d, want 1", v)
+	}
+}
+
+func TestBrightnessCappedByTouchBarMax(t *testing.T) {
+	t.Parallel()
+	r := newRig(t, func(r *rig) {
+		r.bl = fakeBacklight(t, t.TempDir(), "appletb_backlight", 0, 2)
+	})
+	if v := readBrightness(t, r.bl); v != 2 {
+		t.Errorf("backlight %d, want 2 (max)", v)
+	}
+	r.run(30 * time.Second)
+	if v := readBrightness(t, r.bl); v != 1 {
+		t.Errorf("dim: backlight %d, want 1", v)
+	}
+}
+
+func TestNoBacklightIsFine(t *testing.T) {
+	t.Parallel()
+	r := newRig(t, func(r *rig) { r.bl = "/nonexistent"; r.main = "/nonexistent" })
+	r.expectDraws("all L0 (0,0)")
+	r.run(2 * time.Minute)
+	if r.c.level != 0 {
+		t.Errorf("level %d, want 0 after idle", r.c.level)
+	}
+}
+
+func clockConfig(format string) func(*rig) {
+	return func(r *rig) {
+		r.cfg.PrimaryLayerKeys = append(fButtons(2), config.Button{Time: format, Stretch: 1})
+	}
+}
+
+func TestClockWakesAtMinuteBoundary(t *testing.T) {
+	t.Parallel()
+	r := newRig(t, clockConfig("24hr")) // starts at 10:00:07.25
+	r.takeDraws()
+	want := time.Date(2026, 11, 21, 10, 1, 0, 0, time.UTC)
+	// Activity keeps the bar lit past the boundary: the clock is next.
+	r.now = time.Date(2026, 11, 21, 10, 0, 45, 0, time.UTC)
+	r.c.onInput(InputEvent{Kind: InputActivity}, r.now)
+	if got := r.c.deadline(r.now); !got.Equal(want) {
+		t.Fatalf("deadline %v, want %v", got, want)
+	}
+	r.now = want
+	r.c.onTimer(r.now)
+	r.expectDraws("buttons L0 [2] pressed []")
+	if got := r.c.clockNext; !got.Equal(want.Add(time.Minute)) {
+		t.Errorf("next clock tick %v", got)
+	}
+}
+
+func TestClockSeconds(t *testing.T) {
+	t.Parallel()
+	r := newRig(t, clockConfig("%H:%M:%S"))
+	r.takeDraws()
+	if n := r.run(10 * time.Second); n != 10 {
+		t.Errorf("10 s of a seconds clock took %d wake-ups, want 10", n)
+	}
+	if d := r.takeDraws(); len(d) != 10 {
+		t.Errorf("drew %d times: %q", len(d), d)
+	}
+}
+
+func TestDarkClockDoesNotWake(t *testing.T) {
+	t.Parallel()
+	r := newRig(t, clockConfig("24hr"))
+	r.run(2 * time.Minute)
+	r.takeDraws()
+	if n := r.run(time.Hour); n != 0 {
+		t.Errorf("a dark bar with a clock woke %d times in an hour", n)
+	}
+	r.expectDraws()
+	r.c.onInput(InputEvent{Kind: InputActivity}, r.now)
+	r.expectDraws("all L0 (0,0)")
+}
+
+func TestBattery(t *testing.T) {
+	t.Parallel()
+	r := newRig(t, func(r *rig) {
+		r.bat = battery.State{Present: true, Percent: 50}
+		r.cfg.PrimaryLayerKeys = append(fButtons(1), config.Button{Battery: "percentage", Stretch: 1})
+	})
+	r.takeDraws()
+	r.bat.Percent = 49
+	r.c.onUevent(uevent.Event{Action: "change", Subsystem: "power_supply"}, r.now)
+	r.expectDraws("buttons L0 [1] pressed []")
+	// Unchanged: no redraw.
+	r.c.onUevent(uevent.Event{Action: "change", Subsystem: "power_supply"}, r.now)
+	r.expectDraws()
+	// Without uevents it is re-read once a minute, while the bar is lit.
+	r.advance(25 * time.Second)
+	r.c.onInput(InputEvent{Kind: InputActivity}, r.now)
+	r.bat.Percent = 48
+	if n := r.run(40 * time.Second); n != 1 {
+		t.Errorf("%d wake-ups, want 1", n)
+	}
+	r.expectDraws("buttons L0 [1] pressed []")
+}
+
+func TestReload(t *testing.T) {
+	t.Parallel()
+	r := newRig(t)
+	r.c.onInput(InputEvent{Kind: InputFn, Down: true}, r.now)
+	r.touch(0, TouchDown, 0)
+	r.takeDraws()
+	r.expectKeys("+113")
+	r.cfg = testConfig()
+	r.cfg.PrimaryLayerKeys = fButtons(2)
+	r.c.onConfigChanged(r.now)
+	r.expectKeys("-113")
+	// The active layer resets: Fn is forgotten until pressed again.
+	r.expectDraws("all L0 (0,0)")
+	if n := len(r.c.lay.Layers[0].Buttons); n != 2 {
+		t.Errorf("%d buttons after reload, want 2", n)
+	}
+}
+
+func TestInvalidReloadKeepsLayoutWithBanner(t *testing.T) {
+	t.Parallel()
+	r := newRig(t)
+	r.takeDraws()
+	good := r.c.lay
+	r.cfg = testConfig() // Load gives the defaults when the user file fails
+	r.cfg.PrimaryLayerKeys = fButtons(12)
+	r.diags = []config.Diagnostic{
+		{Pos: config.Pos{File: "/etc/tiny-dfr/config.toml", Line: 3, Col: 9}, Severity: config.Error, Msg: "bad key"},
+		{Pos: config.Pos{File: "/etc/tiny-dfr/config.toml", Line: 5, Col: 1}, Severity: config.Error, Msg: "second"},
+	}
+	r.c.onConfigChanged(r.now)
+	if r.c.lay != good {
+		t.Error("layout replaced by a broken config")
+	}
+	r.expectDraws("all L0 (0,0) banner=/etc/tiny-dfr/config.toml:3:9: bad key")
+	// The banner goes away by itself.
+	r.touch(0, TouchDown, 0)
+	r.touch(0, TouchUp, 0)
+	r.takeDraws()
+	r.run(DefaultTiming().Banner)
+	r.expectDraws("all L0 (0,0)")
+}
+
+func TestBrokenConfigAtStartRunsDefaults(t *testing.T) {
+	t.Parallel()
+	r := newRig(t, func(r *rig) {
+		r.diags = []config.Diagnostic{{Pos: config.Pos{File: "u.toml", Line: 1, Col: 1}, Severity: config.Error, Msg: "bad"}}
+	})
+	r.expectDraws("all L0 (0,0) banner=u.toml:1:1: bad")
+	if r.c.lay == nil {
+		t.Fatal("no layout")
+	}
+}
+
+func TestDisplayGoneAndBack(t *testing.T) {
+	t.Parallel()
+	r := newRig(t)
+	r.touch(0, TouchDown, 0)
+	r.expectKeys("+59")
+	old := r.disp
+	old.gone = true
+	r.takeDraws()
+	r.touch(1, TouchDown, 1) // its redraw fails: the display is gone
+	r.expectKeys("+60", "-59", "-60")
+	if !old.closed || r.c.disp != nil {
+		t.Error("gone display not closed and forgotten")
+	}
+	r.takeDraws()
+	// No display: no layout, no key.
+	r.c.onInput(InputEvent{Kind: InputTouches, Touches: []Touch{{Slot: 2, X: 0.1, Y: 0.5}}}, r.now)
+	r.expectKeys()
+	r.c.onUevent(uevent.Event{Action: "add", Subsystem: "drm", DevPath: "/devices/pci/drm/card1"}, r.now)
+	if r.c.disp == nil || r.disp == old {
+		t.Fatal("display not re-opened")
+	}
+	r.expectDraws("all L0 (0,0)")
+	if len(r.disp.frames) != 1 {
+		t.Errorf("%d frames on the new display", len(r.disp.frames))
+	}
+}
+
+func TestCardRemovedUevent(t *testing.T) {
+	t.Parallel()
+	r := newRig(t)
+	r.noDisp = true
+	r.c.onUevent(uevent.Event{Action: "remove", Subsystem: "drm", DevPath: "/devices/pci/drm/card0/card0-Virtual-1"}, r.now)
+	if r.c.disp == nil {
+		t.Fatal("a connector's removal dropped the display")
+	}
+	r.c.onUevent(uevent.Event{Action: "remove", Subsystem: "drm", DevPath: "/devices/pci/drm/card0"}, r.now)
+	if r.c.disp != nil {
+		t.Fatal("card removal kept the display")
+	}
+	r.noDisp = false
+	r.c.onUevent(uevent.Event{Action: "add", Subsystem: "drm", DevPath: "/devices/pci/drm/card1"}, r.now)
+	if r.c.disp == nil {
+		t.Fatal("not re-opened")
+	}
+}
+
+func TestNoDisplayAtStart(t *testing.T) {
+	t.Parallel()
+	r := newRig(t, func(r *rig) { r.noDisp = true })
+	r.expectDraws()
+	r.c.onUevent(uevent.Event{Action: "add", Subsystem: "input"}, r.now)
+	r.expectDraws()
+	r.noDisp = false
+	r.c.onUevent(uevent.Event{Action: "add", Subsystem: "drm", DevPath: "/devices/pci/drm/card0"}, r.now)
+	r.expectDraws("all L0 (0,0)")
+}
+
+func TestDigitizerGoneReleasesKeys(t *testing.T) {
+	t.Parallel()
+	r := newRig(t)
+	r.touch(0, TouchDown, 2)
+	r.c.onInput(InputEvent{Kind: InputDigitizerGone}, r.now)
+	r.expectKeys("+61", "-61")
+	if r.kb.held() != 0 {
+		t.Error("key still held")
+	}
+}
+
+func TestPixelShiftInCore(t *testing.T) {
+	t.Parallel()
+	r := newRig(t, func(r *rig) { r.cfg.EnablePixelShift = true })
+	r.takeDraws()
+	// Keep the bar awake: a tap every 20 s, for two minutes.
+	moves := 0
+	for range 6 {
+		r.c.onInput(InputEvent{Kind: InputActivity}, r.now)
+		moves += r.run(20 * time.Second)
+	}
+	draws := r.takeDraws()
+	if moves < 6 || len(draws) != moves {
+		t.Errorf("%d wake-ups, %d draws in 2 min of shifting", moves, len(draws))
+	}
+	// While dark nothing moves.
+	r.run(2 * time.Minute)
+	r.takeDraws()
+	if n := r.run(10 * time.Minute); n != 0 {
+		t.Errorf("dark bar woke %d times for pixel shift", n)
+	}
+}
+
+func TestIsCard(t *testing.T) {
+	t.Parallel()
+	for p, want := range map[string]bool{
+		"/devices/pci0000:00/0000:00:02.0/drm/card0":            true,
+		"/devices/platform/adp/drm/card12":                      true,
+		"/devices/pci0000:00/0000:00:02.0/drm/card0/card0-DP-1": false,
+		"/devices/pci0000:00/0000:00:02.0/drm/renderD128":       false,
+		"/card":  false,
+		"card0":  false,
+		"":       false,
+		"/card1": true,
+	} {
+		if got := isCard(p); got != want {
+			t.Errorf("isCard(%q) = %v", p, got)
+		}
+	}
+}

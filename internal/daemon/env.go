@@ -1,0 +1,64 @@
+package daemon
+
+import (
+	"log/slog"
+	"math/rand/v2"
+	"time"
+
+	"tiny-dfr/internal/battery"
+	"tiny-dfr/internal/config"
+	"tiny-dfr/internal/render"
+)
+
+// Timing holds the loop's durations (scaled down by tests).
+type Timing struct {
+	Dim, Off     time.Duration // idle time before the bar dims (1) and goes dark (0)
+	Banner       time.Duration // how long a config error banner shows
+	ShiftStep    time.Duration // pixel shift: time between 1 px moves
+	ShiftDwell   time.Duration // pixel shift: wait at each end
+	BatteryEvery time.Duration // battery re-read without uevents, at most this often
+	CrashHold    time.Duration // crash picture shown this long before exiting
+}
+
+// DefaultTiming is the spec's timing.
+func DefaultTiming() Timing {
+	return Timing{
+		Dim:          30 * time.Second,
+		Off:          60 * time.Second,
+		Banner:       8 * time.Second,
+		ShiftStep:    10 * time.Second,
+		ShiftDwell:   50 * time.Second,
+		BatteryEvery: time.Minute,
+		CrashHold:    5 * time.Second,
+	}
+}
+
+// Env is everything the loop touches outside itself: the seams. Run fills it
+// with the real devices; tests with fakes.
+type Env struct {
+	Clock  Clock
+	Rand   *rand.Rand
+	Log    *slog.Logger
+	Timing Timing
+
+	// LoadConfig reads the config files (config.Load); diagnostics of
+	// severity Error mean the user file was not used.
+	LoadConfig func() (*config.Config, []config.Diagnostic)
+	NewPainter NewPainterFunc
+	// Crash draws the crash picture (render.Crash).
+	Crash func(length, barHeight int, reason string) *render.Frame
+
+	// OpenDisplay opens the Touch Bar panel; IsGone tells a vanished device
+	// (drm.ErrGone) from other errors.
+	OpenDisplay func() (Display, error)
+	IsGone      func(error) bool
+
+	Tracker Tracker
+
+	// OpenLight and OpenMeter open the Touch Bar and the main display
+	// backlights; either may fail (no such device): the daemon runs without.
+	OpenLight func() (Light, error)
+	OpenMeter func() (Meter, error)
+
+	ReadBattery func() (battery.State, error)
+}

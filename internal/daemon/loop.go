@@ -1,0 +1,150 @@
+package daemon
+
+import (
+	"context"
+	"fmt"
+	"image"
+	"runtime/debug"
+	"time"
+
+	"tiny-dfr/internal/render"
+	"tiny-dfr/internal/uevent"
+)
+
+// Sources feed the loop. A nil or closed channel is simply never ready.
+type Sources struct {
+	Inputs  <-chan InputEvent
+	Configs <-chan struct{}
+	Uevents <-chan uevent.Event
+}
+
+// Stats are the loop's counters, for measurements and tests.
+type Stats struct {
+	Wakeups int // loop iterations: events and timer expiries
+	Frames  int // frames presented
+}
+
+// Loop runs the daemon's state machine until ctx ends (then it releases
+// every key, blanks the bar, turns the backlight off and returns nil) or
+// the state machine panics (then it shows the crash picture for
+// Timing.CrashHold and returns an error). stats, if not nil, receives the
+// counters when Loop returns.
+func Loop(ctx context.Context, env Env, src Sources, stats *Stats) (err error) {
+	c := newCore(env, env.Clock.Now())
+	defer func() {
+		if r := recover(); r != nil {
+			err = c.crash(ctx, r, debug.Stack())
+		}
+		if stats != nil {
+			*stats = Stats{Wakeups: c.wakeups, Frames: c.frames}
+		}
+	}()
+	c.start(env.Clock.Now())
+	clk := env.Clock
+	timer := clk.NewTimer(time.Hour)
+	defer timer.Stop()
+	for {
+		now := clk.Now()
+		if d := c.deadline(now); d.IsZero() {
+			timer.Stop()
+		} else {
+			timer.Reset(max(d.Sub(now), 0))
+		}
+		select {
+		case <-ctx.Done():
+			c.shutdown()
+			return nil
+		case ev, ok := <-src.Inputs:
+			if !ok {
+				src.Inputs = nil
+				continue
+			}
+			c.onInput(ev, clk.Now())
+		case _, ok := <-src.Configs:
+			if !ok {
+				src.Configs = nil
+				continue
+			}
+			c.onConfigChanged(clk.Now())
+		case e, ok := <-src.Uevents:
+			if !ok {
+				src.Uevents = nil
+				continue
+			}
+			c.onUevent(e, clk.Now())
+		case <-timer.C():
+			c.onTimer(clk.Now())
+		}
+		c.wakeups++
+	}
+}
+
+// shutdown leaves nothing behind: no key held, the bar black and dark.
+func (c *core) shutdown() {
+	c.env.Tracker.ReleaseAll()
+	if c.disp != nil {
+		length, height := c.disp.Size()
+		if err := c.disp.Present(blank(length, height)); err != nil {
+			c.log.Warn("blanking the bar", "err", err)
+		}
+		c.disp.Close()
+		c.disp = nil
+	}
+	if c.light != nil {
+		if _, err := c.light.Set(0); err != nil {
+			c.log.Warn("turning the backlight off", "err", err)
+		}
+	}
+	c.log.Info("stopped")
+}
+
+func blank(length, height int) *render.Frame {
+	f := render.NewFrame(length, height)
+	f.Damage = []image.Rectangle{image.Rect(0, 0, f.Width, f.Height)}
+	return f
+}
+
+// crash releases the keys, shows the reason on the bar for CrashHold and
+// returns the error that makes the process exit non-zero (systemd restarts
+// it with back-off). Every step is guarded: the state may be broken.
+func (c *core) crash(ctx context.Context, r any, stack []byte) error {
+	reason := fmt.Sprint(r)
+	c.log.Error("crash", "reason", reason, "stack", string(stack))
+	guard := func(f func()) {
+		defer func() { _ = recover() }()
+		f()
+	}
+	guard(c.env.Tracker.ReleaseAll)
+	shown := false
+	guard(func() {
+		if c.disp == nil || c.env.Crash == nil {
+			return
+		}
+		length, height := c.disp.Size()
+		if err := c.disp.Present(c.env.Crash(length, height, reason)); err == nil {
+			shown = true
+		}
+	})
+	if shown {
+		guard(func() {
+			if c.light != nil {
+				c.light.Set(128) // the bar may have been dark
+			}
+		})
+		t := c.env.Clock.NewTimer(c.env.Timing.CrashHold)
+		select {
+		case <-t.C():
+		case <-ctx.Done():
+		}
+		t.Stop()
+	}
+	guard(func() {
+		if c.light != nil {
+			c.light.Set(0)
+		}
+		if c.disp != nil {
+			c.disp.Close()
+		}
+	})
+	return fmt.Errorf("daemon: crashed: %s", reason)
+}
