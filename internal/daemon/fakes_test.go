@@ -466,4 +466,3 @@ func (r *rig) touch(slot int, phase TouchPhase, b int) {
 	x := (float64(btn.Left) + btn.Width/2) / float64(lay.Length)
 	r.c.onInput(InputEvent{Kind: InputTouches, Touches: []Touch{{Slot: slot, Phase: phase, X: x, Y: 0.5}}}, r.now)
 }
-

@@ -153,4 +153,3 @@ func TestLoopCrashShowsReasonAndFails(t *testing.T) {
 		t.Errorf("backlight %d after crash, want 0", v)
 	}
 }
-
