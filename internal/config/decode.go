@@ -12,8 +12,8 @@ import (
 // Limits of this implementation beyond the spec's: values past them would
 // only make the layout or the renderer misbehave.
 const (
-	maxStretch    = 1000
-	maxIconSize   = 1024
+	maxStretch     = 1000
+	maxIconSize    = 1024
 	maxDoublePress = 60_000 // ms
 )
 

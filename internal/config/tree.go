@@ -145,15 +145,26 @@ type builder struct {
 	cur  *table
 }
 
-func (b *builder) keyParts(it unstable.Iterator) (parts []string, first *unstable.Node) {
+func (b *builder) keyParts(it unstable.Iterator) (parts []string, first, last *unstable.Node) {
 	for it.Next() {
 		n := it.Node()
 		if first == nil {
 			first = n
 		}
+		last = n
 		parts = append(parts, string(n.Data))
 	}
-	return parts, first
+	return parts, first, last
+}
+
+// valueStart finds where the value of a key-value starts: after the last
+// key part, blanks, '=' and blanks. (The parser gives arrays no range.)
+func valueStart(data []byte, lastKey *unstable.Node) int {
+	i := int(lastKey.Raw.Offset + lastKey.Raw.Length)
+	for i < len(data) && (data[i] == ' ' || data[i] == '\t' || data[i] == '=') {
+		i++
+	}
+	return min(i, max(len(data)-1, 0))
 }
 
 func (b *builder) expression(p *unstable.Parser, e *unstable.Node) error {
@@ -161,7 +172,7 @@ func (b *builder) expression(p *unstable.Parser, e *unstable.Node) error {
 	case unstable.KeyValue:
 		return b.keyValue(p, b.cur, e)
 	case unstable.Table, unstable.ArrayTable:
-		parts, first := b.keyParts(e.Key())
+		parts, first, _ := b.keyParts(e.Key())
 		if len(parts) == 0 {
 			return fmt.Errorf("empty table name")
 		}
@@ -220,7 +231,7 @@ func (b *builder) descend(t *table, k string, at Pos) *table {
 }
 
 func (b *builder) keyValue(p *unstable.Parser, t *table, e *unstable.Node) error {
-	parts, first := b.keyParts(e.Key())
+	parts, first, last := b.keyParts(e.Key())
 	if len(parts) == 0 {
 		return fmt.Errorf("empty key")
 	}
@@ -228,7 +239,7 @@ func (b *builder) keyValue(p *unstable.Parser, t *table, e *unstable.Node) error
 	for _, k := range parts[:len(parts)-1] {
 		t = b.descend(t, k, keyPos)
 	}
-	v, err := b.value(p, e.Value())
+	v, err := b.value(p, e.Value(), valueStart(p.Data(), last))
 	if err != nil {
 		return err
 	}
@@ -237,8 +248,13 @@ func (b *builder) keyValue(p *unstable.Parser, t *table, e *unstable.Node) error
 	return nil
 }
 
-func (b *builder) value(p *unstable.Parser, n *unstable.Node) (*value, error) {
-	v := &value{pos: b.pos.at(int(n.Raw.Offset)), raw: p.Raw(n.Raw)}
+// value converts a value node; start is its offset when the node has no
+// range of its own (arrays).
+func (b *builder) value(p *unstable.Parser, n *unstable.Node, start int) (*value, error) {
+	if n.Raw.Length > 0 {
+		start = int(n.Raw.Offset)
+	}
+	v := &value{pos: b.pos.at(start), raw: p.Raw(n.Raw)}
 	var err error
 	switch n.Kind {
 	case unstable.String:
@@ -264,7 +280,7 @@ func (b *builder) value(p *unstable.Parser, n *unstable.Node) (*value, error) {
 			if c.Kind == unstable.Comment {
 				continue
 			}
-			cv, err := b.value(p, c)
+			cv, err := b.value(p, c, start)
 			if err != nil {
 				return nil, err
 			}

@@ -1,0 +1,57 @@
+package config
+
+import (
+	"testing"
+
+	"tiny-dfr/internal/assets"
+)
+
+func FuzzParse(f *testing.F) {
+	f.Add(assets.DefaultConfig)
+	for _, s := range []string{
+		"",
+		"PrimaryLayerKeys = [ { Text = \"a\", Action = [\"LeftCtrl\", \"F1\"], Stretch = 2 } ]\n",
+		"[[MediaLayerKeys]]\nIcon = \"x\"\nStretch = 1.5\n[Style]\nPrimaryLayerKeys = []\n",
+		"PrimaryLayerKeys = [\n { Time = \"%H:%Q\",\n } ]\n",
+		"a.b.c = 1\n[a]\n[[x.y]]\nz = { q = [1, [2, {r = 3}]] }\n",
+		"Battery = true\nPrimaryLayerKeys = [ { Battery = \"x\", Locale = \"de\" } ]",
+		"FontTemplate = \"\\u00e9\\e\"\r\n",
+	} {
+		f.Add([]byte(s))
+	}
+	f.Fuzz(func(t *testing.T, data []byte) {
+		file, diags := Parse("f.toml", data)
+		if file == nil {
+			t.Fatal("nil File")
+		}
+		for _, d := range diags {
+			if !insideFile(data, d.Pos) || d.Pos.File != "f.toml" {
+				t.Fatalf("diagnostic outside the file: %v", d)
+			}
+		}
+		if !HasErrors(diags) {
+			c := builtinDefault()
+			file.Apply(c)
+			for _, l := range [][]Button{c.PrimaryLayerKeys, c.MediaLayerKeys} {
+				if len(l) == 0 {
+					t.Fatal("a clean file left an empty layer")
+				}
+				for _, b := range l {
+					if b.Stretch < 1 || len(b.Codes) != len(b.Action) {
+						t.Fatalf("bad button %+v", b)
+					}
+				}
+			}
+		}
+	})
+}
+
+func BenchmarkLoadDefault(b *testing.B) {
+	b.ReportAllocs()
+	b.SetBytes(int64(len(assets.DefaultConfig)))
+	for b.Loop() {
+		if c := Default(); len(c.PrimaryLayerKeys) == 0 {
+			b.Fatal("empty default")
+		}
+	}
+}
