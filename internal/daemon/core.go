@@ -11,6 +11,7 @@ import (
 	"tiny-dfr/internal/backlight"
 	"tiny-dfr/internal/battery"
 	"tiny-dfr/internal/config"
+	"tiny-dfr/internal/input"
 	"tiny-dfr/internal/layouts"
 	"tiny-dfr/internal/render"
 	"tiny-dfr/internal/uevent"
@@ -231,21 +232,21 @@ func (c *core) readBattery(now time.Time) {
 
 // ---- events ----
 
-func (c *core) onInput(ev InputEvent, now time.Time) {
+func (c *core) onInput(ev input.Event, now time.Time) {
 	switch ev.Kind {
-	case InputTouches:
+	case input.Touches:
 		asleep := c.level == 0
 		c.activity(now)
 		if c.lay == nil {
 			return
 		}
-		refs := c.env.Tracker.Handle(ev.Touches, View{Layout: c.lay, Shown: c.sw.Shown(), Shift: c.offset(), Asleep: asleep})
+		refs := c.env.Tracker.Handle(ev.Touches, input.View{Layout: c.lay, Shown: c.sw.Shown(), Shift: c.offset(), Asleep: asleep, Base: input.BaseLayer(&c.sw)})
 		for _, r := range refs {
 			if r.Layer == c.sw.Shown() && !slices.Contains(c.need, r.Button) {
 				c.need = append(c.need, r.Button)
 			}
 		}
-	case InputFn:
+	case input.Fn:
 		c.activity(now)
 		t := ev.Time
 		if t.IsZero() {
@@ -254,20 +255,20 @@ func (c *core) onInput(ev InputEvent, now time.Time) {
 		if c.sw.Fn(ev.Down, t) {
 			c.needAll = true
 		}
-	case InputLid:
+	case input.Lid:
 		c.lid = ev.Down
 		if !c.lid {
 			c.activity(now)
 		}
-	case InputActivity:
+	case input.Activity:
 		c.activity(now)
-	case InputDigitizerGone:
+	case input.DigitizerGone:
 		c.log.Warn("digitizer gone; waiting for it to come back", "device", ev.Device)
 		c.env.Tracker.ReleaseAll()
 		c.needAll = true
-	case InputDigitizerAdded:
+	case input.DigitizerAdded:
 		c.log.Info("digitizer", "device", ev.Device)
-	case InputKeyboardGone:
+	case input.KeyboardGone:
 		c.log.Info("keyboard gone", "device", ev.Device)
 	}
 	c.flush(now)

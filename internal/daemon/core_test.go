@@ -3,6 +3,7 @@ package daemon
 import (
 	"testing"
 	"time"
+	"tiny-dfr/internal/input"
 
 	"tiny-dfr/internal/battery"
 	"tiny-dfr/internal/config"
@@ -22,10 +23,10 @@ func TestTouchPressesAndRedrawsOneButton(t *testing.T) {
 	t.Parallel()
 	r := newRig(t)
 	r.takeDraws()
-	r.touch(0, TouchDown, 1)
+	r.touch(0, input.Down, 1)
 	r.expectKeys("+60")
 	r.expectDraws("buttons L0 [1] pressed [1]")
-	r.touch(0, TouchUp, 1)
+	r.touch(0, input.Up, 1)
 	r.expectKeys("-60")
 	r.expectDraws("buttons L0 [1] pressed []")
 }
@@ -34,14 +35,14 @@ func TestFnShowsMediaLayer(t *testing.T) {
 	t.Parallel()
 	r := newRig(t)
 	r.takeDraws()
-	r.c.onInput(InputEvent{Kind: InputFn, Down: true}, r.now)
+	r.c.onInput(input.Event{Kind: input.Fn, Down: true}, r.now)
 	r.expectDraws("all L1 (0,0)")
-	r.touch(0, TouchDown, 1)
+	r.touch(0, input.Down, 1)
 	r.expectKeys("+115")
 	// The touch stays with its button when Fn is let go.
-	r.c.onInput(InputEvent{Kind: InputFn, Down: false}, r.now)
+	r.c.onInput(input.Event{Kind: input.Fn, Down: false}, r.now)
 	r.expectDraws("buttons L1 [1] pressed [1]", "all L0 (0,0)")
-	r.touch(0, TouchUp, 1)
+	r.touch(0, input.Up, 1)
 	r.expectKeys("-115")
 	// The release is on layer 1, not shown: no redraw.
 	r.expectDraws()
@@ -59,8 +60,8 @@ func TestIdleDimOffAndWakingTapSwallowed(t *testing.T) {
 		t.Errorf("after 30 s: backlight %d, want 1", v)
 	}
 	// A touch while dim is a normal touch.
-	r.touch(0, TouchDown, 0)
-	r.touch(0, TouchUp, 0)
+	r.touch(0, input.Down, 0)
+	r.touch(0, input.Up, 0)
 	r.expectKeys("+59", "-59")
 	if v := readBrightness(t, r.bl); v != 128 {
 		t.Errorf("after touch: backlight %d, want 128", v)
@@ -77,8 +78,8 @@ func TestIdleDimOffAndWakingTapSwallowed(t *testing.T) {
 	}
 	r.expectDraws()
 	// The waking tap sends nothing but lights the bar and redraws it.
-	r.touch(0, TouchDown, 0)
-	r.touch(0, TouchUp, 0)
+	r.touch(0, input.Down, 0)
+	r.touch(0, input.Up, 0)
 	r.expectKeys()
 	r.expectDraws("all L0 (0,0)")
 	if v := readBrightness(t, r.bl); v != 128 {
@@ -89,17 +90,17 @@ func TestIdleDimOffAndWakingTapSwallowed(t *testing.T) {
 func TestLid(t *testing.T) {
 	t.Parallel()
 	r := newRig(t)
-	r.c.onInput(InputEvent{Kind: InputLid, Down: true}, r.now)
+	r.c.onInput(input.Event{Kind: input.Lid, Down: true}, r.now)
 	if v := readBrightness(t, r.bl); v != 0 {
 		t.Errorf("lid closed: backlight %d, want 0", v)
 	}
 	if !r.c.deadline(r.now).IsZero() {
 		t.Error("lid closed but a timer is armed")
 	}
-	r.touch(0, TouchDown, 0)
+	r.touch(0, input.Down, 0)
 	r.expectKeys()
 	r.advance(5 * time.Minute)
-	r.c.onInput(InputEvent{Kind: InputLid, Down: false}, r.now)
+	r.c.onInput(input.Event{Kind: input.Lid, Down: false}, r.now)
 	if v := readBrightness(t, r.bl); v != 128 {
 		t.Errorf("lid open: backlight %d, want 128", v)
 	}
@@ -116,7 +117,7 @@ func TestAdaptiveBrightness(t *testing.T) {
 	}
 	// The display changes; activity (the brightness key) re-reads it.
 	fakeBacklight(t, r.main[:len(r.main)-len("/acpi_video0")], "acpi_video0", 100, 100)
-	r.c.onInput(InputEvent{Kind: InputActivity}, r.now)
+	r.c.onInput(input.Event{Kind: input.Activity}, r.now)
 	if v := readBrightness(t, r.bl); v != 129 {
 		t.Errorf("display 100/100: backlight %d, want 129", v)
 	}
@@ -165,7 +166,7 @@ func TestClockWakesAtMinuteBoundary(t *testing.T) {
 	want := time.Date(2026, 11, 21, 10, 1, 0, 0, time.UTC)
 	// Activity keeps the bar lit past the boundary: the clock is next.
 	r.now = time.Date(2026, 11, 21, 10, 0, 45, 0, time.UTC)
-	r.c.onInput(InputEvent{Kind: InputActivity}, r.now)
+	r.c.onInput(input.Event{Kind: input.Activity}, r.now)
 	if got := r.c.deadline(r.now); !got.Equal(want) {
 		t.Fatalf("deadline %v, want %v", got, want)
 	}
@@ -198,7 +199,7 @@ func TestDarkClockDoesNotWake(t *testing.T) {
 		t.Errorf("a dark bar with a clock woke %d times in an hour", n)
 	}
 	r.expectDraws()
-	r.c.onInput(InputEvent{Kind: InputActivity}, r.now)
+	r.c.onInput(input.Event{Kind: input.Activity}, r.now)
 	r.expectDraws("all L0 (0,0)")
 }
 
@@ -217,7 +218,7 @@ func TestBattery(t *testing.T) {
 	r.expectDraws()
 	// Without uevents it is re-read once a minute, while the bar is lit.
 	r.advance(25 * time.Second)
-	r.c.onInput(InputEvent{Kind: InputActivity}, r.now)
+	r.c.onInput(input.Event{Kind: input.Activity}, r.now)
 	r.bat.Percent = 48
 	if n := r.run(40 * time.Second); n != 1 {
 		t.Errorf("%d wake-ups, want 1", n)
@@ -228,8 +229,8 @@ func TestBattery(t *testing.T) {
 func TestReload(t *testing.T) {
 	t.Parallel()
 	r := newRig(t)
-	r.c.onInput(InputEvent{Kind: InputFn, Down: true}, r.now)
-	r.touch(0, TouchDown, 0)
+	r.c.onInput(input.Event{Kind: input.Fn, Down: true}, r.now)
+	r.touch(0, input.Down, 0)
 	r.takeDraws()
 	r.expectKeys("+113")
 	r.cfg = testConfig()
@@ -260,8 +261,8 @@ func TestInvalidReloadKeepsLayoutWithBanner(t *testing.T) {
 	}
 	r.expectDraws("all L0 (0,0) banner=/etc/tiny-dfr/config.toml:3:9: bad key")
 	// The banner goes away by itself.
-	r.touch(0, TouchDown, 0)
-	r.touch(0, TouchUp, 0)
+	r.touch(0, input.Down, 0)
+	r.touch(0, input.Up, 0)
 	r.takeDraws()
 	r.run(DefaultTiming().Banner)
 	r.expectDraws("all L0 (0,0)")
@@ -281,19 +282,19 @@ func TestBrokenConfigAtStartRunsDefaults(t *testing.T) {
 func TestDisplayGoneAndBack(t *testing.T) {
 	t.Parallel()
 	r := newRig(t)
-	r.touch(0, TouchDown, 0)
+	r.touch(0, input.Down, 0)
 	r.expectKeys("+59")
 	old := r.disp
 	old.gone = true
 	r.takeDraws()
-	r.touch(1, TouchDown, 1) // its redraw fails: the display is gone
-	r.expectKeys("+60", "-59", "-60")
+	r.touch(1, input.Down, 1) // its redraw fails: the display is gone
+	r.expectKeys("+60", "-60", "-59")
 	if !old.closed || r.c.disp != nil {
 		t.Error("gone display not closed and forgotten")
 	}
 	r.takeDraws()
 	// No display: no layout, no key.
-	r.c.onInput(InputEvent{Kind: InputTouches, Touches: []Touch{{Slot: 2, X: 0.1, Y: 0.5}}}, r.now)
+	r.c.onInput(input.Event{Kind: input.Touches, Touches: []input.Touch{{Slot: 2, X: 0.1, Y: 0.5}}}, r.now)
 	r.expectKeys()
 	r.c.onUevent(uevent.Event{Action: "add", Subsystem: "drm", DevPath: "/devices/pci/drm/card1"}, r.now)
 	if r.c.disp == nil || r.disp == old {
@@ -338,8 +339,8 @@ func TestNoDisplayAtStart(t *testing.T) {
 func TestDigitizerGoneReleasesKeys(t *testing.T) {
 	t.Parallel()
 	r := newRig(t)
-	r.touch(0, TouchDown, 2)
-	r.c.onInput(InputEvent{Kind: InputDigitizerGone}, r.now)
+	r.touch(0, input.Down, 2)
+	r.c.onInput(input.Event{Kind: input.DigitizerGone}, r.now)
 	r.expectKeys("+61", "-61")
 	if r.kb.held() != 0 {
 		t.Error("key still held")
@@ -353,7 +354,7 @@ func TestPixelShiftInCore(t *testing.T) {
 	// Keep the bar awake: a tap every 20 s, for two minutes.
 	moves := 0
 	for range 6 {
-		r.c.onInput(InputEvent{Kind: InputActivity}, r.now)
+		r.c.onInput(input.Event{Kind: input.Activity}, r.now)
 		moves += r.run(20 * time.Second)
 	}
 	draws := r.takeDraws()

@@ -16,6 +16,7 @@ import (
 	"tiny-dfr/internal/backlight"
 	"tiny-dfr/internal/battery"
 	"tiny-dfr/internal/config"
+	"tiny-dfr/internal/input"
 	"tiny-dfr/internal/layouts"
 	"tiny-dfr/internal/render"
 )
@@ -108,65 +109,6 @@ func (k *fakeKeyboard) held() int {
 	k.mu.Lock()
 	defer k.mu.Unlock()
 	return len(k.down)
-}
-
-// fakeTracker follows the touch rules that matter to the loop: a touch
-// presses the button it lands on (after removing the shift), lifting
-// releases, a touch on a dark bar is swallowed.
-type fakeTracker struct {
-	kb   *fakeKeyboard
-	held map[int]heldKey // by slot
-}
-
-type heldKey struct {
-	ref   Ref
-	codes []uint16
-}
-
-func (t *fakeTracker) Handle(ts []Touch, v View) []Ref {
-	var refs []Ref
-	for _, tc := range ts {
-		switch tc.Phase {
-		case TouchDown:
-			if v.Asleep {
-				continue
-			}
-			x := tc.X*float64(v.Layout.Length) - float64(v.Shift.X)
-			y := tc.Y*float64(v.Layout.Height) - float64(v.Shift.Y)
-			b := v.Layout.Hit(v.Shown, x, y)
-			if b < 0 {
-				continue
-			}
-			codes := v.Layout.Button(v.Shown, b).Action.(layouts.KeyAction).Codes
-			t.kb.Press(codes)
-			r := Ref{v.Shown, b}
-			t.held[tc.Slot] = heldKey{r, codes}
-			refs = append(refs, r)
-		case TouchUp, TouchCancel:
-			if h, ok := t.held[tc.Slot]; ok {
-				t.kb.Release(h.codes)
-				delete(t.held, tc.Slot)
-				refs = append(refs, h.ref)
-			}
-		}
-	}
-	return refs
-}
-
-func (t *fakeTracker) ReleaseAll() {
-	for s, h := range t.held {
-		t.kb.Release(h.codes)
-		delete(t.held, s)
-	}
-}
-
-func (t *fakeTracker) Pressed(layer, button int) bool {
-	for _, h := range t.held {
-		if h.ref == (Ref{layer, button}) {
-			return true
-		}
-	}
-	return false
 }
 
 // fakePainter logs what it draws as text: "all L0 (0,0) banner" or
@@ -382,7 +324,7 @@ func newRig(t *testing.T, opts ...func(*rig)) *rig {
 			return r.disp, nil
 		},
 		IsGone:      func(err error) bool { return errors.Is(err, errGone) },
-		Tracker:     &fakeTracker{kb: r.kb, held: map[int]heldKey{}},
+		Tracker:     input.NewTracker(r.kb),
 		OpenLight:   func() (Light, error) { return backlight.OpenLight(r.bl) },
 		OpenMeter:   func() (Meter, error) { return backlight.OpenMeter(r.main) },
 		ReadBattery: func() (battery.State, error) { return r.bat, nil },
@@ -460,9 +402,9 @@ func (r *rig) run(d time.Duration) int {
 }
 
 // touch sends one touch at the centre of button b of the layer shown.
-func (r *rig) touch(slot int, phase TouchPhase, b int) {
+func (r *rig) touch(slot int, phase input.Phase, b int) {
 	lay := r.c.lay
 	btn := lay.Layers[r.c.sw.Shown()].Buttons[b]
 	x := (float64(btn.Left) + btn.Width/2) / float64(lay.Length)
-	r.c.onInput(InputEvent{Kind: InputTouches, Touches: []Touch{{Slot: slot, Phase: phase, X: x, Y: 0.5}}}, r.now)
+	r.c.onInput(input.Event{Kind: input.Touches, Touches: []input.Touch{{Slot: slot, Phase: phase, X: x, Y: 0.5}}}, r.now)
 }

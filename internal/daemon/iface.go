@@ -5,6 +5,7 @@ import (
 	"time"
 
 	"tiny-dfr/internal/battery"
+	"tiny-dfr/internal/input"
 	"tiny-dfr/internal/layouts"
 	"tiny-dfr/internal/render"
 )
@@ -51,65 +52,14 @@ type Painter interface {
 // NewPainterFunc makes the painter for a layout.
 type NewPainterFunc func(lay *layouts.Layout, showOutlines bool, fontTemplate string) (Painter, error)
 
-// Ref names one button of one layer.
-type Ref struct{ Layer, Button int }
-
-// TouchPhase is what happened to a finger.
-type TouchPhase int
-
-const (
-	TouchDown TouchPhase = iota
-	TouchMove
-	TouchUp
-	TouchCancel
-)
-
-// Touch is one finger's report; X and Y are fractions 0..1 of the bar's
-// length and height, landscape.
-type Touch struct {
-	Slot  int
-	Phase TouchPhase
-	X, Y  float64
-}
-
-// View is what the touch tracker needs to know about the screen.
-type View struct {
-	Layout *layouts.Layout
-	Shown  int
-	Shift  image.Point
-	Asleep bool // a touch only wakes the bar: no key is sent
-}
-
 // Tracker turns touches into key presses (input.Tracker).
 type Tracker interface {
-	// Handle applies touches and returns the buttons whose pressed state
+	// Handle applies touches and returns the buttons whose pressed look
 	// changed.
-	Handle(touches []Touch, v View) []Ref
-	// ReleaseAll lifts every held key.
-	ReleaseAll()
+	Handle(touches []input.Touch, v input.View) []input.Ref
+	// ReleaseAll lifts every finger and releases every key.
+	ReleaseAll() []input.Ref
 	Pressed(layer, button int) bool
-}
-
-// InputKind says what an InputEvent reports.
-type InputKind int
-
-const (
-	InputTouches InputKind = iota
-	InputFn
-	InputLid
-	InputActivity
-	InputDigitizerAdded
-	InputDigitizerGone
-	InputKeyboardGone
-)
-
-// InputEvent comes from the input devices.
-type InputEvent struct {
-	Kind    InputKind
-	Touches []Touch
-	Down    bool // Fn pressed; lid closed
-	Time    time.Time
-	Device  string
 }
 
 // Light is the Touch Bar backlight (backlight.Light).

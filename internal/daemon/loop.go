@@ -6,6 +6,7 @@ import (
 	"image"
 	"runtime/debug"
 	"time"
+	"tiny-dfr/internal/input"
 
 	"tiny-dfr/internal/render"
 	"tiny-dfr/internal/uevent"
@@ -13,7 +14,7 @@ import (
 
 // Sources feed the loop. A nil or closed channel is simply never ready.
 type Sources struct {
-	Inputs  <-chan InputEvent
+	Inputs  <-chan input.Event
 	Configs <-chan struct{}
 	Uevents <-chan uevent.Event
 }
@@ -114,7 +115,7 @@ func (c *core) crash(ctx context.Context, r any, stack []byte) error {
 		defer func() { _ = recover() }()
 		f()
 	}
-	guard(c.env.Tracker.ReleaseAll)
+	guard(func() { c.env.Tracker.ReleaseAll() })
 	shown := false
 	guard(func() {
 		if c.disp == nil || c.env.Crash == nil {

@@ -10,6 +10,7 @@ import (
 	"tiny-dfr/internal/backlight"
 	"tiny-dfr/internal/battery"
 	"tiny-dfr/internal/config"
+	"tiny-dfr/internal/input"
 	"tiny-dfr/internal/layouts"
 	"tiny-dfr/internal/render"
 )
@@ -20,7 +21,7 @@ type loopRig struct {
 	disp    *fakeDisplay
 	kb      *fakeKeyboard
 	bl      string
-	inputs  chan InputEvent
+	inputs  chan input.Event
 	configs chan struct{}
 	cancel  context.CancelFunc
 	done    chan error
@@ -35,7 +36,7 @@ func startLoop(t *testing.T, panicMsg string) *loopRig {
 		disp:    newFakeDisplay(),
 		kb:      &fakeKeyboard{down: map[uint16]bool{}},
 		bl:      fakeBacklight(t, t.TempDir(), "display-pipe", 0, 255),
-		inputs:  make(chan InputEvent),
+		inputs:  make(chan input.Event),
 		configs: make(chan struct{}),
 		done:    make(chan error, 1),
 		painter: make(chan *fakePainter, 10),
@@ -52,7 +53,7 @@ func startLoop(t *testing.T, panicMsg string) *loopRig {
 			return p, nil
 		},
 		OpenDisplay: func() (Display, error) { return l.disp, nil },
-		Tracker:     &fakeTracker{kb: l.kb, held: map[int]heldKey{}},
+		Tracker:     input.NewTracker(l.kb),
 		OpenLight:   func() (Light, error) { return backlight.OpenLight(l.bl) },
 		ReadBattery: func() (battery.State, error) { return battery.State{}, nil },
 		Crash: func(length, h int, reason string) *render.Frame {
@@ -88,7 +89,7 @@ func TestLoopRunsAndStopsClean(t *testing.T) {
 	p := <-l.painter
 	btn := p.lay.Layers[0].Buttons[0]
 	x := (float64(btn.Left) + btn.Width/2) / float64(p.lay.Length)
-	l.inputs <- InputEvent{Kind: InputTouches, Touches: []Touch{{Slot: 0, Phase: TouchDown, X: x, Y: 0.5}}}
+	l.inputs <- input.Event{Kind: input.Touches, Touches: []input.Touch{{Slot: 0, Phase: input.Down, X: x, Y: 0.5}}}
 	l.waitFrame(t)
 	if l.kb.held() != 1 {
 		t.Fatal("touch did not press")
