@@ -182,11 +182,13 @@ func pickCRTC(s *sys, fd int, res resources, conn connector) (id uint32, index i
 			}
 		}
 	}
+	var last error
 	for _, eid := range conn.encoders {
 		enc, err := s.getEncoder(fd, eid)
 		if err != nil {
+			last = fmt.Errorf("get encoder %d: %w", eid, err)
 			if isGone(err) {
-				return 0, 0, fmt.Errorf("get encoder %d: %w", eid, err)
+				return 0, 0, last
 			}
 			continue
 		}
@@ -195,6 +197,9 @@ func pickCRTC(s *sys, fd int, res resources, conn connector) (id uint32, index i
 				return c, i, nil
 			}
 		}
+	}
+	if last != nil {
+		return 0, 0, fmt.Errorf("no crtc for connector %d: %w", conn.id, last)
 	}
 	return 0, 0, fmt.Errorf("no crtc for connector %d", conn.id)
 }
