@@ -17,7 +17,7 @@ const guestInitPackage = "tiny-dfr/internal/vmtest/guestinit"
 // caller's working directory, so that "." and relative packages work.
 func goBuild(args ...string) error {
 	cmd := exec.Command("go", args...)
-	cmd.Env = append(os.Environ(), "CGO_ENABLED=0", "GOOS=linux", "GOARCH=amd64")
+	cmd.Env = append(os.Environ(), "CGO_ENABLED=0", "GOOS=linux", "GOARCH=amd64", "GOFLAGS="+guestGOFLAGS(os.Getenv("GOFLAGS")))
 	var out bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &out, &out
 	if err := cmd.Run(); err != nil {
@@ -50,4 +50,17 @@ func buildTest(pkg, out string) error {
 // buildMain builds a main package to out.
 func buildMain(pkg, out string) error {
 	return goBuild("build", "-o", out, pkg)
+}
+
+// guestGOFLAGS drops the flags a static guest build cannot take (-race and
+// -msan need cgo).
+func guestGOFLAGS(flags string) string {
+	var keep []string
+	for _, f := range strings.Fields(flags) {
+		if f == "-race" || f == "-msan" || f == "-asan" {
+			continue
+		}
+		keep = append(keep, f)
+	}
+	return strings.Join(keep, " ")
 }

@@ -30,9 +30,18 @@ func buildInitramfs(cfg *Config, k *kit.Kit, dir string) (string, error) {
 	fs.hostFiles["/init"] = filepath.Join(dir, "init")
 
 	p := plan.Plan{Env: cfg.Env, Wait: []string{"/dev/dri/card0", "/dev/uinput"}}
+	params := map[string]string{}
+	for name, v := range cfg.ModuleParams {
+		params[modName(name)] = v
+	}
 	for _, m := range k.Modules {
 		fs.hostFiles["/modules/"+m] = k.Module(m)
-		p.Modules = append(p.Modules, "/modules/"+m)
+		name := modName(strings.TrimSuffix(m, ".ko"))
+		p.Modules = append(p.Modules, plan.Module{Path: "/modules/" + m, Params: params[name]})
+		delete(params, name)
+	}
+	for name := range params {
+		return "", fmt.Errorf("vmtest: ModuleParams names %s, which the kit does not have", name)
 	}
 	used := map[string]bool{}
 	for _, pkg := range cfg.Packages {
@@ -106,6 +115,9 @@ func (fs *initramfs) write(out string) (err error) {
 	}
 	return nil
 }
+
+// modName normalises a module name ('-' and '_' are the same).
+func modName(s string) string { return strings.ReplaceAll(s, "-", "_") }
 
 // mode is 0755 for /init and under /bin, else def.
 func mode(guest string, def uint32) uint32 {

@@ -37,7 +37,7 @@ func qemuArgs(cfg *Config, k *kit.Kit, dir, initrd string) []string {
 		"-display", "none", "-no-reboot", "-nodefaults", "-serial", "stdio",
 		"-qmp", "unix:" + filepath.Join(dir, "qmp.sock") + ",server=on,wait=off",
 		"-kernel", k.Vmlinux(), "-initrd", initrd,
-		"-append", "console=ttyS0 panic=-1 loglevel=4",
+		"-append", strings.Join(append([]string{"console=ttyS0", "panic=-1", "loglevel=4"}, cfg.Cmdline...), " "),
 		"-device", fmt.Sprintf("virtio-gpu-pci,xres=%d,yres=%d,edid=off", cfg.XRes, cfg.YRes),
 	}
 }

@@ -2,6 +2,7 @@ package vmtest
 
 import (
 	"fmt"
+	"os"
 	"strings"
 	"testing"
 	"time"
@@ -22,7 +23,12 @@ func Run(t *testing.T, cfg Config) *Result {
 		t.Fatal(err)
 	}
 	cfg.defaults()
-	dir := t.TempDir()
+	// Not t.TempDir: the QMP socket path must stay under 108 bytes.
+	dir, err := os.MkdirTemp("", "vmtest-")
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { os.RemoveAll(dir) })
 	initrd, err := buildInitramfs(&cfg, k, dir)
 	if err != nil {
 		t.Fatal(err)

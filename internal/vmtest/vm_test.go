@@ -14,11 +14,18 @@ func TestHarness(t *testing.T) {
 	res := Run(t, Config{
 		Packages: []string{"."},
 		Run:      "^TestVMGuest$",
+		Bench:    "^BenchmarkVMAskHost$",
+		Args:     []string{"-test.benchtime=50x"},
 		Env:      map[string]string{"VMTEST_HELLO": "hello world"},
+		Cmdline:  []string{"vmtest_word=1"},
+		// Harmless (default 5000): checks that parameters reach the module.
+		ModuleParams: map[string]string{"drm": "vblankoffdelay=5001"},
 		OnAsk: func(g *Guest, req string) string {
 			switch req {
 			case "ping":
 				return "pong"
+			case "bench":
+				return "b"
 			case "screendump":
 				img, err := g.Screendump()
 				if err != nil {
@@ -47,6 +54,9 @@ func TestHarness(t *testing.T) {
 	if os.Getenv("VMTEST_CONSOLE") != "" {
 		t.Logf("console:\n%s", con)
 	}
+	if len(res.Benchmarks) != 1 || !strings.HasPrefix(res.Benchmarks[0], "BenchmarkVMAskHost") {
+		t.Errorf("benchmarks %q, want one BenchmarkVMAskHost line", res.Benchmarks)
+	}
 	if len(res.ExitCodes) != 1 || res.ExitCodes[0] != 0 {
 		t.Errorf("exit codes %v, want [0]", res.ExitCodes)
 	}
@@ -62,6 +72,12 @@ func TestVMGuest(t *testing.T) {
 	}
 	if got := os.Getenv("VMTEST_HELLO"); got != "hello world" {
 		t.Errorf("VMTEST_HELLO = %q", got)
+	}
+	if b, err := os.ReadFile("/proc/cmdline"); err != nil || !strings.Contains(string(b), "vmtest_word=1") {
+		t.Errorf("/proc/cmdline = %q, %v; want Config.Cmdline in it", b, err)
+	}
+	if b, err := os.ReadFile("/sys/module/drm/parameters/vblankoffdelay"); err != nil || string(b) != "5001\n" {
+		t.Errorf("drm vblankoffdelay = %q, %v; want 5001 from Config.ModuleParams", b, err)
 	}
 	modes, _ := filepath.Glob("/sys/class/drm/card0-*/modes")
 	var all []string
@@ -79,6 +95,17 @@ func TestVMGuest(t *testing.T) {
 		got, err := AskHost(req)
 		if err != nil || got != want {
 			t.Errorf("AskHost(%q) = %q, %v; want %q", req, got, err, want)
+		}
+	}
+}
+
+// BenchmarkVMAskHost measures one guest→host→guest round trip on the serial
+// console (runs in the guest).
+func BenchmarkVMAskHost(b *testing.B) {
+	GuestOnly(b)
+	for b.Loop() {
+		if got, err := AskHost("bench"); err != nil || got != "b" {
+			b.Fatalf("AskHost = %q, %v", got, err)
 		}
 	}
 }

@@ -33,6 +33,12 @@ type Config struct {
 	Timeout time.Duration
 	// Memory of the guest in MiB; default 512.
 	Memory int
+	// ModuleParams are parameters for kit modules, by module name, e.g.
+	// {"drm_kms_helper": "fbdev_emulation=0"} to keep fbcon off the display
+	// (by default fbcon binds to virtio-gpu, as it would on a laptop).
+	ModuleParams map[string]string
+	// Cmdline holds extra kernel command-line words.
+	Cmdline []string
 }
 
 // Result is what a guest run produced.

@@ -99,14 +99,14 @@ func quietConsole() {
 	}
 }
 
-func loadModule(path string) error {
-	f, err := os.Open(path)
+func loadModule(m plan.Module) error {
+	f, err := os.Open(m.Path)
 	if err != nil {
 		return fmt.Errorf("module: %w", err)
 	}
 	defer f.Close()
-	if err := unix.FinitModule(int(f.Fd()), "", 0); err != nil && err != unix.EEXIST {
-		return fmt.Errorf("module %s: %w", path, err)
+	if err := unix.FinitModule(int(f.Fd()), m.Params, 0); err != nil && err != unix.EEXIST {
+		return fmt.Errorf("module %s %s: %w", m.Path, m.Params, err)
 	}
 	return nil
 }

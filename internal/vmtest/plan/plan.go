@@ -7,10 +7,16 @@ const Path = "/vmtest/plan.json"
 
 // Plan is read by guestinit.
 type Plan struct {
-	Modules []string          `json:"modules"` // module files to load, in order
+	Modules []Module          `json:"modules"` // modules to load, in order
 	Wait    []string          `json:"wait"`    // device nodes to wait for before running
 	Env     map[string]string `json:"env"`     // added to the environment of every run
 	Runs    []Run             `json:"runs"`    // programs run in turn, console as stdio
+}
+
+// Module is a kernel module file and its parameters.
+type Module struct {
+	Path   string `json:"path"`
+	Params string `json:"params,omitempty"`
 }
 
 // Run is one program run by /init.
