@@ -58,11 +58,13 @@ type pressCount struct {
 // Keys are counted per code, so two fingers on buttons sharing a code send
 // one key down and one key up. It is not safe for concurrent use.
 //
-// Keyboard errors: a failed Press is followed by a Release of the same
-// codes (harmless for keys the kernel never saw down) and the Tracker
-// counts them as not held; a failed Release still counts them as released.
-// Either way Held never claims a key that may not be down, and the last
-// error is kept for Err.
+// Keyboard errors: a key is never left down behind our back. A failed
+// Press is followed at once by a Release of the same codes (the kernel
+// ignores a release of a key that is not down), and the finger holds no
+// keys. A failed Release leaves its codes pending: every later Handle or
+// ReleaseAll sends them again until a Release succeeds (a new press of a
+// pending code takes it over). Held counts keys held by fingers plus
+// pending releases. The last error is kept for Err.
 type Tracker struct {
 	kb      Keyboard
 	layout  *layouts.Layout
@@ -71,6 +73,8 @@ type Tracker struct {
 	buttons []pressCount // buttons with n > 0 pressing fingers
 	held    [evdev.KeyCnt]uint8
 	nheld   int
+	pending [evdev.KeyCnt]bool // release failed: send again
+	npend   int
 	changed []Ref
 	codes   []uint16
 	err     error
@@ -87,6 +91,7 @@ func NewTracker(kb Keyboard) *Tracker {
 // call.
 func (t *Tracker) Handle(ts []Touch, v View) []Ref {
 	t.changed = t.changed[:0]
+	t.retry()
 	if v.Layout != t.layout || v.Base != t.base {
 		t.releaseAll()
 		t.layout, t.base = v.Layout, v.Base
@@ -131,6 +136,7 @@ func (t *Tracker) Handle(ts []Touch, v View) []Ref {
 // returns the buttons whose look changed; valid until the next call.
 func (t *Tracker) ReleaseAll() []Ref {
 	t.changed = t.changed[:0]
+	t.retry()
 	t.releaseAll()
 	return t.changed
 }
@@ -140,8 +146,9 @@ func (t *Tracker) Pressed(layer, button int) bool {
 	return t.count(Ref{layer, button}) >= 0
 }
 
-// Held is the number of key codes held down.
-func (t *Tracker) Held() int { return t.nheld }
+// Held is the number of key codes held down by fingers or whose release
+// is still pending.
+func (t *Tracker) Held() int { return t.nheld + t.npend }
 
 // Err returns the last keyboard error since the previous call, and
 // forgets it.
@@ -262,6 +269,7 @@ func (t *Tracker) press(codes []uint16) bool {
 		if t.held[c] == 0 {
 			t.codes = append(t.codes, c)
 			t.nheld++
+			t.unpend(c)
 		}
 		t.held[c]++
 	}
@@ -270,7 +278,11 @@ func (t *Tracker) press(codes []uint16) bool {
 	}
 	if err := t.kb.Press(t.codes); err != nil {
 		t.err = err
-		t.kb.Release(t.codes) // best effort: some may have gone through
+		if t.kb.Release(t.codes) != nil { // some may have gone through
+			for _, c := range t.codes {
+				t.pend(c)
+			}
+		}
 		t.uncount(codes)
 		return false
 	}
@@ -285,7 +297,43 @@ func (t *Tracker) release(codes []uint16) {
 	}
 	if err := t.kb.Release(t.codes); err != nil {
 		t.err = err
+		for _, c := range t.codes {
+			t.pend(c)
+		}
 	}
+}
+
+func (t *Tracker) pend(c uint16) {
+	if !t.pending[c] {
+		t.pending[c] = true
+		t.npend++
+	}
+}
+
+func (t *Tracker) unpend(c uint16) {
+	if t.pending[c] {
+		t.pending[c] = false
+		t.npend--
+	}
+}
+
+// retry sends the pending releases again, in one call.
+func (t *Tracker) retry() {
+	if t.npend == 0 {
+		return
+	}
+	t.codes = t.codes[:0]
+	for c := range t.pending {
+		if t.pending[c] {
+			t.codes = append(t.codes, uint16(c))
+		}
+	}
+	if err := t.kb.Release(t.codes); err != nil {
+		t.err = err
+		return
+	}
+	clear(t.pending[:])
+	t.npend = 0
 }
 
 // uncount takes codes off held; t.codes gets those that reached zero.
