@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"os"
 	"syscall"
+	"time"
 
 	"golang.org/x/sys/unix"
 )
@@ -181,6 +182,10 @@ func (d *Device) Read(evs []RawEvent) (int, error) {
 	}
 	return DecodeEvents(d.buf[:n], evs), nil
 }
+
+// SetReadDeadline makes a blocked or later Read fail with an error
+// matching os.ErrDeadlineExceeded once t has passed; zero t: no deadline.
+func (d *Device) SetReadDeadline(t time.Time) error { return d.f.SetReadDeadline(t) }
 
 // Close closes the device; a blocked Read returns os.ErrClosed. Closing
 // twice gives an error matching os.ErrClosed.
