@@ -2,8 +2,10 @@ package daemon
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"image"
+	"io/fs"
 	"log/slog"
 	"slices"
 	"time"
@@ -46,6 +48,11 @@ type core struct {
 	bannerUntil time.Time
 
 	clockNext time.Time
+
+	// A card node that exists but cannot be opened yet (udev has not set
+	// its group) is tried again at retryAt, backing off.
+	retryAt    time.Time
+	retryDelay time.Duration
 
 	// What the next flush draws: everything, or some buttons of the shown layer.
 	needAll bool
@@ -154,9 +161,15 @@ func (c *core) openDisplay(now time.Time) {
 	d, err := c.env.OpenDisplay()
 	if err != nil {
 		c.logOnce("display", slog.LevelWarn, "no Touch Bar display yet; waiting for one", "err", err)
+		c.retryAt = time.Time{}
+		if errors.Is(err, fs.ErrPermission) {
+			c.retryDelay = min(max(2*c.retryDelay, retryMin), retryMax)
+			c.retryAt = now.Add(c.retryDelay)
+		}
 		return
 	}
 	c.forget("display")
+	c.retryAt, c.retryDelay = time.Time{}, 0
 	length, height := d.Size()
 	c.log.Info("display open", "length", length, "height", height)
 	c.disp = d
@@ -311,7 +324,16 @@ func isCard(devpath string) bool {
 	return i < len(devpath)-1 && i >= 4 && devpath[i-4:i+1] == "/card"
 }
 
+// Back-off of display retries after EACCES.
+const (
+	retryMin = 500 * time.Millisecond
+	retryMax = 30 * time.Second
+)
+
 func (c *core) onTimer(now time.Time) {
+	if !c.retryAt.IsZero() && !now.Before(c.retryAt) {
+		c.openDisplay(now)
+	}
 	c.flush(now)
 }
 
@@ -462,6 +484,9 @@ func (c *core) deadline(now time.Time) time.Time {
 		case idle < c.env.Timing.Off:
 			add(c.lastActivity.Add(c.env.Timing.Off))
 		}
+	}
+	if c.disp == nil {
+		add(c.retryAt)
 	}
 	if c.level == 0 || c.disp == nil || c.painter == nil {
 		return d // nothing on screen changes

@@ -1,6 +1,8 @@
 package daemon
 
 import (
+	"fmt"
+	"syscall"
 	"testing"
 	"time"
 	"tiny-dfr/internal/input"
@@ -384,5 +386,32 @@ func TestIsCard(t *testing.T) {
 		if got := isCard(p); got != want {
 			t.Errorf("isCard(%q) = %v", p, got)
 		}
+	}
+}
+
+// A card node that exists but is not yet readable (udev sets its group
+// after the uevent) is retried with back-off until it opens.
+func TestDisplayRetriedAfterPermissionError(t *testing.T) {
+	t.Parallel()
+	r := newRig(t, func(r *rig) { r.noDisp, r.dispErr = true, fmt.Errorf("card0: %w", syscall.EACCES) })
+	first := r.c.deadline(r.now).Sub(r.now)
+	if first != retryMin {
+		t.Fatalf("first retry in %v, want %v", first, retryMin)
+	}
+	r.run(retryMin)
+	if second := r.c.deadline(r.now).Sub(r.now); second != 2*retryMin {
+		t.Errorf("second retry in %v, want %v", second, 2*retryMin)
+	}
+	r.noDisp = false
+	r.takeDraws()
+	r.run(2 * retryMin)
+	r.expectDraws("all L0 (0,0)")
+	if !r.c.retryAt.IsZero() {
+		t.Error("still retrying after the display opened")
+	}
+	// Missing (not forbidden) cards are not polled.
+	r2 := newRig(t, func(r *rig) { r.noDisp = true })
+	if d := r2.c.deadline(r2.now).Sub(r2.now); d != DefaultTiming().Dim {
+		t.Errorf("missing card: next wake-up in %v, want only the idle dim", d)
 	}
 }

@@ -271,6 +271,7 @@ type rig struct {
 	main    string // main display backlight dir
 	bat     battery.State
 	noDisp  bool
+	dispErr error // what OpenDisplay fails with when noDisp
 	opens   int
 	painter *fakePainter
 }
@@ -317,6 +318,9 @@ func newRig(t *testing.T, opts ...func(*rig)) *rig {
 		},
 		OpenDisplay: func() (Display, error) {
 			if r.noDisp {
+				if r.dispErr != nil {
+					return nil, r.dispErr
+				}
 				return nil, os.ErrNotExist
 			}
 			r.opens++

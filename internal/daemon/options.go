@@ -1,0 +1,90 @@
+package daemon
+
+import (
+	"flag"
+	"log/slog"
+	"time"
+
+	"tiny-dfr/internal/backlight"
+	"tiny-dfr/internal/battery"
+	"tiny-dfr/internal/drm"
+	"tiny-dfr/internal/input"
+)
+
+// Options configure Run. The zero value of a path means its default.
+type Options struct {
+	BaseConfig string // shipped config (/usr/share/tiny-dfr/config.toml)
+	UserConfig string // user config, watched (/etc/tiny-dfr/config.toml)
+
+	DRIDir         string // DRM card nodes (/dev/dri)
+	InputDir       string // evdev nodes (/dev/input)
+	Uinput         string // /dev/uinput
+	BacklightDir   string // /sys/class/backlight
+	PowerSupplyDir string // /sys/class/power_supply
+
+	// NoDrop keeps the process's identity (tests, previews, running as a
+	// user). Otherwise a root process drops to User with Groups.
+	NoDrop bool
+	User   string   // nobody
+	Groups []string // input, video
+	Root   string   // where etc/passwd and etc/group are read ("/")
+
+	Timing Timing
+	Logger *slog.Logger // nil: text to stderr
+}
+
+// Default paths.
+const (
+	DefaultBaseConfig = "/usr/share/tiny-dfr/config.toml"
+	DefaultUserConfig = "/etc/tiny-dfr/config.toml"
+	DefaultUinput     = "/dev/uinput"
+)
+
+func (o *Options) fill() {
+	def := func(s *string, v string) {
+		if *s == "" {
+			*s = v
+		}
+	}
+	def(&o.BaseConfig, DefaultBaseConfig)
+	def(&o.UserConfig, DefaultUserConfig)
+	def(&o.DRIDir, drm.DefaultDir)
+	def(&o.InputDir, input.DefaultDir)
+	def(&o.Uinput, DefaultUinput)
+	def(&o.BacklightDir, backlight.DefaultRoot)
+	def(&o.PowerSupplyDir, battery.DefaultRoot)
+	def(&o.User, "nobody")
+	def(&o.Root, "/")
+	if o.Groups == nil {
+		o.Groups = []string{"input", "video"}
+	}
+	d := DefaultTiming()
+	dur := func(p *time.Duration, v time.Duration) {
+		if *p <= 0 {
+			*p = v
+		}
+	}
+	dur(&o.Timing.Dim, d.Dim)
+	dur(&o.Timing.Off, d.Off)
+	dur(&o.Timing.Banner, d.Banner)
+	dur(&o.Timing.ShiftStep, d.ShiftStep)
+	dur(&o.Timing.ShiftDwell, d.ShiftDwell)
+	dur(&o.Timing.BatteryEvery, d.BatteryEvery)
+	dur(&o.Timing.CrashHold, d.CrashHold)
+}
+
+// Flags declares the daemon's flags on fs and returns the Options they fill.
+func Flags(fs *flag.FlagSet) *Options {
+	o := &Options{Timing: DefaultTiming()}
+	fs.StringVar(&o.UserConfig, "config", DefaultUserConfig, "user config `file` (watched; its directory may appear later)")
+	fs.StringVar(&o.BaseConfig, "base-config", DefaultBaseConfig, "shipped config `file`")
+	fs.StringVar(&o.DRIDir, "dri", drm.DefaultDir, "`dir` of DRM card nodes")
+	fs.StringVar(&o.InputDir, "input", input.DefaultDir, "`dir` of evdev nodes")
+	fs.StringVar(&o.Uinput, "uinput", DefaultUinput, "uinput `device`")
+	fs.StringVar(&o.BacklightDir, "backlight", backlight.DefaultRoot, "`dir` of backlight devices")
+	fs.StringVar(&o.PowerSupplyDir, "power-supply", battery.DefaultRoot, "`dir` of power supplies")
+	fs.BoolVar(&o.NoDrop, "no-drop", false, "keep the current user and groups (do not drop root)")
+	fs.DurationVar(&o.Timing.Dim, "idle-dim", o.Timing.Dim, "idle `time` before the bar dims")
+	fs.DurationVar(&o.Timing.Off, "idle-off", o.Timing.Off, "idle `time` before the bar goes dark")
+	return o
+}
