@@ -178,7 +178,7 @@ func (d *Device) Read(evs []RawEvent) (int, error) {
 	}
 	n, err := d.f.Read(d.buf[:len(evs)*EventSize])
 	if err != nil {
-		return 0, fmt.Errorf("evdev: read %s: %w", d.Path, wrapErrno(err))
+		return 0, fmt.Errorf("evdev: %w", wrapErrno(err)) // err names the path
 	}
 	return DecodeEvents(d.buf[:n], evs), nil
 }
