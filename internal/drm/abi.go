@@ -576,9 +576,11 @@ func (s *sys) rmFB(fd int, id uint32) error {
 }
 
 // dirtyFB flushes the clips of fb to the panel; no clips means the whole fb.
-func (s *sys) dirtyFB(fd int, fbID uint32, clips []clipRect) error {
-	a := modeFBDirtyCmd{fb_id: fbID, num_clips: uint32(len(clips)), clips_ptr: slicePtr(clips)}
-	err := s.call(fd, ioctlModeDirtyFB, unsafe.Pointer(&a))
+// The argument is built in *a, which the caller keeps (Present allocates
+// nothing).
+func (s *sys) dirtyFB(fd int, fbID uint32, clips []clipRect, a *modeFBDirtyCmd) error {
+	*a = modeFBDirtyCmd{fb_id: fbID, num_clips: uint32(len(clips)), clips_ptr: slicePtr(clips)}
+	err := s.call(fd, ioctlModeDirtyFB, unsafe.Pointer(a))
 	runtime.KeepAlive(clips)
 	return err
 }

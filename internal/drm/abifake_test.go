@@ -50,6 +50,7 @@ type fakeCard struct {
 	fail         map[uint]error // request → errno returned (every time)
 	rejectClips  bool           // DIRTYFB with clips → EINVAL
 	noDirty      bool           // DIRTYFB → ENOSYS
+	quiet        bool           // DIRTYFB records nothing (allocation tests)
 
 	// Recorded.
 	commits  []fakeCommit
@@ -412,7 +413,9 @@ func (k *fakeKernel) ioctl(fd int, req uint, arg unsafe.Pointer) error {
 		if a.num_clips > modeFBDirtyMaxClips {
 			return unix.EINVAL
 		}
-		c.dirty = append(c.dirty, slices.Clone(userSlice[clipRect](&a.clips_ptr, a.num_clips)))
+		if !c.quiet {
+			c.dirty = append(c.dirty, slices.Clone(userSlice[clipRect](&a.clips_ptr, a.num_clips)))
+		}
 	default:
 		return unix.ENOTTY
 	}

@@ -45,8 +45,9 @@ type Display struct {
 	buf           []byte // the mapped dumb buffer
 	width, height int    // buffer size in pixels
 
-	dirty dirtyMode
-	clips []clipRect // reused by Present
+	dirty    dirtyMode
+	clips    []clipRect     // reused by Present
+	dirtyArg modeFBDirtyCmd // DIRTYFB's argument, kept so Present allocates nothing
 
 	closed bool
 }

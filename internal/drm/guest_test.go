@@ -1,6 +1,7 @@
 package drm
 
 import (
+	"os"
 	"strconv"
 	"strings"
 	"testing"
@@ -42,5 +43,34 @@ func runGuest(t *testing.T, yres int) {
 	})
 	if want := 5; shots != want && !t.Failed() && !t.Skipped() {
 		t.Errorf("host took %d screendumps, want %d", shots, want)
+	}
+}
+
+// TestGuestBench runs the display benchmarks in the guest and checks each
+// reported. DRM_VM_BENCHTIME sets -test.benchtime (default 20x: a quick
+// check; use e.g. 2s, and DRM_VM_BENCHCOUNT=5, for figures).
+func TestGuestBench(t *testing.T) {
+	benchtime := os.Getenv("DRM_VM_BENCHTIME")
+	if benchtime == "" {
+		benchtime = "20x"
+	}
+	count := os.Getenv("DRM_VM_BENCHCOUNT")
+	if count == "" {
+		count = "1"
+	}
+	res := vmtest.Run(t, vmtest.Config{
+		Packages: []string{"."},
+		Run:      "^$",
+		Bench:    "^Benchmark(PresentFull|PresentButton|CopyFull|MemcpyFrame)$",
+		Args:     []string{"-test.benchtime=" + benchtime, "-test.count=" + count, "-test.benchmem"},
+	})
+	for _, name := range []string{"BenchmarkPresentFull", "BenchmarkPresentButton", "BenchmarkCopyFull", "BenchmarkMemcpyFrame"} {
+		found := false
+		for _, line := range res.Benchmarks {
+			found = found || strings.HasPrefix(line, name)
+		}
+		if !found && !t.Skipped() {
+			t.Errorf("guest reported no %s; benchmarks: %q", name, res.Benchmarks)
+		}
 	}
 }

@@ -78,13 +78,14 @@ func (d *Display) flush(clips []clipRect) error {
 	if d.dirty == dirtyFull {
 		clips = nil // no clips: the whole framebuffer
 	} else if len(clips) > modeFBDirtyMaxClips {
-		clips = []clipRect{boundingClip(clips)}
+		d.clips = append(d.clips[:0], boundingClip(clips))
+		clips = d.clips
 	}
-	err := d.sys.dirtyFB(d.fd, d.fbID, clips)
+	err := d.sys.dirtyFB(d.fd, d.fbID, clips, &d.dirtyArg)
 	if err != nil && d.dirty == dirtyClips && errors.Is(err, unix.EINVAL) {
 		d.log.Debug("drm: dirtyfb clips refused, flushing the whole buffer", "card", d.card, "err", err)
 		d.dirty = dirtyFull
-		err = d.sys.dirtyFB(d.fd, d.fbID, nil)
+		err = d.sys.dirtyFB(d.fd, d.fbID, nil, &d.dirtyArg)
 	}
 	switch {
 	case err == nil:

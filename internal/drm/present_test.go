@@ -262,3 +262,19 @@ func TestClose(t *testing.T) {
 		t.Errorf("Present after Close = %v, want os.ErrClosed", err)
 	}
 }
+
+// TestPresentAllocs: a button press's present allocates nothing.
+func TestPresentAllocs(t *testing.T) {
+	c := portrait(60, 2008)
+	c.quiet = true
+	d, _ := openFake(t, c)
+	f := render.NewFrame(d.Size())
+	f.Damage = []image.Rectangle{f.BarRect(image.Rect(100, 0, 250, 60)), image.Rect(0, 0, 64, 2008)}
+	if n := testing.AllocsPerRun(50, func() {
+		if err := d.Present(f); err != nil {
+			t.Fatal(err)
+		}
+	}); n != 0 {
+		t.Errorf("Present allocates %v times a call, want 0", n)
+	}
+}
