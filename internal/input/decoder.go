@@ -21,10 +21,11 @@ func (a axis) scale(v int32) float64 { return (float64(v) - a.min) / a.span }
 type slot struct {
 	id      int32 // tracking id, -1 none
 	x, y    int32
-	active  bool // a Down was reported and no Up/Cancel yet
-	ignored bool // after SYN_DROPPED: wait for this slot's next tracking id
-	begin   bool // a new tracking id arrived in this frame
-	lift    bool // tracking id -1 arrived in this frame
+	rx, ry  int32 // position last reported
+	active  bool  // a Down was reported and no Up/Cancel yet
+	ignored bool  // after SYN_DROPPED: wait for this slot's next tracking id
+	begin   bool  // a new tracking id arrived in this frame
+	lift    bool  // tracking id -1 arrived in this frame
 	moved   bool
 }
 
@@ -181,9 +182,14 @@ func (d *decoder) frame() []Touch {
 	return d.out
 }
 
+// touch reports slot i: Down and Move at its new position, Up and Cancel
+// where it was last reported.
 func (d *decoder) touch(i int, p Phase) Touch {
 	s := &d.slots[i]
-	return Touch{Slot: i, Phase: p, X: d.x.scale(s.x), Y: d.y.scale(s.y)}
+	if p == Down || p == Move {
+		s.rx, s.ry = s.x, s.y
+	}
+	return Touch{Slot: i, Phase: p, X: d.x.scale(s.rx), Y: d.y.scale(s.ry)}
 }
 
 // cancelAll reports Cancel for every active finger and ignores every slot
@@ -195,7 +201,7 @@ func (d *decoder) cancelAll() []Touch {
 		if s.active {
 			d.out = append(d.out, d.touch(i, Cancel))
 		}
-		*s = slot{id: s.id, x: s.x, y: s.y, ignored: true}
+		*s = slot{id: s.id, x: s.x, y: s.y, rx: s.rx, ry: s.ry, ignored: true}
 	}
 	if len(d.out) == 0 {
 		return nil

@@ -23,6 +23,9 @@ func TestGuest(t *testing.T) {
 	if vmtest.InGuest() {
 		t.Skip("host side")
 	}
+	if testing.Short() {
+		t.Skip("boots a QEMU guest (-short)")
+	}
 	cfg := vmtest.Config{Packages: []string{"."}, Run: "^TestVM", Timeout: 4 * time.Minute}
 	if os.Getenv("INPUT_VM_BENCH") != "" {
 		cfg.Bench = "^BenchmarkVM"
