@@ -33,6 +33,11 @@ func (c *console) line(line string) {
 	switch {
 	case strings.HasPrefix(line, plan.Init):
 		c.res.Boot = c.now().Sub(c.began)
+		if f := strings.Fields(line); len(f) == 3 {
+			if s, err := strconv.ParseFloat(f[2], 64); err == nil {
+				c.res.InitUptime = time.Duration(s * float64(time.Second))
+			}
+		}
 	case strings.HasPrefix(line, plan.Ask):
 		c.appendOutput(line)
 		c.ask(strings.TrimPrefix(strings.TrimPrefix(line, plan.Ask), " "))

@@ -88,7 +88,7 @@ func TestConsole(t *testing.T) {
 		t.Errorf("second exit's output should hold only the second binary's lines: %q", rec.errors[1])
 	}
 	r := c.res
-	if !r.Done || !reflect.DeepEqual(r.ExitCodes, []int{1, 2}) || r.Boot != 3*time.Second || rec.seen != len(lines) || len(r.Console) != len(lines) {
+	if !r.Done || !reflect.DeepEqual(r.ExitCodes, []int{1, 2}) || r.Boot != 3*time.Second || r.InitUptime != 2390*time.Millisecond || rec.seen != len(lines) || len(r.Console) != len(lines) {
 		t.Errorf("result %+v (seen %d lines of %d)", r, rec.seen, len(lines))
 	}
 	if want := []string{"BenchmarkVMX    \t     100\t     12345 ns/op"}; !reflect.DeepEqual(r.Benchmarks, want) {

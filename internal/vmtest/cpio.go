@@ -7,7 +7,8 @@ import (
 	"strings"
 )
 
-// cpioWriter writes a "newc" cpio archive (the initramfs format). Parent
+// cpioWriter writes a "newc" cpio archive (the initramfs format; the kernel
+// takes it uncompressed as well as compressed). Parent
 // directories of every entry are created on first use.
 type cpioWriter struct {
 	w    io.Writer

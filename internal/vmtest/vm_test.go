@@ -38,7 +38,7 @@ func TestHarness(t *testing.T) {
 			return "unknown " + req
 		},
 	})
-	t.Logf("boot %v, whole guest run %v", res.Boot, res.Total)
+	t.Logf("boot %v (guest uptime at /init %v), whole guest run %v", res.Boot, res.InitUptime, res.Total)
 	if len(shots) != 1 {
 		t.Errorf("host took %d screendumps, want 1", len(shots))
 	}

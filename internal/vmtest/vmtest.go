@@ -46,7 +46,8 @@ type Result struct {
 	Console    []string      // every console line
 	Benchmarks []string      // benchmark result lines ("BenchmarkX  N  T ns/op ...")
 	ExitCodes  []int         // exit code of each test binary, in Packages order
-	Boot       time.Duration // QEMU start → the guest's /init running
+	Boot       time.Duration // QEMU start → the guest's /init running (host clock)
+	InitUptime time.Duration // the guest kernel's uptime when /init started
 	Total      time.Duration // QEMU start → QEMU exit
 	Done       bool          // the guest's /init reported all runs finished
 }
