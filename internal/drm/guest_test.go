@@ -61,7 +61,7 @@ func runGuest(t *testing.T, yres int, bench bool) {
 	if t.Skipped() || t.Failed() {
 		return
 	}
-	if want := 5; shots != want {
+	if want := 6; shots != want {
 		t.Errorf("host took %d screendumps, want %d", shots, want)
 	}
 	if !bench {

@@ -1,11 +1,16 @@
 package drm
 
 import (
+	"errors"
 	"fmt"
 	"image"
 	"os"
+	"path/filepath"
 	"strconv"
 	"testing"
+	"time"
+
+	"golang.org/x/sys/unix"
 
 	"tiny-dfr/internal/layouts"
 	"tiny-dfr/internal/vmtest"
@@ -101,4 +106,62 @@ func TestVMReopen(t *testing.T) {
 			t.Fatalf("open %d: present %v, close %v", i, err, cerr)
 		}
 	}
+}
+
+// TestVMGone unbinds the virtio-gpu driver under an open display, as T2
+// suspend unloads appletbdrm: Present returns ErrGone with the errno, Close
+// cleans up, and once the driver is bound again Open finds the card and the
+// host sees the new picture.
+func TestVMGone(t *testing.T) {
+	vmtest.GuestOnly(t)
+	const drv = "/sys/bus/virtio/drivers/virtio_gpu"
+	devs, _ := filepath.Glob(drv + "/virtio*")
+	if len(devs) != 1 {
+		t.Fatalf("virtio_gpu devices %v, want one", devs)
+	}
+	dev := filepath.Base(devs[0])
+	d, err := Open(Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	length, height := d.Size()
+	f, _ := scene(length, height, -1)
+	if err := d.Present(f); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(drv+"/unbind", []byte(dev), 0); err != nil {
+		t.Fatalf("unbind %s: %v", dev, err)
+	}
+	err = d.Present(f)
+	t.Logf("present after unbind: %v", err)
+	if !errors.Is(err, ErrGone) || !errors.Is(err, unix.ENODEV) {
+		t.Errorf("Present after unbind = %v, want ErrGone with ENODEV", err)
+	}
+	if err := d.Close(); err != nil {
+		t.Errorf("Close of a gone display = %v", err)
+	}
+	if _, err := Open(Options{}); err == nil {
+		t.Error("Open found a display with the driver unbound")
+	}
+	if err := os.WriteFile(drv+"/bind", []byte(dev), 0); err != nil {
+		t.Fatalf("bind %s: %v", dev, err)
+	}
+	var d2 *Display
+	for range 100 { // the card node appears asynchronously
+		if d2, err = Open(Options{}); err == nil {
+			break
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+	if err != nil {
+		t.Fatalf("Open after rebinding: %v", err)
+	}
+	defer d2.Close()
+	t.Logf("reopened %s", d2.Card())
+	f, _ = scene(length, height, 3)
+	f.Damage = []image.Rectangle{image.Rect(0, 0, f.Width, f.Height)}
+	if err := d2.Present(f); err != nil {
+		t.Fatal(err)
+	}
+	askScreen(t, "after rebinding "+d2.Card(), 3)
 }
