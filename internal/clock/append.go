@@ -143,9 +143,11 @@ func appendNumber(dst []byte, it *item, t time.Time) []byte {
 	}
 	if (it.op == opYear || it.op == opIsoYear) && (v < 0 || v > 9999) {
 		// Years outside 0–9999 carry an explicit sign, as in ISO 8601.
-		if v >= 0 {
-			return appendSigned(dst, v, '+', it.pad, int(it.width)+1)
+		sign := byte('+')
+		if v < 0 {
+			sign = '-'
 		}
+		return appendSigned(dst, v, sign, it.pad, int(it.width)+1)
 	}
 	if v < 0 {
 		return appendSigned(dst, v, '-', it.pad, int(it.width))
