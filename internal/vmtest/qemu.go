@@ -11,6 +11,7 @@ import (
 	"path/filepath"
 	"strings"
 	"sync"
+	"syscall"
 	"time"
 
 	"tiny-dfr/internal/vmtest/kit"
@@ -48,6 +49,8 @@ func start(cfg *Config, k *kit.Kit, dir, initrd string) (*Guest, <-chan string, 
 	g := &Guest{dir: dir, exited: make(chan struct{})}
 	g.cmd = exec.Command(qemuBinary, qemuArgs(cfg, k, dir, initrd)...)
 	g.cmd.Stderr = &g.stderr
+	// If the test binary dies (go test -timeout, a panic), QEMU dies too.
+	g.cmd.SysProcAttr = &syscall.SysProcAttr{Pdeathsig: syscall.SIGKILL}
 	var err error
 	if g.stdin, err = g.cmd.StdinPipe(); err != nil {
 		return nil, nil, fmt.Errorf("vmtest: %w", err)

@@ -35,9 +35,13 @@ func Run(t *testing.T, cfg Config) *Result {
 	}
 	timeout := cfg.Timeout
 	if d, ok := t.Deadline(); ok {
-		if left := time.Until(d) - 5*time.Second; left < timeout {
-			timeout = left
+		// Stop a little before go test's -timeout, to report the console.
+		left := time.Until(d)
+		left -= min(5*time.Second, left/10)
+		if left <= 0 {
+			t.Fatal("vmtest: no time left before the test deadline (go test -timeout)")
 		}
+		timeout = min(timeout, left)
 	}
 	began := time.Now()
 	g, lines, err := start(&cfg, k, dir, initrd)
