@@ -5,7 +5,7 @@ go 1.26.8
 require (
 	github.com/fyne-io/oksvg v0.2.0 // indirect
 	github.com/go-text/typesetting v0.3.5 // indirect
-	github.com/pelletier/go-toml/v2 v2.4.3 // indirect
+	github.com/pelletier/go-toml/v2 v2.4.3
 	github.com/srwiley/rasterx v0.0.0-20220730225603-2ab79fcdd4ef // indirect
 	golang.org/x/image v0.47.0 // indirect
 	golang.org/x/net v0.35.0 // indirect
