@@ -90,6 +90,7 @@ func TestVMDraw(t *testing.T) {
 // suspend; each time the host sees the new picture.
 func TestVMReopen(t *testing.T) {
 	vmtest.GuestOnly(t)
+	before := openFDs(t)
 	for i := range 2 {
 		d, err := Open(Options{})
 		if err != nil {
@@ -106,6 +107,19 @@ func TestVMReopen(t *testing.T) {
 			t.Fatalf("open %d: present %v, close %v", i, err, cerr)
 		}
 	}
+	if after := openFDs(t); after != before {
+		t.Errorf("%d fds open after two open/close rounds, %d before", after, before)
+	}
+}
+
+// openFDs counts this process's open fds.
+func openFDs(t *testing.T) int {
+	t.Helper()
+	ents, err := os.ReadDir("/proc/self/fd")
+	if err != nil {
+		t.Fatal(err)
+	}
+	return len(ents)
 }
 
 // TestVMGone unbinds the virtio-gpu driver under an open display, as T2
