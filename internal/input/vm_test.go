@@ -31,10 +31,16 @@ func TestGuest(t *testing.T) {
 		cfg.Bench = "^BenchmarkVM"
 		cfg.Args = []string{"-test.benchtime=" + envOr("INPUT_VM_BENCHTIME", "2000x")}
 	}
+	var rec recorder
+	if os.Getenv("INPUT_RECORD") != "" {
+		cfg.Env = map[string]string{"INPUT_RECORD": "1"}
+		cfg.OnLine = func(_ *vmtest.Guest, l string) { rec.line(l) }
+	}
 	res := vmtest.Run(t, cfg)
 	if res == nil {
 		return
 	}
+	rec.write(t)
 	for _, l := range res.Benchmarks {
 		t.Log(l)
 	}
