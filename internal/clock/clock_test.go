@@ -8,9 +8,9 @@ import (
 
 // The reference instant of chrono's documentation: Sunday 8 July 2001,
 // 00:34:59.026490 at +09:30.
-var acst = time.FixedZone("ACST", 9*3600+30*60)
-
-func ref() time.Time { return time.Date(2001, 7, 8, 0, 34, 59, 26_490_000, acst) }
+func ref() time.Time {
+	return time.Date(2001, 7, 8, 0, 34, 59, 26_490_000, time.FixedZone("ACST", 9*3600+30*60))
+}
 
 func TestAppend(t *testing.T) {
 	t.Parallel()

@@ -35,8 +35,6 @@ func corpusDir(t *testing.T) string {
 	return ""
 }
 
-var fileCell = regexp.MustCompile("^`([^`]+\\.toml)`$")
-
 // verdicts reads SOURCES.md: in every table whose last column is a
 // verdict, the first cell names a file and the last starts with its verdict.
 func verdicts(t *testing.T, dir string) map[string]string {
@@ -46,6 +44,7 @@ func verdicts(t *testing.T, dir string) map[string]string {
 		t.Fatal(err)
 	}
 	defer fh.Close()
+	fileCell := regexp.MustCompile("^`([^`]+\\.toml)`$")
 	out := map[string]string{}
 	inVerdictTable := false
 	sc := bufio.NewScanner(fh)

@@ -1,10 +1,12 @@
 package config
 
 import (
+	"cmp"
 	"errors"
 	"fmt"
 	"io"
 	"os"
+	"slices"
 )
 
 // Top-level keys, in the order of the spec.
@@ -102,6 +104,10 @@ func Parse(name string, data []byte) (*File, []Diagnostic) {
 	}
 	d := decoder{file: f}
 	d.topLevel(root)
+	// Tables may be written in pieces; report in file order.
+	slices.SortStableFunc(d.diags, func(a, b Diagnostic) int {
+		return cmp.Or(cmp.Compare(a.Pos.Line, b.Pos.Line), cmp.Compare(a.Pos.Col, b.Pos.Col))
+	})
 	return f, d.diags
 }
 

@@ -196,3 +196,15 @@ func TestDiagnosticText(t *testing.T) {
 		t.Errorf("warning text %q", w)
 	}
 }
+
+func TestDiagnosticsInFileOrder(t *testing.T) {
+	t.Parallel()
+	// The [[MediaLayerKeys]] table is decoded after the scalar below it
+	// would be if order followed keys; diagnostics still come in file order.
+	src := "[[PrimaryLayerKeys]]\nStretch = -1\n[[MediaLayerKeys]]\nStretch = 0.5\n[[PrimaryLayerKeys]]\nAction = \"nope\"\n"
+	got := fmt.Sprint(wantsOf(Check("t.toml", []byte(src))))
+	want := fmt.Sprint([]want{E(KindRange, 2, 11), E(KindType, 4, 11), E(KindUnknownAction, 6, 10)})
+	if got != want {
+		t.Errorf("got %v, want %v", got, want)
+	}
+}
