@@ -87,6 +87,8 @@ loop:
 		}
 	}
 	g.stop()
+	for range lines { // let the reader goroutine finish
+	}
 	res.Total = time.Since(began)
 	c.flushOpen()
 	switch {

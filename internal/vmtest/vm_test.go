@@ -2,10 +2,12 @@ package vmtest
 
 import (
 	"fmt"
+	"image/color"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 )
 
 // TestHarness boots the guest with this package's TestVMGuest.
@@ -34,12 +36,14 @@ func TestHarness(t *testing.T) {
 				b := img.Bounds()
 				shots = append(shots, b.String())
 				return fmt.Sprintf("%dx%d", b.Dx(), b.Dy())
+			case "pattern":
+				return checkPattern(g)
 			}
 			return "unknown " + req
 		},
 	})
 	t.Logf("boot %v (guest uptime at /init %v), whole guest run %v", res.Boot, res.InitUptime, res.Total)
-	if len(shots) != 1 {
+	if len(shots) != 1 { // the pattern's screendumps are not counted
 		t.Errorf("host took %d screendumps, want 1", len(shots))
 	}
 	con := strings.Join(res.Console, "\n")
@@ -91,7 +95,8 @@ func TestVMGuest(t *testing.T) {
 	if len(all) == 0 || all[0] != "64x2008" {
 		t.Errorf("connector modes %v (from %v), want 64x2008 first", all, modes)
 	}
-	for req, want := range map[string]string{"ping": "pong", "screendump": "64x2008"} {
+	writePattern(t)
+	for req, want := range map[string]string{"ping": "pong", "screendump": "64x2008", "pattern": "ok"} {
 		got, err := AskHost(req)
 		if err != nil || got != want {
 			t.Errorf("AskHost(%q) = %q, %v; want %q", req, got, err, want)
@@ -108,4 +113,60 @@ func BenchmarkVMAskHost(b *testing.B) {
 			b.Fatalf("AskHost = %q, %v", got, err)
 		}
 	}
+}
+
+// The pattern: rows from patternTop down get color patternColor(y); written
+// by the guest to the fbdev console framebuffer (fbcon's cursor stays at the
+// top), read back by the host's screendump.
+const patternTop = 64
+
+func patternColor(y int) color.RGBA {
+	return color.RGBA{uint8(y), uint8(255 - y%256), uint8(y / 8), 255}
+}
+
+// writePattern draws the pattern through /dev/fb0 (XRGB8888, 64 px wide).
+func writePattern(t *testing.T) {
+	f, err := os.OpenFile("/dev/fb0", os.O_WRONLY, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	const stride = 64 * 4
+	buf := make([]byte, (2008-patternTop)*stride)
+	for y := patternTop; y < 2008; y++ {
+		c := patternColor(y)
+		row := buf[(y-patternTop)*stride:]
+		for x := 0; x < 64; x++ {
+			row[4*x], row[4*x+1], row[4*x+2] = c.B, c.G, c.R
+		}
+	}
+	if _, err := f.WriteAt(buf, patternTop*stride); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// checkPattern compares screendumps with the pattern until they match; the
+// fbdev emulation flushes to the host a little after the write.
+func checkPattern(g *Guest) string {
+	var diff string
+	for try := 0; try < 50; try++ {
+		img, err := g.Screendump()
+		if err != nil {
+			return "error " + err.Error()
+		}
+		diff = ""
+		for y := patternTop; y < 2008 && diff == ""; y++ {
+			for x := 0; x < 64; x++ {
+				if got, want := img.RGBAAt(x, y), patternColor(y); got != want {
+					diff = fmt.Sprintf("pixel (%d,%d) = %v, want %v", x, y, got, want)
+					break
+				}
+			}
+		}
+		if diff == "" {
+			return "ok"
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	return diff
 }
