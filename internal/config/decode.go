@@ -14,7 +14,7 @@ import (
 const (
 	maxStretch     = 1000
 	maxIconSize    = 1024
-	maxDoublePress = 60_000 // ms
+	maxDoublePress = math.MaxInt32 // ms
 )
 
 // decoder turns a tree into a File, collecting diagnostics.

@@ -36,6 +36,12 @@ func ButtonFields() []string {
 		"Action", "Stretch", "IconWidth", "IconHeight"}
 }
 
+// Where the files live on an installed system.
+const (
+	BasePath = "/usr/share/tiny-dfr/config.toml" // the shipped template
+	UserPath = "/etc/tiny-dfr/config.toml"       // the administrator's overrides
+)
+
 // maxFileSize bounds what is read of a configuration file.
 const maxFileSize = 1 << 20
 

@@ -57,6 +57,7 @@ func TestRules(t *testing.T) {
 		{"brightness float", "ActiveBrightness = 12.5\n", []want{E(KindType, 1, 20)}},
 		{"double press negative", "DoublePressSwitchLayers = -200\n", []want{E(KindRange, 1, 27)}},
 		{"double press ok", "DoublePressSwitchLayers = 200\n", nil},
+		{"double press too large", "DoublePressSwitchLayers = 4294967296\n", []want{E(KindRange, 1, 27)}},
 		{"unknown top-level key", "\nFnToggleLayers = false\n", []want{W(KindUnknownKey, 2, 1)}},
 		{"unknown table holding a layer", "[Style]\nColor = 1\nPrimaryLayerKeys = [ { Text = \"a\" } ]\n",
 			[]want{W(KindUnknownKey, 1, 2)}},
@@ -171,14 +172,24 @@ PrimaryLayerKeys = [
 	}
 }
 
-func TestBatteryFalse(t *testing.T) {
+// TestBatteryBool pins the decision about the boolean Battery an early
+// upstream template documented: true shows the percentage, false shows no
+// battery; both warn (KindDeprecated) and neither stops the file.
+func TestBatteryBool(t *testing.T) {
 	t.Parallel()
-	f, diags := Parse("t.toml", []byte("PrimaryLayerKeys = [ { Battery = false, Text = \"x\" } ]\n"))
-	if got := fmt.Sprint(wantsOf(diags)); got != fmt.Sprint([]want{W(KindDeprecated, 1, 34)}) {
-		t.Errorf("diags = %v", got)
-	}
-	if b := f.Config.PrimaryLayerKeys[0].Battery; b != "" {
-		t.Errorf("Battery = %q, want none", b)
+	for _, tc := range []struct {
+		src, mode string
+	}{
+		{"PrimaryLayerKeys = [ { Battery = true, Action = \"Battery\" } ]\n", "percentage"},
+		{"PrimaryLayerKeys = [ { Battery = false, Text = \"x\" } ]\n", ""},
+	} {
+		f, diags := Parse("t.toml", []byte(tc.src))
+		if got := fmt.Sprint(wantsOf(diags)); got != fmt.Sprint([]want{W(KindDeprecated, 1, 34)}) {
+			t.Errorf("%q: diags = %v", tc.src, got)
+		}
+		if b := f.Config.PrimaryLayerKeys[0].Battery; b != tc.mode {
+			t.Errorf("%q: Battery = %q, want %q", tc.src, b, tc.mode)
+		}
 	}
 }
 
