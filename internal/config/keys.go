@@ -12,8 +12,25 @@ func KeyCode(name string) (uint16, bool) { return keyCode(name) }
 // has none (it is ≥ 768).
 func KeyName(code uint16) string { return keyName(code) }
 
-// KeyNames returns every Action name in code order (a new slice each call).
-func KeyNames() []string {
+// Key is one Action name and its Linux key code.
+type Key struct {
+	Name string
+	Code uint16
+}
+
+// KeyNames returns every Action name with its code, in code order (a new
+// slice each call), for `tiny-dfr keys`.
+func KeyNames() []Key {
+	names := keyNameStrings()
+	out := make([]Key, len(names))
+	for i, n := range names {
+		c, _ := keyCode(n)
+		out[i] = Key{Name: n, Code: c}
+	}
+	return out
+}
+
+func keyNameStrings() []string {
 	return strings.Split(strings.TrimSuffix(keyNameList, "\n"), "\n")
 }
 
@@ -95,7 +112,7 @@ func SuggestKey(name string) string {
 		return a
 	}
 	best, bestDist := "", len(norm)/3+1
-	for _, k := range KeyNames() {
+	for _, k := range keyNameStrings() {
 		kn := normKey(k)
 		if kn == norm {
 			return k

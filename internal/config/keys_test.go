@@ -36,14 +36,14 @@ func TestKeyNamesCoverEveryCode(t *testing.T) {
 	if len(names) != 768 {
 		t.Fatalf("len(KeyNames()) = %d, want 768", len(names))
 	}
-	for i, n := range names {
-		c, ok := KeyCode(n)
-		if !ok || int(c) != i {
-			t.Errorf("KeyNames()[%d] = %q has code %d, %v", i, n, c, ok)
+	for i, k := range names {
+		c, ok := KeyCode(k.Name)
+		if !ok || int(c) != i || k.Code != c {
+			t.Errorf("KeyNames()[%d] = %+v; KeyCode gives %d, %v", i, k, c, ok)
 		}
 	}
-	names[0] = "changed"
-	if KeyNames()[0] != "Reserved" {
+	names[0].Name = "changed"
+	if KeyNames()[0].Name != "Reserved" {
 		t.Error("KeyNames shares its slice between calls")
 	}
 }
