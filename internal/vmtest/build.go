@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"os"
 	"os/exec"
-	"path"
 	"path/filepath"
 	"strings"
 )
@@ -26,14 +25,27 @@ func goBuild(args ...string) error {
 	return nil
 }
 
-// testBinaryName is the guest file name of a package's test binary.
-func testBinaryName(pkg string, used map[string]bool) string {
-	base := path.Base(filepath.ToSlash(pkg))
-	if base == "." || base == "/" || base == "" {
-		if wd, err := os.Getwd(); err == nil {
-			base = filepath.Base(wd)
-		}
+// packageDir is the source directory of one package (as the go command
+// resolves it from the calling test's directory).
+func packageDir(pkg string) (string, error) {
+	cmd := exec.Command("go", "list", "-f", "{{.Dir}}", pkg)
+	var stderr bytes.Buffer
+	cmd.Stderr = &stderr
+	out, err := cmd.Output()
+	if err != nil {
+		return "", fmt.Errorf("vmtest: go list %s: %w\n%s", pkg, err, stderr.Bytes())
 	}
+	dirs := strings.Fields(string(out))
+	if len(dirs) != 1 {
+		return "", fmt.Errorf("vmtest: package %q names %d packages, want one", pkg, len(dirs))
+	}
+	return dirs[0], nil
+}
+
+// testBinaryName is the guest name of a package's test binary: its
+// directory's name, made unique.
+func testBinaryName(pkgDir string, used map[string]bool) string {
+	base := filepath.Base(pkgDir)
 	name := base
 	for i := 2; used[name]; i++ {
 		name = fmt.Sprintf("%s%d", base, i)

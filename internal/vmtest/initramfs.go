@@ -3,7 +3,9 @@ package vmtest
 import (
 	"bufio"
 	"encoding/json"
+	"errors"
 	"fmt"
+	iofs "io/fs"
 	"os"
 	"path"
 	"path/filepath"
@@ -18,6 +20,7 @@ import (
 type initramfs struct {
 	hostFiles map[string]string // guest path → host path
 	files     map[string][]byte // guest path → contents
+	dirs      []string          // extra (possibly empty) directories
 }
 
 // buildInitramfs builds every binary of cfg into dir and writes dir/initrd.
@@ -44,18 +47,28 @@ func buildInitramfs(cfg *Config, k *kit.Kit, dir string) (string, error) {
 	}
 	used := map[string]bool{}
 	for _, pkg := range cfg.Packages {
-		name := testBinaryName(pkg, used)
+		pkgDir, err := packageDir(pkg)
+		if err != nil {
+			return "", err
+		}
+		name := testBinaryName(pkgDir, used)
 		host := filepath.Join(dir, name+".test")
 		if err := buildTest(pkg, host); err != nil {
 			return "", err
 		}
 		guest := "/bin/" + name + ".test"
 		fs.hostFiles[guest] = host
+		// The test runs in /pkg/<name>, holding a copy of its testdata.
+		guestDir := "/pkg/" + name
+		fs.dirs = append(fs.dirs, guestDir)
+		if err := fs.addTree(filepath.Join(pkgDir, "testdata"), guestDir+"/testdata"); err != nil {
+			return "", err
+		}
 		args := []string{"-test.v", "-test.run", cfg.Run}
 		if cfg.Bench != "" {
 			args = append(args, "-test.bench", cfg.Bench)
 		}
-		p.Runs = append(p.Runs, plan.Run{Name: name, Path: guest, Args: append(args, cfg.Args...)})
+		p.Runs = append(p.Runs, plan.Run{Name: name, Path: guest, Dir: guestDir, Args: append(args, cfg.Args...)})
 	}
 	for guest, pkg := range cfg.Binaries {
 		host := filepath.Join(dir, "bin-"+strings.ReplaceAll(strings.Trim(guest, "/"), "/", "_"))
@@ -76,6 +89,28 @@ func buildInitramfs(cfg *Config, k *kit.Kit, dir string) (string, error) {
 	return out, fs.write(out)
 }
 
+// addTree adds the regular files under host (if it exists) below guest.
+func (fs *initramfs) addTree(host, guest string) error {
+	err := filepath.WalkDir(host, func(p string, d iofs.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		if !d.Type().IsRegular() {
+			return nil
+		}
+		rel, err := filepath.Rel(host, p)
+		if err != nil {
+			return err
+		}
+		fs.hostFiles[path.Join(guest, filepath.ToSlash(rel))] = p
+		return nil
+	})
+	if err != nil && !errors.Is(err, iofs.ErrNotExist) {
+		return fmt.Errorf("vmtest: testdata: %w", err)
+	}
+	return nil
+}
+
 func (fs *initramfs) write(out string) (err error) {
 	f, err := os.Create(out)
 	if err != nil {
@@ -92,6 +127,9 @@ func (fs *initramfs) write(out string) (err error) {
 	// each, alternated, load 5-8 on 2 cores).
 	c := newCPIO(bw)
 	for _, d := range []string{"/bin", "/dev", "/proc", "/sys", "/tmp", "/run", "/modules", "/vmtest"} {
+		c.Dir(d)
+	}
+	for _, d := range fs.dirs {
 		c.Dir(d)
 	}
 	c.CharDev("/dev/console", 5, 1)

@@ -74,6 +74,9 @@ func TestVMGuest(t *testing.T) {
 			t.Error(err)
 		}
 	}
+	if b, err := os.ReadFile("testdata/hello.txt"); err != nil || string(b) != "testdata reaches the guest\n" {
+		t.Errorf("testdata/hello.txt = %q, %v", b, err)
+	}
 	if got := os.Getenv("VMTEST_HELLO"); got != "hello world" {
 		t.Errorf("VMTEST_HELLO = %q", got)
 	}

@@ -130,7 +130,10 @@ func waitFor(paths []string, limit time.Duration) {
 func execute(r plan.Run) int {
 	cmd := exec.Command(r.Path, r.Args...)
 	cmd.Stdin, cmd.Stdout, cmd.Stderr = os.Stdin, os.Stdout, os.Stderr
-	cmd.Dir = "/tmp"
+	cmd.Dir = r.Dir
+	if cmd.Dir == "" {
+		cmd.Dir = "/tmp"
+	}
 	err := cmd.Run()
 	if err == nil {
 		return 0

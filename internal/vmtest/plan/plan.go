@@ -23,6 +23,7 @@ type Module struct {
 type Run struct {
 	Name string   `json:"name"`
 	Path string   `json:"path"`
+	Dir  string   `json:"dir,omitempty"` // working directory; default /tmp
 	Args []string `json:"args"`
 }
 

@@ -1,0 +1,42 @@
+package vmtest
+
+import (
+	"os"
+	"testing"
+)
+
+func TestPackageDir(t *testing.T) {
+	wd, err := os.Getwd()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, pkg := range []string{".", "tiny-dfr/internal/vmtest"} {
+		got, err := packageDir(pkg)
+		if err != nil || got != wd {
+			t.Errorf("packageDir(%q) = %q, %v; want %q", pkg, got, err, wd)
+		}
+	}
+	if _, err := packageDir("./..."); err == nil {
+		t.Error("packageDir accepted a pattern naming several packages")
+	}
+}
+
+func TestTestBinaryName(t *testing.T) {
+	used := map[string]bool{}
+	for _, c := range []struct{ dir, want string }{
+		{"/src/internal/drm", "drm"},
+		{"/src/other/drm", "drm2"},
+		{"/src/internal/input", "input"},
+		{"/src/x/drm", "drm3"},
+	} {
+		if got := testBinaryName(c.dir, used); got != c.want {
+			t.Errorf("testBinaryName(%q) = %q, want %q", c.dir, got, c.want)
+		}
+	}
+}
+
+func TestGuestGOFLAGS(t *testing.T) {
+	if got := guestGOFLAGS("-race -mod=mod  -msan -buildvcs=false"); got != "-mod=mod -buildvcs=false" {
+		t.Errorf("guestGOFLAGS = %q", got)
+	}
+}
