@@ -1,0 +1,267 @@
+package wayland
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"net"
+	"path/filepath"
+
+	"golang.org/x/sys/unix"
+)
+
+// ErrNoDisplay says there is no Wayland display to connect to: no
+// WAYLAND_DISPLAY, or nothing listening on its socket.
+var ErrNoDisplay = errors.New("no Wayland display")
+
+// ProtocolError is a fatal error the compositor reported on an object.
+type ProtocolError struct {
+	Object  uint32
+	Code    uint32
+	Message string
+}
+
+func (e *ProtocolError) Error() string {
+	return fmt.Sprintf("wayland: protocol error %d on object %d: %s", e.Code, e.Object, e.Message)
+}
+
+// Object is a protocol object: generated interface types embed Proxy and
+// implement Dispatch for their events.
+type Object interface {
+	Base() *Proxy
+	Dispatch(opcode uint16, d *Decoder) error
+}
+
+// Proxy is the client side of one object: its id and connection.
+type Proxy struct {
+	conn *Conn
+	id   uint32
+}
+
+// Base returns p (it lets generated types satisfy Object).
+func (p *Proxy) Base() *Proxy { return p }
+
+// ID is the object's id on the wire (0 before registration).
+func (p *Proxy) ID() uint32 { return p.id }
+
+// Conn is the connection the object lives on.
+func (p *Proxy) Conn() *Conn { return p.conn }
+
+// NewRequest starts a request with the given opcode on p.
+func (p *Proxy) NewRequest(opcode uint16) *Encoder {
+	e := &Encoder{conn: p.conn, b: make([]byte, headerSize, 64)}
+	order.PutUint32(e.b[0:], p.id)
+	order.PutUint32(e.b[4:], uint32(opcode))
+	return e
+}
+
+// Conn is a connection to a compositor.
+type Conn struct {
+	sock    *net.UnixConn
+	display *Display
+	objects map[uint32]Object
+	nextID  uint32
+	free    []uint32
+	in      []byte // received bytes not yet dispatched
+	fds     []int  // received descriptors not yet taken
+	err     error  // the protocol error, once reported
+}
+
+// DialEnv connects to the display named by the environment, read through
+// getenv: WAYLAND_DISPLAY (default "wayland-0" only when set to it), a name
+// under XDG_RUNTIME_DIR or an absolute path. It returns an error wrapping
+// ErrNoDisplay when WAYLAND_DISPLAY is unset or its socket is missing or
+// refuses.
+func DialEnv(getenv func(string) string) (*Conn, error) {
+	name := getenv("WAYLAND_DISPLAY")
+	if name == "" {
+		return nil, fmt.Errorf("wayland: WAYLAND_DISPLAY is not set: %w", ErrNoDisplay)
+	}
+	if !filepath.IsAbs(name) {
+		dir := getenv("XDG_RUNTIME_DIR")
+		if dir == "" {
+			return nil, fmt.Errorf("wayland: XDG_RUNTIME_DIR is not set: %w", ErrNoDisplay)
+		}
+		name = filepath.Join(dir, name)
+	}
+	return Dial(name)
+}
+
+// Dial connects to the compositor socket at path.
+func Dial(path string) (*Conn, error) {
+	sock, err := net.DialUnix("unix", nil, &net.UnixAddr{Name: path, Net: "unix"})
+	if err != nil {
+		if errors.Is(err, unix.ENOENT) || errors.Is(err, unix.ECONNREFUSED) {
+			return nil, fmt.Errorf("wayland: connect %s: %w (%w)", path, ErrNoDisplay, err)
+		}
+		return nil, fmt.Errorf("wayland: connect %s: %w", path, err)
+	}
+	return NewConn(sock), nil
+}
+
+// NewConn speaks the protocol over an already connected socket, which it
+// then owns.
+func NewConn(sock *net.UnixConn) *Conn {
+	c := &Conn{sock: sock, objects: map[uint32]Object{}, nextID: 1}
+	d := &Display{}
+	c.Register(d)
+	d.OnError = func(obj, code uint32, msg string) {
+		c.err = &ProtocolError{Object: obj, Code: code, Message: msg}
+	}
+	d.OnDeleteId = func(id uint32) {
+		if id != 1 {
+			delete(c.objects, id)
+			c.free = append(c.free, id)
+		}
+	}
+	c.display = d
+	return c
+}
+
+// Display is the connection's wl_display (object 1).
+func (c *Conn) Display() *Display { return c.display }
+
+// Register gives o a fresh id on c. Generated constructors call it.
+func (c *Conn) Register(o Object) {
+	var id uint32
+	if n := len(c.free); n > 0 {
+		id, c.free = c.free[n-1], c.free[:n-1]
+	} else {
+		id = c.nextID
+		c.nextID++
+	}
+	p := o.Base()
+	p.conn, p.id = c, id
+	c.objects[id] = o
+}
+
+func (c *Conn) write(b []byte, fds []int) error {
+	var oob []byte
+	if len(fds) > 0 {
+		oob = unix.UnixRights(fds...)
+	}
+	if _, _, err := c.sock.WriteMsgUnix(b, oob, nil); err != nil {
+		return fmt.Errorf("wayland: send: %w", err)
+	}
+	return nil
+}
+
+// Batch is what one Read got from the socket.
+type Batch struct {
+	Data []byte
+	FDs  []int
+}
+
+// Read waits for bytes from the compositor. It touches no object state, so
+// it may run on its own goroutine while another dispatches. At the end of
+// the stream it returns io.EOF; after Close, an error wrapping
+// net.ErrClosed.
+func (c *Conn) Read() (Batch, error) {
+	buf := make([]byte, 4*maxMessage)
+	oob := make([]byte, unix.CmsgSpace(28*4))
+	n, oobn, _, _, err := c.sock.ReadMsgUnix(buf, oob)
+	var b Batch
+	if oobn > 0 {
+		msgs, perr := unix.ParseSocketControlMessage(oob[:oobn])
+		if perr == nil {
+			for _, m := range msgs {
+				if fds, err := unix.ParseUnixRights(&m); err == nil {
+					b.FDs = append(b.FDs, fds...)
+				}
+			}
+		}
+	}
+	b.Data = buf[:n]
+	if n == 0 && err == nil {
+		err = io.EOF
+	}
+	if err != nil {
+		return b, fmt.Errorf("wayland: receive: %w", err)
+	}
+	return b, nil
+}
+
+// Dispatch runs the handlers of every complete event in b (and of what
+// earlier batches left incomplete). It stops at the first malformed event,
+// or when the compositor reported a protocol error (a *ProtocolError).
+func (c *Conn) Dispatch(b Batch) error {
+	c.in = append(c.in, b.Data...)
+	c.fds = append(c.fds, b.FDs...)
+	for len(c.in) >= headerSize {
+		id := order.Uint32(c.in[0:])
+		w := order.Uint32(c.in[4:])
+		size, opcode := int(w>>16), uint16(w)
+		if size < headerSize || size%4 != 0 {
+			return fmt.Errorf("%w: bad size %d", ErrMalformed, size)
+		}
+		if len(c.in) < size {
+			break
+		}
+		msg := c.in[headerSize:size]
+		c.in = c.in[size:]
+		o, ok := c.objects[id]
+		if !ok {
+			continue // destroyed on our side; its events are moot
+		}
+		d := &Decoder{conn: c, b: msg}
+		if err := o.Dispatch(opcode, d); err != nil {
+			return err
+		}
+		if c.err != nil {
+			return c.err
+		}
+	}
+	if len(c.in) == 0 {
+		c.in = nil
+	}
+	return nil
+}
+
+// DispatchOnce reads once and dispatches what came.
+func (c *Conn) DispatchOnce() error {
+	b, err := c.Read()
+	if derr := c.Dispatch(b); derr != nil {
+		return derr
+	}
+	return err
+}
+
+// Roundtrip sends wl_display.sync and dispatches events until its callback
+// is done: every request sent before has been handled by the compositor.
+// Only use it while no other goroutine calls Read.
+func (c *Conn) Roundtrip() error {
+	cb, err := c.display.Sync()
+	if err != nil {
+		return err
+	}
+	done := false
+	cb.OnDone = func(uint32) { done = true }
+	for !done {
+		if err := c.DispatchOnce(); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func (c *Conn) takeFD() (int, bool) {
+	if len(c.fds) == 0 {
+		return -1, false
+	}
+	fd := c.fds[0]
+	c.fds = c.fds[1:]
+	return fd, true
+}
+
+// Close closes the socket and any received descriptor nobody took. It
+// unblocks a pending Read.
+func (c *Conn) Close() error {
+	for _, fd := range c.fds {
+		unix.Close(fd)
+	}
+	c.fds = nil
+	if err := c.sock.Close(); err != nil {
+		return fmt.Errorf("wayland: close: %w", err)
+	}
+	return nil
+}
