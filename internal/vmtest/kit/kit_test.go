@@ -102,7 +102,7 @@ func TestLoadOrder(t *testing.T) {
 	for _, m := range k.Modules {
 		files[modName(strings.TrimSuffix(m, ".ko"))] = k.Module(m)
 	}
-	order, err := loadOrder(DefaultRoots, files)
+	order, err := loadOrder(DefaultRoots(), files)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -110,7 +110,7 @@ func TestLoadOrder(t *testing.T) {
 	for i, p := range order {
 		pos[modName(strings.TrimSuffix(filepath.Base(p), ".ko"))] = i
 	}
-	for _, r := range DefaultRoots {
+	for _, r := range DefaultRoots() {
 		if _, ok := pos[modName(r)]; !ok {
 			t.Errorf("root %s missing from %v", r, order)
 		}

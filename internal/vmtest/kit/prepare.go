@@ -13,13 +13,13 @@ import (
 	"strings"
 )
 
-// DefaultRoots are the modules the guest needs; their dependencies are
+// DefaultRoots returns the modules the guest needs; their dependencies are
 // added automatically (read from each module's .modinfo).
-var DefaultRoots = []string{"uinput", "evdev", "virtio_pci", "virtio-gpu"}
+func DefaultRoots() []string { return []string{"uinput", "evdev", "virtio_pci", "virtio-gpu"} }
 
 // Preparer downloads a Debian kernel package and turns it into a kit.
 type Preparer struct {
-	Roots []string  // modules to include (plus dependencies); DefaultRoots if nil
+	Roots []string  // modules to include (plus dependencies); DefaultRoots() if nil
 	Log   io.Writer // progress; nil discards
 	// Package overrides the kernel package; "" asks apt-cache which one
 	// linux-image-amd64 depends on now (the number moves: never pin it).
@@ -71,7 +71,7 @@ func (p *Preparer) Prepare(ctx context.Context, dir string) (*Kit, error) {
 	}
 	roots := p.Roots
 	if roots == nil {
-		roots = DefaultRoots
+		roots = DefaultRoots()
 	}
 	work, err := os.MkdirTemp("", "tinydfr-mkkit-")
 	if err != nil {

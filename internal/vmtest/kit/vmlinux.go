@@ -9,7 +9,7 @@ import (
 )
 
 // xzMagic starts an xz stream; the bzImage carries the kernel as one.
-var xzMagic = []byte{0xFD, '7', 'z', 'X', 'Z', 0x00}
+const xzMagic = "\xfd7zXZ\x00"
 
 // extractVmlinux decompresses the first xz stream inside vmlinuz that yields
 // an ELF file (the uncompressed kernel, bootable through PVH) into dst.
@@ -19,7 +19,7 @@ func extractVmlinux(ctx context.Context, vmlinuz, dst string) error {
 		return fmt.Errorf("kit: %w", err)
 	}
 	for off := 0; ; {
-		i := bytes.Index(data[off:], xzMagic)
+		i := bytes.Index(data[off:], []byte(xzMagic))
 		if i < 0 {
 			return fmt.Errorf("kit: %s: no xz stream holding an ELF kernel", vmlinuz)
 		}

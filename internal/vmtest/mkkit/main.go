@@ -17,7 +17,7 @@ import (
 func main() {
 	dir := flag.String("dir", kit.DefaultDir(), "kit directory to (re)create")
 	pkg := flag.String("package", "", "kernel package (default: what linux-image-amd64 depends on)")
-	roots := flag.String("modules", strings.Join(kit.DefaultRoots, ","), "modules to include, comma-separated (dependencies are added)")
+	roots := flag.String("modules", strings.Join(kit.DefaultRoots(), ","), "modules to include, comma-separated (dependencies are added)")
 	force := flag.Bool("force", false, "rebuild even if a kit of the current kernel package exists")
 	flag.Parse()
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
