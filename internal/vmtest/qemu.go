@@ -3,6 +3,7 @@ package vmtest
 import (
 	"bufio"
 	"bytes"
+	"encoding/json"
 	"fmt"
 	"image"
 	"io"
@@ -109,11 +110,15 @@ func (g *Guest) Send(line string) error {
 	return nil
 }
 
-// Screendump takes a screenshot of the virtio-gpu display through QMP
-// (what the guest last flushed), as an opaque RGBA image.
-func (g *Guest) Screendump() (*image.RGBA, error) {
+// QMP runs one QEMU Machine Protocol command (e.g. "query-status") and
+// returns its "return" value.
+func (g *Guest) QMP(command string, args any) (json.RawMessage, error) {
 	g.mu.Lock()
 	defer g.mu.Unlock()
+	return g.qmpLocked(command, args)
+}
+
+func (g *Guest) qmpLocked(command string, args any) (json.RawMessage, error) {
 	if g.qmp == nil {
 		q, err := dialQMP(filepath.Join(g.dir, "qmp.sock"), 5*time.Second)
 		if err != nil {
@@ -121,9 +126,17 @@ func (g *Guest) Screendump() (*image.RGBA, error) {
 		}
 		g.qmp = q
 	}
+	return g.qmp.do(command, args)
+}
+
+// Screendump takes a screenshot of the virtio-gpu display through QMP
+// (what the guest last flushed), as an opaque RGBA image.
+func (g *Guest) Screendump() (*image.RGBA, error) {
+	g.mu.Lock()
+	defer g.mu.Unlock()
 	g.shots++
 	file := filepath.Join(g.dir, fmt.Sprintf("screen%d.ppm", g.shots))
-	if _, err := g.qmp.do("screendump", map[string]string{"filename": file}); err != nil {
+	if _, err := g.qmpLocked("screendump", map[string]string{"filename": file}); err != nil {
 		return nil, err
 	}
 	defer os.Remove(file)

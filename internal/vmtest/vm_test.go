@@ -1,6 +1,7 @@
 package vmtest
 
 import (
+	"encoding/json"
 	"fmt"
 	"image/color"
 	"os"
@@ -26,6 +27,16 @@ func TestHarness(t *testing.T) {
 			switch req {
 			case "ping":
 				return "pong"
+			case "status":
+				r, err := g.QMP("query-status", nil)
+				if err != nil {
+					return "error " + err.Error()
+				}
+				var st struct{ Running bool }
+				if err := json.Unmarshal(r, &st); err != nil || !st.Running {
+					return fmt.Sprintf("query-status %s: %v", r, err)
+				}
+				return "running"
 			case "bench":
 				return "b"
 			case "screendump":
@@ -99,7 +110,7 @@ func TestVMGuest(t *testing.T) {
 		t.Errorf("connector modes %v (from %v), want 64x2008 first", all, modes)
 	}
 	writePattern(t)
-	for req, want := range map[string]string{"ping": "pong", "screendump": "64x2008", "pattern": "ok"} {
+	for req, want := range map[string]string{"ping": "pong", "screendump": "64x2008", "pattern": "ok", "status": "running"} {
 		got, err := AskHost(req)
 		if err != nil || got != want {
 			t.Errorf("AskHost(%q) = %q, %v; want %q", req, got, err, want)
