@@ -269,12 +269,14 @@ func (d *decoder) timeFormat(field string, f *value) {
 	if err == nil {
 		return
 	}
-	p := f.pos
+	p, msg := f.pos, err.Error()
 	var fe *clock.FormatError
 	if errors.As(err, &fe) && plainString(f) {
+		// Point at the bad specifier itself.
 		p.Col += 1 + fe.Offset
+		msg = "time format: " + fe.Msg
 	}
-	d.errorf(p, KindTime, "%s: %v (want \"24hr\", \"12hr\" or a strftime format)", field, err)
+	d.errorf(p, KindTime, "%s: %s (want \"24hr\", \"12hr\" or a strftime format)", field, msg)
 }
 
 // plainString reports whether a string value is written without escapes,
