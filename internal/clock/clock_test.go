@@ -231,3 +231,21 @@ func BenchmarkAppend24hr(b *testing.B) {
 		buf = f.Append(buf[:0], now, loc)
 	}
 }
+
+func TestParseConfig(t *testing.T) {
+	t.Parallel()
+	for value, want := range map[string]string{
+		"24hr":  "00:34    Sun 8 Jul",
+		"12hr":  "12:34 AM    Sun 8 Jul",
+		"%H:%M": "00:34",
+		"24HR":  "24HR",
+	} {
+		f, err := ParseConfig(value)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := string(f.Append(nil, ref(), nil)); got != want {
+			t.Errorf("ParseConfig(%q) prints %q, want %q", value, got, want)
+		}
+	}
+}

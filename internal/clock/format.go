@@ -321,3 +321,15 @@ func Next(now time.Time, res time.Duration) time.Time {
 	}
 	return now.Truncate(res).Add(res)
 }
+
+// ParseConfig parses the Time field of a button: "24hr", "12hr" or a
+// strftime format.
+func ParseConfig(value string) (*Format, error) {
+	switch value {
+	case "24hr":
+		value = Format24hr
+	case "12hr":
+		value = Format12hr
+	}
+	return Parse(value)
+}
