@@ -105,14 +105,25 @@ func (d *decoder) unknownTopLevel(k string, v *value) {
 	d.warnf(v.keyPos, KindUnknownKey, "%s", msg)
 }
 
-// suggest returns the name in known that equals s ignoring case.
+// suggest returns the name in known that equals s ignoring case, or else
+// the one within two edits of a name of six letters or more (a typo such as
+// "ShowButtonOutline"); "" when none is that close.
 func suggest(s string, known []string) string {
 	for _, k := range known {
 		if strings.EqualFold(s, k) {
 			return k
 		}
 	}
-	return ""
+	if len(s) < 6 {
+		return ""
+	}
+	best, bestDist := "", 3
+	for _, k := range known {
+		if d := editDistance(strings.ToLower(s), strings.ToLower(k), bestDist); d < bestDist {
+			best, bestDist = k, d
+		}
+	}
+	return best
 }
 
 func (d *decoder) boolean(name string, v *value, dst *bool) bool {

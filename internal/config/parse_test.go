@@ -223,3 +223,23 @@ func TestDiagnosticsInFileOrder(t *testing.T) {
 		t.Errorf("got %v, want %v", got, want)
 	}
 }
+
+func TestSuggestField(t *testing.T) {
+	t.Parallel()
+	for in, want := range map[string]string{
+		"showbuttonoutlines": "ShowButtonOutlines",
+		"ShowButtonOutline":  "ShowButtonOutlines",
+		"MediaLayerDefualt":  "MediaLayerDefault",
+		"FnLayerKeys":        "",
+		"InfoLayerKeys":      "",
+		"DimBrightness":      "",
+		"Icons":              "",
+	} {
+		if got := suggest(in, TopLevelKeys()); got != want {
+			t.Errorf("suggest(%q) = %q, want %q", in, got, want)
+		}
+	}
+	if got := suggest("IconWidht", ButtonFields()); got != "IconWidth" {
+		t.Errorf("suggest(IconWidht) = %q", got)
+	}
+}
