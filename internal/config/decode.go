@@ -106,18 +106,24 @@ func (d *decoder) unknownTopLevel(k string, v *value) {
 }
 
 // suggest returns the name in known that equals s ignoring case, or else
-// the one within two edits of a name of six letters or more (a typo such as
-// "ShowButtonOutline"); "" when none is that close.
+// the closest within one edit (six letters or more) or two edits (nine or
+// more), a typo such as "ShowButtonOutline"; "" when none is that close.
 func suggest(s string, known []string) string {
 	for _, k := range known {
 		if strings.EqualFold(s, k) {
 			return k
 		}
 	}
-	if len(s) < 6 {
+	limit := 0 // edits allowed + 1
+	switch {
+	case len(s) >= 9:
+		limit = 3
+	case len(s) >= 6:
+		limit = 2
+	default:
 		return ""
 	}
-	best, bestDist := "", 3
+	best, bestDist := "", limit
 	for _, k := range known {
 		if d := editDistance(strings.ToLower(s), strings.ToLower(k), bestDist); d < bestDist {
 			best, bestDist = k, d

@@ -234,12 +234,15 @@ func TestSuggestField(t *testing.T) {
 		"InfoLayerKeys":      "",
 		"DimBrightness":      "",
 		"Icons":              "",
+		"Option":             "",
 	} {
 		if got := suggest(in, TopLevelKeys()); got != want {
 			t.Errorf("suggest(%q) = %q, want %q", in, got, want)
 		}
 	}
-	if got := suggest("IconWidht", ButtonFields()); got != "IconWidth" {
-		t.Errorf("suggest(IconWidht) = %q", got)
+	for in, want := range map[string]string{"IconWidht": "IconWidth", "Option": "", "Stretc": "Stretch", "Locales": "Locale"} {
+		if got := suggest(in, ButtonFields()); got != want {
+			t.Errorf("suggest(%q) = %q, want %q", in, got, want)
+		}
 	}
 }
