@@ -84,17 +84,19 @@ func start(cfg *Config, k *kit.Kit, dir, initrd string) (*Guest, <-chan string, 
 	return g, lines, nil
 }
 
-// stop kills QEMU if it still runs and waits for it.
-func (g *Guest) stop() {
+// stop kills QEMU if it has not exited within grace, and waits for it.
+func (g *Guest) stop(grace time.Duration) {
 	g.mu.Lock()
 	if g.qmp != nil {
 		g.qmp.Close()
 		g.qmp = nil
 	}
 	g.mu.Unlock()
+	t := time.NewTimer(grace)
+	defer t.Stop()
 	select {
 	case <-g.exited:
-	default:
+	case <-t.C:
 		g.cmd.Process.Kill()
 		<-g.exited
 	}

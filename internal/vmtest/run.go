@@ -48,7 +48,7 @@ func Run(t *testing.T, cfg Config) *Result {
 	if err != nil {
 		t.Fatal(err)
 	}
-	t.Cleanup(g.stop)
+	t.Cleanup(func() { g.stop(0) })
 	res := &Result{}
 	c := console{
 		onLine: func(line string) {
@@ -86,7 +86,11 @@ loop:
 			break loop
 		}
 	}
-	g.stop()
+	if timedOut {
+		g.stop(0)
+	} else {
+		g.stop(5 * time.Second) // the console closed: QEMU is exiting
+	}
 	for range lines { // let the reader goroutine finish
 	}
 	res.Total = time.Since(began)
@@ -95,7 +99,11 @@ loop:
 	case timedOut:
 		t.Errorf("guest timed out after %v; console:\n%s\n%s", timeout, strings.Join(res.Console, "\n"), g.stderr.String())
 	case !res.Done:
-		t.Errorf("guest died before finishing (%v); console:\n%s\n%s", g.waitErr, strings.Join(res.Console, "\n"), g.stderr.String())
+		exit := "exit status 0"
+		if g.waitErr != nil {
+			exit = g.waitErr.Error()
+		}
+		t.Errorf("guest died before finishing (QEMU %s); console:\n%s\n%s", exit, strings.Join(res.Console, "\n"), g.stderr.String())
 	}
 	return res
 }
