@@ -56,7 +56,13 @@ func testBinaryName(pkgDir string, used map[string]bool) string {
 
 // buildTest builds pkg's test binary to out.
 func buildTest(pkg, out string) error {
-	return goBuild("test", "-c", "-o", out, pkg)
+	if err := goBuild("test", "-c", "-o", out, pkg); err != nil {
+		return err
+	}
+	if _, err := os.Stat(out); err != nil { // go test -c writes nothing without test files
+		return fmt.Errorf("vmtest: %s has no test files: %w", pkg, err)
+	}
+	return nil
 }
 
 // buildMain builds a main package to out.

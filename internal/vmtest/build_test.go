@@ -40,3 +40,13 @@ func TestGuestGOFLAGS(t *testing.T) {
 		t.Errorf("guestGOFLAGS = %q", got)
 	}
 }
+
+func TestBuildTestWithoutTestFiles(t *testing.T) {
+	if testing.Short() {
+		t.Skip("runs the go command")
+	}
+	out := t.TempDir() + "/plan.test" // plan has, and should keep, no tests
+	if err := buildTest("tiny-dfr/internal/vmtest/plan", out); err == nil {
+		t.Error("buildTest of a package without tests succeeded")
+	}
+}
