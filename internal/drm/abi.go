@@ -1,12 +1,12 @@
 package drm
 
 // Kernel ABI of DRM/KMS: structs from <drm/drm.h> and <drm/drm_mode.h>, the
-// ioctl numbers built from them, and typed calls through the ioctl seam. This
-// is the only file of the package that imports unsafe.
+// ioctl numbers built from them, the ioctl seam and the pointer helpers the
+// typed calls (ioctl.go) use. This is the only file of the package that
+// imports unsafe.
 
 import (
 	"errors"
-	"runtime"
 	"structs"
 	"unsafe"
 
@@ -327,6 +327,11 @@ func slicePtr[T any](s []T) uint64 {
 	return ptr(&s[0])
 }
 
+// ioctlArg runs ioctl req on fd with a pointer to *a, the request's struct.
+func ioctlArg[T any](s *sys, fd int, req uint, a *T) error {
+	return s.call(fd, req, unsafe.Pointer(a))
+}
+
 // call runs one ioctl, retrying on EINTR and EAGAIN as libdrm does.
 func (s *sys) call(fd int, req uint, arg unsafe.Pointer) error {
 	for range maxInterruptedIoctlRetries {
@@ -338,252 +343,8 @@ func (s *sys) call(fd int, req uint, arg unsafe.Pointer) error {
 	return unix.EINTR
 }
 
-func (s *sys) setMaster(fd int) error  { return s.call(fd, ioctlSetMaster, nil) }
-func (s *sys) dropMaster(fd int) error { return s.call(fd, ioctlDropMaster, nil) }
-
-func (s *sys) setClientCap(fd int, capability, value uint64) error {
-	a := setClientCap{capability: capability, value: value}
-	return s.call(fd, ioctlSetClientCap, unsafe.Pointer(&a))
-}
-
-func (s *sys) getCap(fd int, capability uint64) (uint64, error) {
-	a := getCap{capability: capability}
-	err := s.call(fd, ioctlGetCap, unsafe.Pointer(&a))
-	return a.value, err
-}
-
-// resources are the KMS object ids of a card.
-type resources struct {
-	crtcs, connectors, encoders []uint32
-}
-
-// getResources asks for the counts, then the ids; it retries while hotplug
-// changes the counts in between.
-func (s *sys) getResources(fd int) (resources, error) {
-	for {
-		var a modeCardRes
-		if err := s.call(fd, ioctlModeGetResources, unsafe.Pointer(&a)); err != nil {
-			return resources{}, err
-		}
-		r := resources{
-			crtcs:      make([]uint32, a.count_crtcs),
-			connectors: make([]uint32, a.count_connectors),
-			encoders:   make([]uint32, a.count_encoders),
-		}
-		b := modeCardRes{
-			crtc_id_ptr: slicePtr(r.crtcs), count_crtcs: a.count_crtcs,
-			connector_id_ptr: slicePtr(r.connectors), count_connectors: a.count_connectors,
-			encoder_id_ptr: slicePtr(r.encoders), count_encoders: a.count_encoders,
-		}
-		err := s.call(fd, ioctlModeGetResources, unsafe.Pointer(&b))
-		runtime.KeepAlive(r)
-		if err != nil {
-			return resources{}, err
-		}
-		if b.count_crtcs <= a.count_crtcs && b.count_connectors <= a.count_connectors && b.count_encoders <= a.count_encoders {
-			r.crtcs = r.crtcs[:b.count_crtcs]
-			r.connectors = r.connectors[:b.count_connectors]
-			r.encoders = r.encoders[:b.count_encoders]
-			return r, nil
-		}
-	}
-}
-
-// connector is what GETCONNECTOR tells about one connector.
-type connector struct {
-	id, typ, typeID uint32
-	encoderID       uint32
-	connected       bool
-	modes           []modeInfo
-	encoders        []uint32
-}
-
-// getConnector asks for the counts (which probes the outputs when master),
-// then the modes and encoders.
-func (s *sys) getConnector(fd int, id uint32) (connector, error) {
-	for {
-		a := modeGetConnector{connector_id: id}
-		if err := s.call(fd, ioctlModeGetConnector, unsafe.Pointer(&a)); err != nil {
-			return connector{}, err
-		}
-		modes := make([]modeInfo, a.count_modes)
-		encs := make([]uint32, a.count_encoders)
-		b := modeGetConnector{
-			connector_id: id,
-			modes_ptr:    slicePtr(modes), count_modes: a.count_modes,
-			encoders_ptr: slicePtr(encs), count_encoders: a.count_encoders,
-		}
-		err := s.call(fd, ioctlModeGetConnector, unsafe.Pointer(&b))
-		runtime.KeepAlive(modes)
-		runtime.KeepAlive(encs)
-		if err != nil {
-			return connector{}, err
-		}
-		if b.count_modes > a.count_modes || b.count_encoders > a.count_encoders {
-			continue
-		}
-		return connector{
-			id: id, typ: b.connector_type, typeID: b.connector_type_id, encoderID: b.encoder_id,
-			connected: b.connection == modeConnected,
-			modes:     modes[:b.count_modes], encoders: encs[:b.count_encoders],
-		}, nil
-	}
-}
-
-func (s *sys) getEncoder(fd int, id uint32) (modeGetEncoder, error) {
-	a := modeGetEncoder{encoder_id: id}
-	err := s.call(fd, ioctlModeGetEncoder, unsafe.Pointer(&a))
-	return a, err
-}
-
-func (s *sys) getPlaneResources(fd int) ([]uint32, error) {
-	for {
-		var a modeGetPlaneRes
-		if err := s.call(fd, ioctlModeGetPlaneRes, unsafe.Pointer(&a)); err != nil {
-			return nil, err
-		}
-		ids := make([]uint32, a.count_planes)
-		b := modeGetPlaneRes{plane_id_ptr: slicePtr(ids), count_planes: a.count_planes}
-		err := s.call(fd, ioctlModeGetPlaneRes, unsafe.Pointer(&b))
-		runtime.KeepAlive(ids)
-		if err != nil {
-			return nil, err
-		}
-		if b.count_planes <= a.count_planes {
-			return ids[:b.count_planes], nil
-		}
-	}
-}
-
-func (s *sys) getPlane(fd int, id uint32) (modeGetPlane, error) {
-	a := modeGetPlane{plane_id: id}
-	err := s.call(fd, ioctlModeGetPlane, unsafe.Pointer(&a))
-	return a, err
-}
-
-// objectProperties returns the property ids and values of a KMS object.
-func (s *sys) objectProperties(fd int, id, objType uint32) ([]uint32, []uint64, error) {
-	for {
-		a := modeObjGetProperties{obj_id: id, obj_type: objType}
-		if err := s.call(fd, ioctlModeObjGetProps, unsafe.Pointer(&a)); err != nil {
-			return nil, nil, err
-		}
-		ids := make([]uint32, a.count_props)
-		vals := make([]uint64, a.count_props)
-		b := modeObjGetProperties{obj_id: id, obj_type: objType, count_props: a.count_props,
-			props_ptr: slicePtr(ids), prop_values_ptr: slicePtr(vals)}
-		err := s.call(fd, ioctlModeObjGetProps, unsafe.Pointer(&b))
-		runtime.KeepAlive(ids)
-		runtime.KeepAlive(vals)
-		if err != nil {
-			return nil, nil, err
-		}
-		if b.count_props <= a.count_props {
-			return ids[:b.count_props], vals[:b.count_props], nil
-		}
-	}
-}
-
-// propertyName returns the name of a property (values and enums not read).
-func (s *sys) propertyName(fd int, id uint32) (string, error) {
-	a := modeGetProperty{prop_id: id}
-	if err := s.call(fd, ioctlModeGetProperty, unsafe.Pointer(&a)); err != nil {
-		return "", err
-	}
-	return cString(a.name[:]), nil
-}
-
-func (s *sys) createModeBlob(fd int, m *modeInfo) (uint32, error) {
-	a := modeCreateBlob{data: ptr(m), length: uint32(unsafe.Sizeof(*m))}
-	err := s.call(fd, ioctlModeCreatePropBlob, unsafe.Pointer(&a))
-	runtime.KeepAlive(m)
-	return a.blob_id, err
-}
-
-func (s *sys) destroyBlob(fd int, id uint32) error {
-	a := modeDestroyBlob{blob_id: id}
-	return s.call(fd, ioctlModeDestroyPropBlob, unsafe.Pointer(&a))
-}
-
-// atomicObject is one object's property assignments in an atomic commit.
-type atomicObject struct {
-	id     uint32
-	props  []uint32
-	values []uint64
-}
-
-func (s *sys) atomicCommit(fd int, flags uint32, objs []atomicObject) error {
-	var ids, counts, props []uint32
-	var vals []uint64
-	for _, o := range objs {
-		ids = append(ids, o.id)
-		counts = append(counts, uint32(len(o.props)))
-		props = append(props, o.props...)
-		vals = append(vals, o.values...)
-	}
-	a := modeAtomic{flags: flags, count_objs: uint32(len(objs)),
-		objs_ptr: slicePtr(ids), count_props_ptr: slicePtr(counts),
-		props_ptr: slicePtr(props), prop_values_ptr: slicePtr(vals)}
-	err := s.call(fd, ioctlModeAtomic, unsafe.Pointer(&a))
-	runtime.KeepAlive(ids)
-	runtime.KeepAlive(counts)
-	runtime.KeepAlive(props)
-	runtime.KeepAlive(vals)
-	return err
-}
-
-func (s *sys) setCRTC(fd int, crtcID, fbID, connID uint32, m modeInfo) error {
-	conns := []uint32{connID}
-	a := modeCRTC{set_connectors_ptr: slicePtr(conns), count_connectors: 1,
-		crtc_id: crtcID, fb_id: fbID, mode_valid: 1, mode: m}
-	err := s.call(fd, ioctlModeSetCRTC, unsafe.Pointer(&a))
-	runtime.KeepAlive(conns)
-	return err
-}
-
-// dumb is a dumb buffer as CREATE_DUMB made it.
-type dumb struct {
-	handle, pitch uint32
-	size          uint64
-}
-
-func (s *sys) createDumb(fd int, width, height, bpp uint32) (dumb, error) {
-	a := modeCreateDumb{width: width, height: height, bpp: bpp}
-	err := s.call(fd, ioctlModeCreateDumb, unsafe.Pointer(&a))
-	return dumb{handle: a.handle, pitch: a.pitch, size: a.size}, err
-}
-
-func (s *sys) mapDumb(fd int, handle uint32) (uint64, error) {
-	a := modeMapDumb{handle: handle}
-	err := s.call(fd, ioctlModeMapDumb, unsafe.Pointer(&a))
-	return a.offset, err
-}
-
-func (s *sys) destroyDumb(fd int, handle uint32) error {
-	a := modeDestroyDumb{handle: handle}
-	return s.call(fd, ioctlModeDestroyDumb, unsafe.Pointer(&a))
-}
-
-func (s *sys) addFB2(fd int, width, height, format, handle, pitch uint32) (uint32, error) {
-	a := modeFBCmd2{width: width, height: height, pixel_format: format}
-	a.handles[0], a.pitches[0] = handle, pitch
-	err := s.call(fd, ioctlModeAddFB2, unsafe.Pointer(&a))
-	return a.fb_id, err
-}
-
-func (s *sys) rmFB(fd int, id uint32) error {
-	return s.call(fd, ioctlModeRmFB, unsafe.Pointer(&id))
-}
-
-// dirtyFB flushes the clips of fb to the panel; no clips means the whole fb.
-// The argument is built in *a, which the caller keeps (Present allocates
-// nothing).
-func (s *sys) dirtyFB(fd int, fbID uint32, clips []clipRect, a *modeFBDirtyCmd) error {
-	*a = modeFBDirtyCmd{fb_id: fbID, num_clips: uint32(len(clips)), clips_ptr: slicePtr(clips)}
-	err := s.call(fd, ioctlModeDirtyFB, unsafe.Pointer(a))
-	runtime.KeepAlive(clips)
-	return err
-}
+// sizeofModeInfo is the length of a MODE_ID blob.
+const sizeofModeInfo = uint32(unsafe.Sizeof(modeInfo{}))
 
 // cString is the text of a NUL-terminated char array.
 func cString(b []byte) string {
