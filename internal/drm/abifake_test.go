@@ -51,6 +51,9 @@ type fakeCard struct {
 	rejectClips  bool           // DIRTYFB with clips → EINVAL
 	noDirty      bool           // DIRTYFB → ENOSYS
 	quiet        bool           // DIRTYFB records nothing (allocation tests)
+	crtcs        []uint32       // CRTC ids (nil: just fakeCRTC)
+	possible     uint32         // the encoder's possible_crtcs (0: 1)
+	bound        uint32         // CRTC the encoder drives now (0: none)
 
 	// Recorded.
 	commits  []fakeCommit
@@ -209,12 +212,20 @@ func fill[T any](addr *uint64, room uint32, src []T) {
 	}
 }
 
+func (c *fakeCard) crtcIDs() []uint32 {
+	if c.crtcs == nil {
+		return []uint32{fakeCRTC}
+	}
+	return c.crtcs
+}
+
 func (c *fakeCard) objectProps(id uint32) []string {
+	if slices.Contains(c.crtcIDs(), id) {
+		return []string{"ACTIVE", "MODE_ID"}
+	}
 	switch id {
 	case fakePlane, fakeCursorPlane:
 		return []string{"type", "FB_ID", "CRTC_ID", "SRC_X", "SRC_Y", "SRC_W", "SRC_H", "CRTC_X", "CRTC_Y", "CRTC_W", "CRTC_H"}
-	case fakeCRTC:
-		return []string{"ACTIVE", "MODE_ID"}
 	case fakeConnector:
 		return []string{"DPMS", "CRTC_ID"}
 	}
@@ -247,10 +258,10 @@ func (k *fakeKernel) ioctl(fd int, req uint, arg unsafe.Pointer) error {
 		}
 	case ioctlModeGetResources:
 		a := (*modeCardRes)(arg)
-		fill(&a.crtc_id_ptr, a.count_crtcs, []uint32{fakeCRTC})
+		fill(&a.crtc_id_ptr, a.count_crtcs, c.crtcIDs())
 		fill(&a.connector_id_ptr, a.count_connectors, []uint32{fakeConnector})
 		fill(&a.encoder_id_ptr, a.count_encoders, []uint32{fakeEncoder})
-		a.count_crtcs, a.count_connectors, a.count_encoders = 1, 1, 1
+		a.count_crtcs, a.count_connectors, a.count_encoders = uint32(len(c.crtcIDs())), 1, 1
 		a.max_width, a.max_height = 8192, 8192
 	case ioctlModeGetConnector:
 		a := (*modeGetConnector)(arg)
@@ -265,12 +276,15 @@ func (k *fakeKernel) ioctl(fd int, req uint, arg unsafe.Pointer) error {
 			a.connection = 2
 		}
 		a.connector_type = 15 // Virtual
+		if c.bound != 0 {
+			a.encoder_id = fakeEncoder
+		}
 	case ioctlModeGetEncoder:
 		a := (*modeGetEncoder)(arg)
 		if a.encoder_id != fakeEncoder {
 			return unix.ENOENT
 		}
-		a.possible_crtcs = 1
+		a.possible_crtcs, a.crtc_id = max(c.possible, 1), c.bound
 	case ioctlModeGetPlaneRes:
 		a := (*modeGetPlaneRes)(arg)
 		fill(&a.plane_id_ptr, a.count_planes, []uint32{fakeCursorPlane, fakePlane})
@@ -280,7 +294,7 @@ func (k *fakeKernel) ioctl(fd int, req uint, arg unsafe.Pointer) error {
 		if a.plane_id != fakePlane && a.plane_id != fakeCursorPlane {
 			return unix.ENOENT
 		}
-		a.possible_crtcs = 1
+		a.possible_crtcs = 1<<len(c.crtcIDs()) - 1
 	case ioctlModeObjGetProps:
 		a := (*modeObjGetProperties)(arg)
 		names := c.objectProps(a.obj_id)

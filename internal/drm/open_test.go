@@ -226,3 +226,32 @@ func TestOpenFaults(t *testing.T) {
 		}
 	}
 }
+
+// TestOpenPicksCRTC: the CRTC the encoder drives now, else the first one it
+// can drive; the commit goes to that CRTC.
+func TestOpenPicksCRTC(t *testing.T) {
+	t.Parallel()
+	for name, tc := range map[string]struct {
+		possible, bound, want uint32
+	}{
+		"first possible":  {possible: 0b110, want: 42},
+		"bound":           {possible: 0b111, bound: 43, want: 43},
+		"only one usable": {possible: 0b001, want: 41},
+	} {
+		t.Run(name, func(t *testing.T) {
+			t.Parallel()
+			c := portrait(60, 2008)
+			c.crtcs, c.possible, c.bound = []uint32{41, 42, 43}, tc.possible, tc.bound
+			d, _ := openFake(t, c)
+			if d.crtcID != tc.want || len(c.commits) != 1 {
+				t.Fatalf("crtc %d with %d commits, want %d", d.crtcID, len(c.commits), tc.want)
+			}
+			if got := c.commits[0].objs[fakeConnector][fakePropID("CRTC_ID")]; got != uint64(tc.want) {
+				t.Errorf("connector CRTC_ID = %d, want %d", got, tc.want)
+			}
+			if got := c.commits[0].objs[fakePlane][fakePropID("CRTC_ID")]; got != uint64(tc.want) {
+				t.Errorf("plane CRTC_ID = %d, want %d", got, tc.want)
+			}
+		})
+	}
+}
