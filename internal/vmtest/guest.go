@@ -29,7 +29,8 @@ var ErrNotGuest = errors.New("vmtest: not in the guest")
 
 // AskHost prints "VMTEST ASK <request>" on the console and returns the
 // host's answer, read from stdin as "VMTEST REPLY <answer>" (the host side
-// is Config.OnAsk). Not safe for concurrent use.
+// is Config.OnAsk). Not safe for concurrent use; child processes of the
+// guest test must not read its stdin, or they may take the reply.
 func AskHost(request string) (string, error) {
 	if !InGuest() {
 		return "", ErrNotGuest

@@ -9,7 +9,9 @@ type Config struct {
 	// Packages whose test binaries run in the guest, in order. Each is
 	// built with `go test -c` (CGO_ENABLED=0, linux/amd64) from the calling
 	// test's directory ("." is the caller's own package) and run as
-	// `/bin/<name>.test -test.v -test.run <Run> [-test.bench <Bench>] <Args>`.
+	// `/bin/<dir>.test -test.v -test.run <Run> [-test.bench <Bench>] <Args>`
+	// in /pkg/<dir>, which holds a copy of the package's testdata (<dir> is
+	// the package directory's name, made unique).
 	Packages []string
 	Run      string   // -test.run pattern in the guest; default "^TestVM"
 	Bench    string   // optional -test.bench pattern (benchmarks in the guest)
