@@ -53,12 +53,16 @@ type core struct {
 	// its group) is tried again at retryAt, backing off.
 	retryAt    time.Time
 	retryDelay time.Duration
+	dispErr    string // why the display did not open, as last logged
+	afterEvent bool   // retrying since a drm uevent
 
 	// What the next flush draws: everything, or some buttons of the shown layer.
 	needAll bool
 	need    []int
 
 	once map[string]bool // things logged once until they change
+
+	shownOnDisp bool // a frame reached the open display
 
 	// Stats, for measurements.
 	frames, wakeups int
@@ -160,19 +164,25 @@ func (c *core) openDisplay(now time.Time) {
 	}
 	d, err := c.env.OpenDisplay()
 	if err != nil {
-		c.logOnce("display", slog.LevelWarn, "no Touch Bar display yet; waiting for one", "err", err)
+		if msg := err.Error(); msg != c.dispErr { // log each new reason once
+			c.dispErr = msg
+			c.log.Warn("no Touch Bar display yet; waiting for one", "err", err)
+		}
+		// Retry a node nobody may open yet (udev sets its group after the
+		// uevent) until it opens; after a uevent, retry a few times for any
+		// reason (a card whose connector is not probed yet).
 		c.retryAt = time.Time{}
-		if errors.Is(err, fs.ErrPermission) {
-			c.retryDelay = min(max(2*c.retryDelay, retryMin), retryMax)
+		c.retryDelay = min(max(2*c.retryDelay, retryMin), retryMax)
+		if errors.Is(err, fs.ErrPermission) || (c.afterEvent && c.retryDelay <= retryTransient) {
 			c.retryAt = now.Add(c.retryDelay)
 		}
 		return
 	}
-	c.forget("display")
-	c.retryAt, c.retryDelay = time.Time{}, 0
+	c.dispErr = ""
+	c.retryAt, c.retryDelay, c.afterEvent = time.Time{}, 0, false
 	length, height := d.Size()
 	c.log.Info("display open", "length", length, "height", height)
-	c.disp = d
+	c.disp, c.shownOnDisp = d, false
 	c.layout(now)
 }
 
@@ -303,6 +313,9 @@ func (c *core) onUevent(e uevent.Event, now time.Time) {
 		if e.Action == "remove" && c.disp != nil && isCard(e.DevPath) {
 			c.lostDisplay(fmt.Errorf("%s removed", e.DevPath))
 		}
+		if c.disp == nil {
+			c.retryDelay, c.afterEvent = 0, true
+		}
 		c.openDisplay(now)
 	case "backlight":
 		c.openLight()
@@ -326,8 +339,9 @@ func isCard(devpath string) bool {
 
 // Back-off of display retries after EACCES.
 const (
-	retryMin = 500 * time.Millisecond
-	retryMax = 30 * time.Second
+	retryMin       = 500 * time.Millisecond
+	retryMax       = 30 * time.Second
+	retryTransient = 8 * time.Second // last retry after a uevent for other errors
 )
 
 func (c *core) onTimer(now time.Time) {
@@ -467,6 +481,10 @@ func (c *core) draw(now time.Time) {
 	}
 	c.forget("present")
 	c.frames++
+	if !c.shownOnDisp {
+		c.shownOnDisp = true
+		c.log.Info("bar drawn")
+	}
 }
 
 // deadline is when the state changes by itself next (zero: never).

@@ -1,7 +1,9 @@
 package daemon
 
 import (
+	"errors"
 	"fmt"
+	"slices"
 	"syscall"
 	"testing"
 	"time"
@@ -413,5 +415,27 @@ func TestDisplayRetriedAfterPermissionError(t *testing.T) {
 	r2 := newRig(t, func(r *rig) { r.noDisp = true })
 	if d := r2.c.deadline(r2.now).Sub(r2.now); d != DefaultTiming().Dim {
 		t.Errorf("missing card: next wake-up in %v, want only the idle dim", d)
+	}
+}
+
+// After a drm uevent, a card that fails for another reason (its connector
+// not probed yet) is retried a few times, then left until the next uevent.
+func TestDisplayRetriedAfterUevent(t *testing.T) {
+	t.Parallel()
+	r := newRig(t, func(r *rig) { r.noDisp, r.dispErr = true, errors.New("card1: not a Touch Bar") })
+	r.c.onUevent(uevent.Event{Action: "add", Subsystem: "drm", DevPath: "/devices/x/drm/card1"}, r.now)
+	var gaps []time.Duration
+	for range 10 {
+		d := r.c.deadline(r.now)
+		if d.IsZero() || !d.Before(r.c.lastActivity.Add(DefaultTiming().Dim)) {
+			break
+		}
+		gaps = append(gaps, d.Sub(r.now))
+		r.now = d
+		r.c.onTimer(r.now)
+	}
+	want := []time.Duration{retryMin, time.Second, 2 * time.Second, 4 * time.Second, 8 * time.Second}
+	if !slices.Equal(gaps, want) {
+		t.Errorf("retries after %v, want %v", gaps, want)
 	}
 }
