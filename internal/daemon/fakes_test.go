@@ -115,11 +115,17 @@ func (k *fakeKeyboard) held() int {
 // "buttons L0 [2]".
 type fakePainter struct {
 	lay   *layouts.Layout
+	f     *render.Frame
 	log   *[]string
 	panic string // DrawAll panics with this when set
 }
 
-func (p *fakePainter) frame() *render.Frame { return render.NewFrame(p.lay.Length, p.lay.Height) }
+func (p *fakePainter) frame() *render.Frame {
+	if p.f == nil {
+		p.f = render.NewFrame(p.lay.Length, p.lay.Height)
+	}
+	return p.f
+}
 
 func (p *fakePainter) DrawAll(s *Scene) *render.Frame {
 	if p.panic != "" {
@@ -259,7 +265,7 @@ func (t *fakeTimer) Stop() {
 
 // rig is a daemon core with fakes all round.
 type rig struct {
-	t       *testing.T
+	t       testing.TB
 	c       *core
 	now     time.Time
 	disp    *fakeDisplay
@@ -298,7 +304,7 @@ func testConfig() *config.Config {
 }
 
 // newRig builds a core; opts may change the rig before start.
-func newRig(t *testing.T, opts ...func(*rig)) *rig {
+func newRig(t testing.TB, opts ...func(*rig)) *rig {
 	t.Helper()
 	r := &rig{t: t, now: time.Date(2026, 11, 21, 10, 0, 7, 250e6, time.UTC), disp: newFakeDisplay(),
 		kb: &fakeKeyboard{down: map[uint16]bool{}}, cfg: testConfig()}
@@ -342,7 +348,7 @@ func newRig(t *testing.T, opts ...func(*rig)) *rig {
 	return r
 }
 
-func fakeBacklight(t *testing.T, root, name string, v, max int) string {
+func fakeBacklight(t testing.TB, root, name string, v, max int) string {
 	t.Helper()
 	d := filepath.Join(root, name)
 	os.MkdirAll(d, 0o755)
@@ -352,7 +358,7 @@ func fakeBacklight(t *testing.T, root, name string, v, max int) string {
 }
 
 // brightness reads a fake backlight's value.
-func readBrightness(t *testing.T, dir string) int {
+func readBrightness(t testing.TB, dir string) int {
 	t.Helper()
 	b, err := os.ReadFile(filepath.Join(dir, "brightness"))
 	if err != nil {

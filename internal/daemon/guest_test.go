@@ -332,6 +332,17 @@ func ctxSwitches(t *testing.T, pid int) int {
 	return n
 }
 
+// cpuTicks is the process's user+system time in clock ticks.
+func cpuTicks(t *testing.T, pid int) int {
+	t.Helper()
+	b := readFile(t, fmt.Sprintf("/proc/%d/stat", pid))
+	// Fields after the command name (which may hold spaces): state is 3rd.
+	f := strings.Fields(b[strings.LastIndexByte(b, ')')+1:])
+	u, _ := strconv.Atoi(f[11])
+	s, _ := strconv.Atoi(f[12])
+	return u + s
+}
+
 const threeButtons = `PrimaryLayerKeys = [
   { Text = "one", Action = "F10" },
   { Text = "two", Action = "F11" },
@@ -521,12 +532,12 @@ func TestVMDaemon(t *testing.T) {
 		// Dark, no clock on the bar: count the process's context switches.
 		pid := q.cmd.Process.Pid
 		const window = 30 * time.Second
-		c0 := ctxSwitches(t, pid)
+		c0, cpu0 := ctxSwitches(t, pid), cpuTicks(t, pid)
 		time.Sleep(window)
-		c1 := ctxSwitches(t, pid)
+		c1, cpu1 := ctxSwitches(t, pid), cpuTicks(t, pid)
 		st := procStatus(t, pid)
-		fmt.Printf("MEASURE idle (dark, no clock): %d context switches in %v (all threads); VmRSS %s, VmHWM %s\n",
-			c1-c0, window, st["VmRSS"], st["VmHWM"])
+		fmt.Printf("MEASURE idle (dark, no clock): %d context switches and %d CPU ticks (1/100 s) in %v (all threads); VmRSS %s, VmHWM %s\n",
+			c1-c0, cpu1-cpu0, window, st["VmRSS"], st["VmHWM"])
 		if code := q.stop(t); code != 0 {
 			t.Errorf("exit code %d", code)
 		}
