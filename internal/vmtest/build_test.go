@@ -6,6 +6,7 @@ import (
 )
 
 func TestPackageDir(t *testing.T) {
+	t.Parallel()
 	wd, err := os.Getwd()
 	if err != nil {
 		t.Fatal(err)
@@ -22,6 +23,7 @@ func TestPackageDir(t *testing.T) {
 }
 
 func TestTestBinaryName(t *testing.T) {
+	t.Parallel()
 	used := map[string]bool{}
 	for _, c := range []struct{ dir, want string }{
 		{"/src/internal/drm", "drm"},
@@ -36,12 +38,14 @@ func TestTestBinaryName(t *testing.T) {
 }
 
 func TestGuestGOFLAGS(t *testing.T) {
+	t.Parallel()
 	if got := guestGOFLAGS("-race -mod=mod  -msan -buildvcs=false"); got != "-mod=mod -buildvcs=false" {
 		t.Errorf("guestGOFLAGS = %q", got)
 	}
 }
 
 func TestBuildTestWithoutTestFiles(t *testing.T) {
+	t.Parallel()
 	if testing.Short() {
 		t.Skip("runs the go command")
 	}

@@ -63,6 +63,7 @@ VMTEST EXIT second 2
 VMTEST DONE 1 2`
 
 func TestConsole(t *testing.T) {
+	t.Parallel()
 	var rec consoleRecord
 	c := newTestConsole(&rec, nil)
 	lines := strings.Split(transcript, "\n")
@@ -97,6 +98,7 @@ func TestConsole(t *testing.T) {
 }
 
 func TestConsoleSendError(t *testing.T) {
+	t.Parallel()
 	var rec consoleRecord
 	c := newTestConsole(&rec, errors.New("pipe closed"))
 	c.line("VMTEST ASK x")
@@ -106,6 +108,7 @@ func TestConsoleSendError(t *testing.T) {
 }
 
 func TestConsoleBadExit(t *testing.T) {
+	t.Parallel()
 	var rec consoleRecord
 	c := newTestConsole(&rec, nil)
 	c.line("VMTEST EXIT x")

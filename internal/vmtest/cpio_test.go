@@ -52,6 +52,7 @@ func readCPIO(t *testing.T, b []byte) []cpioEntry {
 }
 
 func TestCPIO(t *testing.T) {
+	t.Parallel()
 	var buf bytes.Buffer
 	c := newCPIO(&buf)
 	c.CharDev("/dev/console", 5, 1)

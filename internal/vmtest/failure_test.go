@@ -12,6 +12,9 @@ import (
 // test becomes a failing subtest, and a guest whose kernel dies fails the
 // run with the console.
 func TestHarnessReportsFailures(t *testing.T) {
+	if testing.Short() {
+		t.Skip("boots a QEMU guest (-short)")
+	}
 	Require(t)
 	if InGuest() {
 		t.Skip("host side")

@@ -9,6 +9,7 @@ import (
 )
 
 func TestAsk(t *testing.T) {
+	t.Parallel()
 	var out bytes.Buffer
 	in := strings.NewReader("noise\r\nVMTEST REPLY ok 64x2008\r\nVMTEST REPLY next\n")
 	got, err := ask(&out, in, "screendump now")

@@ -13,6 +13,9 @@ import (
 
 // TestHarness boots the guest with this package's TestVMGuest.
 func TestHarness(t *testing.T) {
+	if testing.Short() {
+		t.Skip("boots a QEMU guest (-short)")
+	}
 	var shots []string
 	res := Run(t, Config{
 		Packages: []string{"."},

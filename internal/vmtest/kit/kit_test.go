@@ -23,6 +23,7 @@ func need(t *testing.T, what string, err error) {
 }
 
 func TestDependsImage(t *testing.T) {
+	t.Parallel()
 	out := "linux-image-amd64\n  Depends: linux-image-6.1.0-56-amd64\n"
 	m := dependsImage.FindStringSubmatch(out)
 	if m == nil || m[1] != "linux-image-6.1.0-56-amd64" {
@@ -34,6 +35,7 @@ func TestDependsImage(t *testing.T) {
 }
 
 func TestOpen(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	if _, err := Open(dir); err == nil {
 		t.Error("Open of an empty dir succeeded")
@@ -69,6 +71,7 @@ func xz(t *testing.T, data []byte) []byte {
 }
 
 func TestExtractVmlinux(t *testing.T) {
+	t.Parallel()
 	_, err := exec.LookPath("xz")
 	need(t, "xz", err)
 	elf := append([]byte("\x7fELF"), bytes.Repeat([]byte("kernel"), 1000)...)
@@ -96,6 +99,7 @@ func TestExtractVmlinux(t *testing.T) {
 // TestLoadOrder resolves the default roots against the prepared kit's
 // modules (real Debian .ko files): every module must come after its deps.
 func TestLoadOrder(t *testing.T) {
+	t.Parallel()
 	k, err := Open(DefaultDir())
 	need(t, "the kit (go run ./internal/vmtest/mkkit)", err)
 	files := map[string]string{}
