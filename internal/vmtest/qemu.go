@@ -32,14 +32,16 @@ type Guest struct {
 	shots int
 }
 
-// qemuArgs is the proven command line (TCG, qboot, PVH vmlinux).
+// qemuArgs is the proven command line (TCG, qboot, PVH vmlinux). The
+// console runs at 115200 baud: at the default 9600 the UART's receive FIFO
+// timeout made each AskHost round trip 6.5 ms instead of 2.3 ms.
 func qemuArgs(cfg *Config, k *kit.Kit, dir, initrd string) []string {
 	return []string{
 		"-M", "pc", "-bios", qbootROM, "-accel", "tcg", "-m", fmt.Sprintf("%dM", cfg.Memory), "-smp", "1",
 		"-display", "none", "-no-reboot", "-nodefaults", "-serial", "stdio",
 		"-qmp", "unix:" + filepath.Join(dir, "qmp.sock") + ",server=on,wait=off",
 		"-kernel", k.Vmlinux(), "-initrd", initrd,
-		"-append", strings.Join(append([]string{"console=ttyS0", "panic=-1", "loglevel=4"}, cfg.Cmdline...), " "),
+		"-append", strings.Join(append([]string{"console=ttyS0,115200", "panic=-1", "loglevel=4"}, cfg.Cmdline...), " "),
 		"-device", fmt.Sprintf("virtio-gpu-pci,xres=%d,yres=%d,edid=off", cfg.XRes, cfg.YRes),
 	}
 }
