@@ -1,0 +1,257 @@
+package preview
+
+import (
+	"bytes"
+	"image"
+	"image/png"
+	"os"
+	"path/filepath"
+	"syscall"
+	"testing"
+	"time"
+
+	"tiny-dfr/internal/battery"
+	"tiny-dfr/internal/config"
+	"tiny-dfr/internal/layouts"
+	"tiny-dfr/internal/wayland"
+	"tiny-dfr/internal/wayland/virtualpointer"
+)
+
+// vpointer is a zwlr_virtual_pointer_v1: headless sway has no input
+// devices, so its seat offers no pointer until a client makes one.
+type vpointer struct {
+	t    *testing.T
+	conn *wayland.Conn
+	p    *virtualpointer.VirtualPointerV1
+	w, h uint32 // output layout extent
+	ms   uint32
+}
+
+func newPointer(t *testing.T, socket string, w, h int) *vpointer {
+	t.Helper()
+	conn, err := wayland.Dial(socket)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { conn.Close() })
+	reg, err := conn.Display().GetRegistry()
+	if err != nil {
+		t.Fatal(err)
+	}
+	var mgr *virtualpointer.VirtualPointerManagerV1
+	reg.OnGlobal = func(name uint32, iface string, version uint32) {
+		if iface == virtualpointer.VirtualPointerManagerV1Interface {
+			mgr = &virtualpointer.VirtualPointerManagerV1{}
+			if err := reg.Bind(name, iface, 1, mgr); err != nil {
+				t.Error(err)
+			}
+		}
+	}
+	if err := conn.Roundtrip(); err != nil {
+		t.Fatal(err)
+	}
+	if mgr == nil {
+		t.Fatal("the compositor offers no zwlr_virtual_pointer_manager_v1")
+	}
+	p, err := mgr.CreateVirtualPointer(nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return &vpointer{t: t, conn: conn, p: p, w: uint32(w), h: uint32(h)}
+}
+
+func (v *vpointer) sync(err error) {
+	v.t.Helper()
+	if err == nil {
+		err = v.p.Frame()
+	}
+	if err == nil {
+		err = v.conn.Roundtrip()
+	}
+	if err != nil {
+		v.t.Fatal(err)
+	}
+	v.ms += 10
+}
+
+func (v *vpointer) moveTo(p image.Point) {
+	v.t.Helper()
+	v.sync(v.p.MotionAbsolute(v.ms, uint32(p.X), uint32(p.Y), v.w, v.h))
+}
+
+func (v *vpointer) button(b uint32, down bool) {
+	v.t.Helper()
+	state := uint32(wayland.PointerButtonStateReleased)
+	if down {
+		state = wayland.PointerButtonStatePressed
+	}
+	v.sync(v.p.Button(v.ms, b, state))
+}
+
+// expected draws what `tiny-dfr render` draws for the config file: the
+// same load, layout and renderer.
+func expected(t *testing.T, path string, length, layer int, pressed int) *image.RGBA {
+	t.Helper()
+	cfg, diags := config.Load("", path)
+	if config.HasErrors(diags) {
+		t.Fatalf("test config: %v", diags)
+	}
+	dr, _ := renderDrawer(layouts.Build(cfg, length, BarHeight), cfg)
+	return dr.draw(layer, func(l, b int) bool { return l == layer && b == pressed }, time.Now(), battery.State{})
+}
+
+const (
+	config1 = `PrimaryLayerKeys = [
+  { Text = "A", Action = "A" },
+  { Text = "Chord", Action = ["LeftCtrl", "LeftAlt", "F1"], Stretch = 2 },
+  { Text = "F3", Action = "F3" },
+]
+`
+	config2 = `ShowButtonOutlines = false
+PrimaryLayerKeys = [ { Text = "Edited", Action = "F5" }, { Text = "B", Action = "B" } ]
+`
+	configBad = `PrimaryLayerKeys = [ { Text = "Oops", Action = "NoSuchKey" } ]
+`
+)
+
+func TestPreviewOnSway(t *testing.T) {
+	if testing.Short() {
+		t.Skip("starts a compositor")
+	}
+	s := startSway(t)
+	bin := buildPreview(t, s.dir)
+	const length = 2170
+	cfgPath := filepath.Join(s.dir, "config.toml")
+	writeFile(t, cfgPath, config1)
+
+	// The pointer exists before the preview starts, so the seat the
+	// preview binds already has it.
+	vp := newPointer(t, filepath.Join(s.runtime, s.socket), 2400, 400)
+	cmd := s.command(bin, "-config", cfgPath, "-length", "2170", "-battery-root", s.dir)
+	stdout, err := cmd.StdoutPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	var stderr bytes.Buffer
+	cmd.Stderr = &stderr
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	out := lines(stdout)
+	exited := false
+	t.Cleanup(func() {
+		if !exited {
+			cmd.Process.Kill()
+			cmd.Wait()
+		}
+		if t.Failed() {
+			t.Logf("preview stderr:\n%s", stderr.String())
+		}
+	})
+
+	var rect image.Rectangle
+	s.eventually("the preview window", func() (err error) { rect, err = s.windowRect(); return err })
+	if want := image.Rect(0, 0, length, BarHeight+statusHeight); rect.Size() != want.Size() {
+		t.Fatalf("window %v, want size %v", rect, want.Size())
+	}
+	barAt := rect.Min
+	// cursor is where the compositor draws its pointer image over the
+	// window, left out of the comparison (sway keeps it shown).
+	var cursor image.Rectangle
+	check := func(what string, want *image.RGBA) image.Image {
+		t.Helper()
+		var shot image.Image
+		s.eventually(what, func() (err error) {
+			if shot, err = s.screenshot(rect); err != nil {
+				return err
+			}
+			return diff(shot, image.Point{}, want, cursor)
+		})
+
+		return shot
+	}
+
+	// 1. The bar's pixels are the renderer's.
+	shot := check("bar pixels equal the render output", expected(t, cfgPath, length, layouts.Primary, -1))
+	if p := os.Getenv("PREVIEW_SCREENSHOT"); p != "" {
+		saveShot(t, p, shot)
+	}
+
+	// 2. A click prints the chord and draws the button pressed.
+	lay := layouts.Build(mustLoad(t, cfgPath), length, BarHeight)
+	b := lay.Button(layouts.Primary, 2) // esc, A, Chord
+	at := image.Pt(b.Left+int(b.Width/2), BarHeight/2)
+	vp.moveTo(barAt.Add(at))
+	cursor = image.Rectangle{Min: at, Max: at.Add(image.Pt(48, 48))}.Inset(-4).Intersect(image.Rect(0, 0, length, BarHeight))
+	vp.button(btnLeft, true)
+	expectLine(t, out, "press LeftCtrl+LeftAlt+F1")
+	check("pressed button drawn", expected(t, cfgPath, length, layouts.Primary, 2))
+	vp.button(btnLeft, false)
+	expectLine(t, out, "release LeftCtrl+LeftAlt+F1")
+
+	// 3. Right click toggles the Fn layer.
+	vp.button(btnRight, true)
+	vp.button(btnRight, false)
+	check("media layer after toggle", expected(t, cfgPath, length, layouts.Media, -1))
+	vp.button(btnRight, true)
+	vp.button(btnRight, false)
+	check("primary layer after second toggle", expected(t, cfgPath, length, layouts.Primary, -1))
+
+	// 4. An edit (write new, rename) is shown.
+	writeFile(t, cfgPath, config2)
+	good := expected(t, cfgPath, length, layouts.Primary, -1)
+	check("edited config shown", good)
+
+	// 5. A broken edit keeps the last good bar and says why in red.
+	writeFile(t, cfgPath, configBad)
+	s.eventually("error shown in the window", func() error {
+		shot, err := s.screenshot(rect)
+		if err != nil {
+			return err
+		}
+		if err := diff(shot, image.Point{}, good, cursor); err != nil {
+			return err
+		}
+		for y := BarHeight; y < rect.Dy(); y++ {
+			for x := 0; x < 400; x++ {
+				r, g, b, _ := shot.At(x, y).RGBA()
+				if uint8(r>>8) == statusErr.R && uint8(g>>8) == statusErr.G && uint8(b>>8) == statusErr.B {
+					return nil
+				}
+			}
+		}
+		return errorString("no red status text")
+	})
+
+	// 6. A signal closes it cleanly.
+	cmd.Process.Signal(syscall.SIGTERM)
+	err = cmd.Wait()
+	exited = true
+	if err != nil {
+		t.Fatalf("preview exit: %v", err)
+	}
+}
+
+type errorString string
+
+func (e errorString) Error() string { return string(e) }
+
+func mustLoad(t *testing.T, path string) *config.Config {
+	t.Helper()
+	cfg, diags := config.Load("", path)
+	if config.HasErrors(diags) {
+		t.Fatal(diags)
+	}
+	return cfg
+}
+
+func saveShot(t *testing.T, path string, img image.Image) {
+	t.Helper()
+	var buf bytes.Buffer
+	if err := png.Encode(&buf, img); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(path, buf.Bytes(), 0o644); err != nil {
+		t.Fatal(err)
+	}
+}
