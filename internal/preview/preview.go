@@ -8,8 +8,8 @@ import (
 	"os"
 	"time"
 
-	"tiny-dfr/internal/wayland"
 	"tiny-dfr/internal/watch"
+	"tiny-dfr/internal/wayland"
 )
 
 // BarHeight is the hardware bar's height; the preview draws at it.
