@@ -13,7 +13,9 @@ func (w *window) capabilities(s *seat, caps uint32) {
 		}
 	case !has(wayland.SeatCapabilityPointer) && s.pointer != nil:
 		w.pointerGone(s)
-		s.pointer.Release()
+		if s.version >= 3 {
+			s.pointer.Release()
+		}
 		s.pointer = nil
 	}
 	switch {
@@ -24,7 +26,9 @@ func (w *window) capabilities(s *seat, caps uint32) {
 		}
 	case !has(wayland.SeatCapabilityKeyboard) && s.keyboard != nil:
 		w.shift(s, false)
-		s.keyboard.Release()
+		if s.version >= 3 {
+			s.keyboard.Release()
+		}
 		s.keyboard = nil
 	}
 	switch {
@@ -35,7 +39,9 @@ func (w *window) capabilities(s *seat, caps uint32) {
 		}
 	case !has(wayland.SeatCapabilityTouch) && s.touch != nil:
 		w.touchCancel()
-		s.touch.Release()
+		if s.version >= 3 {
+			s.touch.Release()
+		}
 		s.touch = nil
 	}
 }

@@ -62,6 +62,7 @@ type seat struct {
 	px, py   float64 // pointer position, surface pixels
 	buttonOn bool
 	shift    bool
+	version  uint32 // bound wl_seat version: release requests need 3
 }
 
 // bind reads the registry and binds what the window needs.
@@ -83,8 +84,8 @@ func (w *window) bind() error {
 			w.wm = &xdgshell.WmBase{}
 			errs = append(errs, reg.Bind(name, iface, min(version, 3), w.wm))
 		case wayland.SeatInterface:
-			s := &seat{s: &wayland.Seat{}}
-			errs = append(errs, reg.Bind(name, iface, min(version, 5), s.s))
+			s := &seat{s: &wayland.Seat{}, version: min(version, 5)}
+			errs = append(errs, reg.Bind(name, iface, s.version, s.s))
 			s.s.OnCapabilities = func(caps uint32) { w.capabilities(s, caps) }
 			w.seats = append(w.seats, s)
 		}
@@ -234,7 +235,12 @@ func (w *window) close() {
 	}
 }
 
+// release gives back the seat's devices (wl_pointer.release and friends
+// exist from version 3; before that the objects just stay).
 func (s *seat) release() {
+	if s.version < 3 {
+		return
+	}
 	if s.pointer != nil {
 		s.pointer.Release()
 	}
