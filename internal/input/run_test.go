@@ -9,8 +9,8 @@ import (
 
 // Run on a directory without devices: an event* file that is no device
 // is skipped, and cancelling returns nil.
-func TestRunStopsOnCancel(t *testing.T) {
-	t.Parallel()
+func TestRunStopsOnCancel(t *testing.T) { // not parallel: counts fds
+	before := openFDs(t)
 	dir := t.TempDir()
 	if err := os.WriteFile(filepath.Join(dir, "event0"), nil, 0o644); err != nil {
 		t.Fatal(err)
@@ -27,6 +27,7 @@ func TestRunStopsOnCancel(t *testing.T) {
 	if err := <-done; err != nil {
 		t.Errorf("Run after cancel: %v", err)
 	}
+	checkNoLeak(t, before)
 }
 
 func TestRunMissingDir(t *testing.T) {

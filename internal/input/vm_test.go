@@ -89,6 +89,7 @@ type bar struct {
 func newBar(t testing.TB) *bar {
 	t.Helper()
 	requireUinput(t)
+	before := openFDs(t)
 	b := &bar{t: t, layout: layouts.Build(testConfig(), 2008, 60), events: make(chan Event, 1024)}
 	var err error
 	if b.kbd, err = uinput.NewKeyboard(uinputPath); err != nil {
@@ -144,6 +145,7 @@ func newBar(t testing.TB) *bar {
 		if b.digi != nil {
 			b.digi.Close()
 		}
+		checkNoLeak(t, before)
 	})
 	b.waitFor(DigitizerAdded)
 	return b

@@ -43,3 +43,14 @@ func FnKeyboardConfig(name string) Config {
 func LidConfig(name string) Config {
 	return Config{Name: name, ID: evdev.InputID{Bustype: 0x19, Version: 1}, Switches: []uint16{evdev.SwLid}}
 }
+
+// NewDigitizer creates a fake Touch Bar digitizer (see DigitizerConfig).
+func NewDigitizer(path, name string, width, height, slots int32) (*Device, error) {
+	return Create(path, DigitizerConfig(name, width, height, slots))
+}
+
+// NewFnKeyboard creates a fake keyboard with KEY_FN.
+func NewFnKeyboard(path, name string) (*Device, error) { return Create(path, FnKeyboardConfig(name)) }
+
+// NewLid creates a fake lid switch.
+func NewLid(path, name string) (*Device, error) { return Create(path, LidConfig(name)) }
