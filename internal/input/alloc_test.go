@@ -75,3 +75,14 @@ func BenchmarkTrackerTap(b *testing.B) {
 		tr.Handle(u, v)
 	}
 }
+
+func BenchmarkDecoderFrame(b *testing.B) {
+	d := newTestDecoder(nil)
+	frame := []evdev.RawEvent{abs(evdev.AbsMtSlot, 0), abs(evdev.AbsMtTrackingID, 1), abs(evdev.AbsMtPositionX, 100), abs(evdev.AbsMtPositionY, 30), syn(),
+		abs(evdev.AbsMtPositionX, 120), syn(), abs(evdev.AbsMtTrackingID, -1), syn()}
+	for b.Loop() {
+		for _, e := range frame {
+			d.feed(e)
+		}
+	}
+}
