@@ -25,7 +25,9 @@ type View struct {
 	Asleep bool            // bar dark: a touch that starts now is swallowed until it lifts
 	// Base is the layer shown with Fn released (BaseLayer(&switcher)). A
 	// change is a layer swap (double Fn press): every key is released.
-	// Left zero, swaps release nothing.
+	// Left zero, swaps release nothing. Call Handle(nil, v) after each Fn
+	// event so that a swap (or a reload) releases at once, not at the next
+	// touch.
 	Base int
 }
 

@@ -110,7 +110,7 @@ func newBar(t testing.TB) *bar {
 	go func() {
 		defer close(loopDone)
 		tr := NewTracker(b.kbd)
-		sw := layouts.Switcher{DoublePress: 300 * time.Millisecond}
+		sw := layouts.Switcher{DoublePress: time.Second} // generous: TCG is slow
 		for {
 			select {
 			case <-ctx.Done():
@@ -122,6 +122,7 @@ func newBar(t testing.TB) *bar {
 					tr.Handle(ev.Touches, View{Layout: b.layout, Shown: sw.Shown(), Base: BaseLayer(&sw)})
 				case Fn:
 					sw.Fn(ev.Down, ev.Time)
+					tr.Handle(nil, View{Layout: b.layout, Shown: sw.Shown(), Base: BaseLayer(&sw)})
 				}
 				select {
 				case b.events <- ev:
@@ -302,6 +303,31 @@ func TestVMFnMediaKeys(t *testing.T) {
 	}
 	b.fn(false)
 	b.tap(0, fCodes[0])
+}
+
+func TestVMTwoFingers(t *testing.T) {
+	b := newBar(t)
+	b.touchDown(0, b.x(0, 0))
+	b.expect("first finger on F1", keyEvent{59, true})
+	b.touchDown(1, b.x(0, 11))
+	b.expect("second finger on F12", keyEvent{88, true})
+	b.touchUp(0)
+	b.expect("first lifts", keyEvent{59, false})
+	b.touchUp(1)
+	b.expect("second lifts", keyEvent{88, false})
+}
+
+func TestVMDoubleFnSwapReleases(t *testing.T) {
+	b := newBar(t)
+	b.touchDown(0, b.x(0, 0))
+	b.expect("down on F1", keyEvent{59, true})
+	b.fn(true)
+	b.fn(false)
+	b.fn(true) // second press within DoublePress: the layers swap
+	b.expect("swap releases F1", keyEvent{59, false})
+	b.fn(false)
+	b.touchUp(0)
+	b.tap(0, mediaCodes[0]) // Fn released, media layer shown
 }
 
 func TestVMSlideOffReleases(t *testing.T) {
