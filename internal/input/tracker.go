@@ -65,8 +65,8 @@ type pressCount struct {
 // ignores a release of a key that is not down), and the finger holds no
 // keys. A failed Release leaves its codes pending: every later Handle or
 // ReleaseAll sends them again until a Release succeeds (a new press of a
-// pending code takes it over). Held counts keys held by fingers plus
-// pending releases. The last error is kept for Err.
+// pending code takes it over). Held counts only keys held by fingers,
+// Pending the releases still to resend. The last error is kept for Err.
 type Tracker struct {
 	kb      Keyboard
 	layout  *layouts.Layout
@@ -148,9 +148,12 @@ func (t *Tracker) Pressed(layer, button int) bool {
 	return t.count(Ref{layer, button}) >= 0
 }
 
-// Held is the number of key codes held down by fingers or whose release
-// is still pending.
-func (t *Tracker) Held() int { return t.nheld + t.npend }
+// Held is the number of key codes held down by fingers.
+func (t *Tracker) Held() int { return t.nheld }
+
+// Pending is the number of key codes whose release failed and is resent
+// by the next Handle or ReleaseAll.
+func (t *Tracker) Pending() int { return t.npend }
 
 // Err returns the last keyboard error since the previous call, and
 // forgets it.
