@@ -5,12 +5,15 @@ import (
 	"errors"
 	"log/slog"
 	"os"
+	"path/filepath"
 	"sort"
+	"strings"
 	"sync"
 
 	"golang.org/x/sys/unix"
 
 	"tiny-dfr/internal/evdev"
+	"tiny-dfr/internal/uinput"
 )
 
 // DefaultDir is where evdev nodes live.
@@ -37,6 +40,9 @@ func Run(ctx context.Context, opts Options, out chan<- Event) error {
 	}
 	ctx, cancel := context.WithCancel(ctx)
 	m := &monitor{ctx: ctx, dir: dir, log: log, out: out, devs: map[string]*reader{}, exited: make(chan *reader)}
+	if dir == DefaultDir {
+		m.sysfs = "/sys/class/input"
+	}
 	changes := make(chan change)
 	watchErr := make(chan error, 1)
 	m.wg.Add(1)
@@ -101,6 +107,7 @@ type monitor struct {
 	devs   map[string]*reader
 	exited chan *reader
 	wg     sync.WaitGroup
+	sysfs  string // where names can be read without opening a node; "" none
 }
 
 // scan tries every event node of the directory.
@@ -127,6 +134,12 @@ func (m *monitor) scan() {
 func (m *monitor) open(path string) {
 	if _, ok := m.devs[path]; ok {
 		return
+	}
+	if m.sysfs != "" {
+		b, err := os.ReadFile(m.sysfs + "/" + filepath.Base(path) + "/device/name")
+		if err == nil && strings.TrimSuffix(string(b), "\n") == uinput.KeyboardName {
+			return // our own virtual keyboard: not even opened
+		}
 	}
 	dev, err := evdev.Open(path)
 	if err != nil {
