@@ -14,20 +14,32 @@ import (
 	"tiny-dfr/internal/config"
 	"tiny-dfr/internal/layouts"
 	"tiny-dfr/internal/wayland"
+	"tiny-dfr/internal/wayland/virtualkeyboard"
 	"tiny-dfr/internal/wayland/virtualpointer"
 )
 
-// vpointer is a zwlr_virtual_pointer_v1: headless sway has no input
-// devices, so its seat offers no pointer until a client makes one.
-type vpointer struct {
+// vinput is a zwlr_virtual_pointer_v1 and a zwp_virtual_keyboard_v1:
+// headless sway has no input devices, so its seat offers no pointer or
+// keyboard until a client makes them.
+type vinput struct {
 	t    *testing.T
 	conn *wayland.Conn
 	p    *virtualpointer.VirtualPointerV1
+	k    *virtualkeyboard.VirtualKeyboardV1
 	w, h uint32 // output layout extent
 	ms   uint32
 }
 
-func newPointer(t *testing.T, socket string, w, h int) *vpointer {
+// usKeymap is compiled by the compositor from the system's xkb data.
+const usKeymap = `xkb_keymap {
+	xkb_keycodes { include "evdev" };
+	xkb_types { include "complete" };
+	xkb_compat { include "complete" };
+	xkb_symbols { include "pc+us" };
+};
+`
+
+func newInput(t *testing.T, socket string, w, h int) *vinput {
 	t.Helper()
 	conn, err := wayland.Dial(socket)
 	if err != nil {
@@ -38,29 +50,73 @@ func newPointer(t *testing.T, socket string, w, h int) *vpointer {
 	if err != nil {
 		t.Fatal(err)
 	}
-	var mgr *virtualpointer.VirtualPointerManagerV1
+	var pm *virtualpointer.VirtualPointerManagerV1
+	var km *virtualkeyboard.VirtualKeyboardManagerV1
+	var seat *wayland.Seat
 	reg.OnGlobal = func(name uint32, iface string, version uint32) {
-		if iface == virtualpointer.VirtualPointerManagerV1Interface {
-			mgr = &virtualpointer.VirtualPointerManagerV1{}
-			if err := reg.Bind(name, iface, 1, mgr); err != nil {
-				t.Error(err)
-			}
+		var o wayland.Object
+		switch iface {
+		case virtualpointer.VirtualPointerManagerV1Interface:
+			pm = &virtualpointer.VirtualPointerManagerV1{}
+			o = pm
+		case virtualkeyboard.VirtualKeyboardManagerV1Interface:
+			km = &virtualkeyboard.VirtualKeyboardManagerV1{}
+			o = km
+		case wayland.SeatInterface:
+			seat = &wayland.Seat{}
+			o = seat
+		default:
+			return
+		}
+		if err := reg.Bind(name, iface, 1, o); err != nil {
+			t.Error(err)
 		}
 	}
 	if err := conn.Roundtrip(); err != nil {
 		t.Fatal(err)
 	}
-	if mgr == nil {
-		t.Fatal("the compositor offers no zwlr_virtual_pointer_manager_v1")
+	if pm == nil || km == nil || seat == nil {
+		t.Fatal("the compositor lacks zwlr_virtual_pointer_manager_v1, zwp_virtual_keyboard_manager_v1 or wl_seat")
 	}
-	p, err := mgr.CreateVirtualPointer(nil)
+	v := &vinput{t: t, conn: conn, w: uint32(w), h: uint32(h)}
+	if v.p, err = pm.CreateVirtualPointer(nil); err != nil {
+		t.Fatal(err)
+	}
+	if v.k, err = km.CreateVirtualKeyboard(seat); err != nil {
+		t.Fatal(err)
+	}
+	mem, err := wayland.NewSharedMemory("keymap", len(usKeymap)+1)
 	if err != nil {
 		t.Fatal(err)
 	}
-	return &vpointer{t: t, conn: conn, p: p, w: uint32(w), h: uint32(h)}
+	defer mem.Close()
+	copy(mem.Mem, usKeymap)
+	if err := v.k.Keymap(wayland.KeyboardKeymapFormatXkbV1, mem.FD, uint32(len(usKeymap)+1)); err != nil {
+		t.Fatal(err)
+	}
+	if err := conn.Roundtrip(); err != nil {
+		t.Fatal(err)
+	}
+	return v
 }
 
-func (v *vpointer) sync(err error) {
+// shift holds or lets go of Shift (modifier bit 0).
+func (v *vinput) shift(down bool) {
+	v.t.Helper()
+	var mods uint32
+	if down {
+		mods = 1
+	}
+	err := v.k.Modifiers(mods, 0, 0, 0)
+	if err == nil {
+		err = v.conn.Roundtrip()
+	}
+	if err != nil {
+		v.t.Fatal(err)
+	}
+}
+
+func (v *vinput) sync(err error) {
 	v.t.Helper()
 	if err == nil {
 		err = v.p.Frame()
@@ -74,12 +130,12 @@ func (v *vpointer) sync(err error) {
 	v.ms += 10
 }
 
-func (v *vpointer) moveTo(p image.Point) {
+func (v *vinput) moveTo(p image.Point) {
 	v.t.Helper()
 	v.sync(v.p.MotionAbsolute(v.ms, uint32(p.X), uint32(p.Y), v.w, v.h))
 }
 
-func (v *vpointer) button(b uint32, down bool) {
+func (v *vinput) button(b uint32, down bool) {
 	v.t.Helper()
 	state := uint32(wayland.PointerButtonStateReleased)
 	if down {
@@ -126,7 +182,7 @@ func TestPreviewOnSway(t *testing.T) {
 
 	// The pointer exists before the preview starts, so the seat the
 	// preview binds already has it.
-	vp := newPointer(t, filepath.Join(s.runtime, s.socket), 2400, 400)
+	vp := newInput(t, filepath.Join(s.runtime, s.socket), 2400, 400)
 	cmd := s.command(bin, "-config", cfgPath, "-length", "2170", "-battery-root", s.dir)
 	stdout, err := cmd.StdoutPipe()
 	if err != nil {
@@ -197,12 +253,18 @@ func TestPreviewOnSway(t *testing.T) {
 	vp.button(btnRight, false)
 	check("primary layer after second toggle", expected(t, cfgPath, length, layouts.Primary, -1))
 
-	// 4. An edit (write new, rename) is shown.
+	// 4. Shift shows the Fn layer while held.
+	vp.shift(true)
+	check("media layer while Shift is held", expected(t, cfgPath, length, layouts.Media, -1))
+	vp.shift(false)
+	check("primary layer after Shift", expected(t, cfgPath, length, layouts.Primary, -1))
+
+	// 5. An edit (write new, rename) is shown.
 	writeFile(t, cfgPath, config2)
 	good := expected(t, cfgPath, length, layouts.Primary, -1)
 	check("edited config shown", good)
 
-	// 5. A broken edit keeps the last good bar and says why in red.
+	// 6. A broken edit keeps the last good bar and says why in red.
 	writeFile(t, cfgPath, configBad)
 	s.eventually("error shown in the window", func() error {
 		shot, err := s.screenshot(rect)
@@ -223,7 +285,7 @@ func TestPreviewOnSway(t *testing.T) {
 		return errorString("no red status text")
 	})
 
-	// 6. A signal closes it cleanly.
+	// 7. A signal closes it cleanly.
 	cmd.Process.Signal(syscall.SIGTERM)
 	err = cmd.Wait()
 	exited = true

@@ -75,12 +75,12 @@ type Conn struct {
 func DialEnv(getenv func(string) string) (*Conn, error) {
 	name := getenv("WAYLAND_DISPLAY")
 	if name == "" {
-		return nil, fmt.Errorf("wayland: WAYLAND_DISPLAY is not set: %w", ErrNoDisplay)
+		return nil, fmt.Errorf("%w: WAYLAND_DISPLAY is not set", ErrNoDisplay)
 	}
 	if !filepath.IsAbs(name) {
 		dir := getenv("XDG_RUNTIME_DIR")
 		if dir == "" {
-			return nil, fmt.Errorf("wayland: XDG_RUNTIME_DIR is not set: %w", ErrNoDisplay)
+			return nil, fmt.Errorf("%w: XDG_RUNTIME_DIR is not set", ErrNoDisplay)
 		}
 		name = filepath.Join(dir, name)
 	}
@@ -91,8 +91,9 @@ func DialEnv(getenv func(string) string) (*Conn, error) {
 func Dial(path string) (*Conn, error) {
 	sock, err := net.DialUnix("unix", nil, &net.UnixAddr{Name: path, Net: "unix"})
 	if err != nil {
-		if errors.Is(err, unix.ENOENT) || errors.Is(err, unix.ECONNREFUSED) {
-			return nil, fmt.Errorf("wayland: connect %s: %w (%w)", path, ErrNoDisplay, err)
+		var errno unix.Errno
+		if errors.As(err, &errno) && (errno == unix.ENOENT || errno == unix.ECONNREFUSED) {
+			return nil, fmt.Errorf("%w: connect %s: %w", ErrNoDisplay, path, errno)
 		}
 		return nil, fmt.Errorf("wayland: connect %s: %w", path, err)
 	}

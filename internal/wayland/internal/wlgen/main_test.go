@@ -11,13 +11,18 @@ import (
 // arguments as the go:generate lines) and compares.
 func TestGeneratedUpToDate(t *testing.T) {
 	t.Parallel()
-	for _, c := range []struct{ in, out, pkg, only string }{
-		{"wayland.xml", "../../protocol.go", "wayland", "wl_display,wl_registry,wl_callback,wl_compositor,wl_shm_pool,wl_shm,wl_buffer,wl_surface,wl_region,wl_seat,wl_pointer,wl_keyboard,wl_touch,wl_output"},
-		{"xdg-shell.xml", "../../xdgshell/protocol.go", "xdgshell", ""},
-		{"wlr-virtual-pointer-unstable-v1.xml", "../../virtualpointer/protocol.go", "virtualpointer", ""},
+	for _, c := range []struct{ in, out, pkg, only, strip string }{
+		{"wayland.xml", "../../protocol.go", "wayland", "wl_display,wl_registry,wl_callback,wl_compositor,wl_shm_pool,wl_shm,wl_buffer,wl_surface,wl_region,wl_seat,wl_pointer,wl_keyboard,wl_touch,wl_output", ""},
+		{"xdg-shell.xml", "../../xdgshell/protocol.go", "xdgshell", "", ""},
+		{"wlr-virtual-pointer-unstable-v1.xml", "../../virtualpointer/protocol.go", "virtualpointer", "", ""},
+		{"virtual-keyboard-unstable-v1.xml", "../../virtualkeyboard/protocol.go", "virtualkeyboard", "", "zwp_"},
 	} {
 		tmp := filepath.Join(t.TempDir(), "protocol.go")
-		if err := run(filepath.Join("../../protocols", c.in), tmp, c.pkg, c.only, "wl_,xdg_,zwlr_"); err != nil {
+		strip := c.strip
+		if strip == "" {
+			strip = "wl_,xdg_,zwlr_" // the flag's default
+		}
+		if err := run(filepath.Join("../../protocols", c.in), tmp, c.pkg, c.only, strip); err != nil {
 			t.Fatal(err)
 		}
 		got, err := os.ReadFile(tmp)
