@@ -2,8 +2,10 @@ package preview
 
 import (
 	"bytes"
+	"context"
 	"image"
 	"image/png"
+	"io"
 	"os"
 	"path/filepath"
 	"syscall"
@@ -316,4 +318,49 @@ func saveShot(t *testing.T, path string, img image.Image) {
 	if err := os.WriteFile(path, buf.Bytes(), 0o644); err != nil {
 		t.Fatal(err)
 	}
+}
+
+// TestRunInProcess runs Run itself against sway (so -race sees the window
+// code) and checks that cancelling it closes the window and leaks no
+// descriptor.
+func TestRunInProcess(t *testing.T) {
+	if testing.Short() {
+		t.Skip("starts a compositor")
+	}
+	s := startSway(t)
+	cfgPath := filepath.Join(s.dir, "config.toml")
+	writeFile(t, cfgPath, config1)
+	before := countFDs(t)
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error, 1)
+	env := map[string]string{"WAYLAND_DISPLAY": s.socket, "XDG_RUNTIME_DIR": s.runtime}
+	opts := Options{Config: cfgPath, Length: 2008, Scale: 2, BatteryRoot: s.dir, Getenv: func(k string) string { return env[k] }}
+	go func() { done <- Run(ctx, opts, io.Discard, io.Discard) }()
+	var rect image.Rectangle
+	s.eventually("the preview window", func() (err error) { rect, err = s.windowRect(); return err })
+	if want := image.Pt(2008*2, (BarHeight+statusHeight)*2); rect.Size() != want {
+		t.Fatalf("window size %v, want %v at scale 2", rect.Size(), want)
+	}
+	cancel()
+	if err := <-done; err != nil {
+		t.Fatalf("Run: %v", err)
+	}
+	s.eventually("the window gone", func() error {
+		if _, err := s.windowRect(); err == nil {
+			return errorString("still there")
+		}
+		return nil
+	})
+	if after := countFDs(t); after != before {
+		t.Fatalf("%d descriptors before Run, %d after", before, after)
+	}
+}
+
+func countFDs(t *testing.T) int {
+	t.Helper()
+	es, err := os.ReadDir("/proc/self/fd")
+	if err != nil {
+		t.Fatal(err)
+	}
+	return len(es)
 }

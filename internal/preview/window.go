@@ -2,7 +2,6 @@ package preview
 
 import (
 	"errors"
-	"fmt"
 	"image"
 	"time"
 
@@ -251,5 +250,3 @@ func (s *seat) release() {
 		s.touch.Release()
 	}
 }
-
-func (w *window) String() string { return fmt.Sprintf("window %dx%d", w.w, w.h) }
