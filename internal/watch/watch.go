@@ -36,7 +36,8 @@ type target struct{ dir, base string }
 
 // New watches the given files with DefaultDebounce. The files need not
 // exist, nor their directories: the nearest existing ancestor is watched
-// until they appear.
+// until they appear. A file that is a symlink is also watched where it
+// points (as resolved now).
 func New(paths ...string) (*Watcher, error) {
 	return NewDebounced(DefaultDebounce, paths...)
 }
@@ -54,6 +55,10 @@ func NewDebounced(debounce time.Duration, paths ...string) (*Watcher, error) {
 			return nil, fmt.Errorf("watch: %s: %w", p, err)
 		}
 		ts = append(ts, target{dir: filepath.Dir(abs), base: filepath.Base(abs)})
+		// A symlinked file (dotfiles, NixOS) changes where it points to.
+		if real, err := filepath.EvalSymlinks(abs); err == nil && real != abs {
+			ts = append(ts, target{dir: filepath.Dir(real), base: filepath.Base(real)})
+		}
 	}
 	fd, err := unix.InotifyInit1(unix.IN_NONBLOCK | unix.IN_CLOEXEC)
 	if err != nil {

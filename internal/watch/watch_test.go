@@ -101,6 +101,24 @@ func TestDirectoryReplaced(t *testing.T) {
 	wait(t, w, "create after the directory came back")
 }
 
+func TestSymlinkTarget(t *testing.T) {
+	t.Parallel()
+	real := filepath.Join(t.TempDir(), "dotfiles", "bar.toml")
+	os.MkdirAll(filepath.Dir(real), 0o755)
+	if err := os.WriteFile(real, []byte("a"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	link := filepath.Join(t.TempDir(), "config.toml")
+	if err := os.Symlink(real, link); err != nil {
+		t.Fatal(err)
+	}
+	w := newWatcher(t, link)
+	if err := os.WriteFile(real, []byte("b"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	wait(t, w, "write to the symlink's target")
+}
+
 // event builds one raw inotify record.
 func event(wd int32, mask uint32, name string) []byte {
 	n := 0
