@@ -7,6 +7,7 @@ import (
 	"image"
 	"io/fs"
 	"log/slog"
+	"path"
 	"slices"
 	"time"
 
@@ -225,6 +226,23 @@ func (c *core) openMeter() {
 	c.readMeter()
 }
 
+// dropBacklights forgets the backlights named name (the device was removed:
+// T2 suspend unloads the Touch Bar backlight's module); a uevent brings
+// them back.
+func (c *core) dropBacklights(name string) {
+	if c.light != nil && path.Base(c.light.Dir()) == name {
+		c.log.Info("Touch Bar backlight gone", "device", name)
+		c.light.Close()
+		c.light = nil
+		c.forget("light")
+	}
+	if c.meter != nil && path.Base(c.meter.Dir()) == name {
+		c.meter.Close()
+		c.meter = nil
+		c.forget("meter")
+	}
+}
+
 func (c *core) readMeter() {
 	if c.meter == nil {
 		return
@@ -318,6 +336,9 @@ func (c *core) onUevent(e uevent.Event, now time.Time) {
 		}
 		c.openDisplay(now)
 	case "backlight":
+		if e.Action == "remove" {
+			c.dropBacklights(path.Base(e.DevPath))
+		}
 		c.openLight()
 		c.openMeter()
 		c.readMeter()

@@ -3,6 +3,8 @@ package daemon
 import (
 	"errors"
 	"fmt"
+	"os"
+	"path/filepath"
 	"slices"
 	"syscall"
 	"testing"
@@ -437,5 +439,29 @@ func TestDisplayRetriedAfterUevent(t *testing.T) {
 	want := []time.Duration{retryMin, time.Second, 2 * time.Second, 4 * time.Second, 8 * time.Second}
 	if !slices.Equal(gaps, want) {
 		t.Errorf("retries after %v, want %v", gaps, want)
+	}
+}
+
+// The Touch Bar backlight goes away (T2 suspend unloads its module) and
+// comes back: the new device gets the current level.
+func TestBacklightGoneAndBack(t *testing.T) {
+	t.Parallel()
+	r := newRig(t)
+	root := filepath.Dir(r.bl)
+	os.RemoveAll(r.bl)
+	r.c.onUevent(uevent.Event{Action: "remove", Subsystem: "backlight", DevPath: "/devices/usb/x/backlight/appletb_backlight"}, r.now)
+	if r.c.light != nil {
+		t.Fatal("removed backlight kept")
+	}
+	r.run(30 * time.Second) // dims while there is no device: nothing to write
+	fakeBacklight(t, root, "appletb_backlight", 0, 255)
+	r.c.onUevent(uevent.Event{Action: "add", Subsystem: "backlight", DevPath: "/devices/usb/x/backlight/appletb_backlight"}, r.now)
+	if v := readBrightness(t, r.bl); v != 1 {
+		t.Errorf("new device at %d, want the dim level 1", v)
+	}
+	// Another device's removal changes nothing.
+	r.c.onUevent(uevent.Event{Action: "remove", Subsystem: "backlight", DevPath: "/devices/pci/backlight/intel_backlight"}, r.now)
+	if r.c.light == nil || r.c.meter == nil {
+		t.Error("a foreign removal dropped a backlight")
 	}
 }

@@ -66,10 +66,14 @@ type Tracker interface {
 type Light interface {
 	Set(v int) (bool, error)
 	Max() int
+	Dir() string // its sysfs directory, named as the device
+	Close() error
 }
 
 // Meter is the main display backlight (backlight.Meter).
 type Meter interface {
 	Read() (int, error)
 	Max() int
+	Dir() string
+	Close() error
 }
