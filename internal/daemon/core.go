@@ -9,6 +9,7 @@ import (
 	"log/slog"
 	"path"
 	"slices"
+	"syscall"
 	"time"
 
 	"tiny-dfr/internal/backlight"
@@ -425,7 +426,9 @@ func (c *core) flush(now time.Time) {
 	if lvl != c.level {
 		c.level = lvl
 		if c.light != nil {
-			if _, err := c.light.Set(lvl); err != nil {
+			if _, err := c.light.Set(lvl); errors.Is(err, syscall.ENODEV) {
+				c.dropBacklights(path.Base(c.light.Dir())) // gone before its uevent
+			} else if err != nil {
 				c.logOnce("lightset", slog.LevelWarn, "setting the Touch Bar backlight", "err", err)
 			} else {
 				c.forget("lightset")
