@@ -149,9 +149,12 @@ func (c *core) layout(now time.Time) {
 	}
 	length, height := c.disp.Size()
 	lay := layouts.Build(c.cfg, length, height)
-	p, err := c.env.NewPainter(lay, c.cfg.ShowButtonOutlines, c.cfg.FontTemplate)
-	if err != nil {
-		c.log.Error("renderer", "err", err)
+	p, diags := c.env.NewPainter(lay, c.cfg.ShowButtonOutlines, c.cfg.FontTemplate)
+	for _, d := range diags {
+		c.log.Warn("drawing", "problem", d.Error())
+	}
+	if p == nil {
+		c.log.Error("no renderer for this layout")
 		return
 	}
 	c.lay, c.painter = lay, p

@@ -318,7 +318,7 @@ func newRig(t testing.TB, opts ...func(*rig)) *rig {
 		Rand:       rand.New(rand.NewPCG(1, 2)),
 		Timing:     DefaultTiming(),
 		LoadConfig: func() (*config.Config, []config.Diagnostic) { return r.cfg, r.diags },
-		NewPainter: func(lay *layouts.Layout, _ bool, _ string) (Painter, error) {
+		NewPainter: func(lay *layouts.Layout, _ bool, _ string) (Painter, []config.Diagnostic) {
 			r.painter = &fakePainter{lay: lay, log: &r.draws}
 			return r.painter, nil
 		},

@@ -5,6 +5,7 @@ import (
 	"time"
 
 	"tiny-dfr/internal/battery"
+	"tiny-dfr/internal/config"
 	"tiny-dfr/internal/input"
 	"tiny-dfr/internal/layouts"
 	"tiny-dfr/internal/render"
@@ -49,8 +50,9 @@ type Painter interface {
 	Battery(layer int) bool
 }
 
-// NewPainterFunc makes the painter for a layout.
-type NewPainterFunc func(lay *layouts.Layout, showOutlines bool, fontTemplate string) (Painter, error)
+// NewPainterFunc makes the painter for a layout. Diagnostics (a missing
+// icon, an unknown font) are logged; the painter draws placeholders.
+type NewPainterFunc func(lay *layouts.Layout, showOutlines bool, fontTemplate string) (Painter, []config.Diagnostic)
 
 // Tracker turns touches into key presses (input.Tracker).
 type Tracker interface {

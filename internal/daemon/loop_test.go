@@ -47,7 +47,7 @@ func startLoop(t *testing.T, panicMsg string) *loopRig {
 		Rand:       rand.New(rand.NewPCG(1, 1)),
 		Timing:     DefaultTiming(),
 		LoadConfig: func() (*config.Config, []config.Diagnostic) { return testConfig(), nil },
-		NewPainter: func(lay *layouts.Layout, _ bool, _ string) (Painter, error) {
+		NewPainter: func(lay *layouts.Layout, _ bool, _ string) (Painter, []config.Diagnostic) {
 			p := &fakePainter{lay: lay, log: &log}
 			l.painter <- p
 			return p, nil
@@ -63,7 +63,7 @@ func startLoop(t *testing.T, panicMsg string) *loopRig {
 		},
 	}
 	if panicMsg != "" {
-		env.NewPainter = func(lay *layouts.Layout, _ bool, _ string) (Painter, error) {
+		env.NewPainter = func(lay *layouts.Layout, _ bool, _ string) (Painter, []config.Diagnostic) {
 			return &fakePainter{lay: lay, log: &log, panic: panicMsg}, nil
 		}
 	}

@@ -4,6 +4,7 @@ import (
 	"image"
 	"time"
 
+	"tiny-dfr/internal/config"
 	"tiny-dfr/internal/layouts"
 	"tiny-dfr/internal/render"
 )
@@ -16,7 +17,7 @@ type stubPainter struct {
 	f   *render.Frame
 }
 
-func newRenderPainter(lay *layouts.Layout, _ bool, _ string) (Painter, error) {
+func newRenderPainter(lay *layouts.Layout, _ bool, _ string) (Painter, []config.Diagnostic) {
 	return &stubPainter{lay: lay, f: render.NewFrame(lay.Length, lay.Height)}, nil
 }
 
