@@ -1,0 +1,349 @@
+package render
+
+import (
+	"image"
+	"image/color"
+	"math"
+	"time"
+
+	"golang.org/x/image/font"
+
+	"tiny-dfr/internal/battery"
+	"tiny-dfr/internal/clock"
+	"tiny-dfr/internal/config"
+	"tiny-dfr/internal/layouts"
+)
+
+// Options say how a Renderer looks things up.
+type Options struct {
+	FontTemplate string   // fontconfig pattern, e.g. ":bold"
+	ShowOutlines bool     // fill idle buttons grey
+	IconDirs     []string // default {"/etc/tiny-dfr", "/usr/share/tiny-dfr"}
+	XDGDataDirs  []string // default from $XDG_DATA_HOME (~/.local/share) and $XDG_DATA_DIRS
+	BatteryRoot  string   // unused by render itself if the caller passes State.Battery
+	// Font, when set, is used instead of resolving FontTemplate (so a
+	// caller can load it once, and tests stay independent of the host).
+	Font *Font
+}
+
+// State is what a frame shows besides the layout.
+type State struct {
+	Layer   int
+	Pressed func(layer, button int) bool // nil: nothing pressed
+	Now     time.Time
+	Battery battery.State
+	Shift   image.Point // pixel shift offset (landscape px)
+	Banner  string      // non-empty: a red error banner over the bar
+}
+
+type faceKind uint8
+
+const (
+	kindSpacer faceKind = iota
+	kindStatic
+	kindClock
+	kindBattery
+)
+
+// button is a laid-out button with its two pre-drawn tiles.
+type button struct {
+	kind  faceKind
+	left  int
+	width float64
+	rows  int          // ceil(width): panel rows the tile covers
+	body  *image.Alpha // landscape coverage
+	tiles [2][]byte    // idle, pressed; panel orientation, frame stride
+	pos   config.Pos
+
+	clk  *clock.Format
+	loc  *clock.Locale
+	text []byte // what the clock tile shows
+
+	mode   layouts.BatteryMode
+	bat    battery.State
+	batSet bool
+}
+
+// Renderer draws one layout. It pre-draws every button idle and pressed, so
+// a frame is composed by copying rows. It is not safe for concurrent use.
+type Renderer struct {
+	lay    *layouts.Layout
+	opts   Options
+	frame  *Frame
+	font   *Font
+	face   font.Face
+	icons  iconLoader
+	layers [2][]button
+	canvas *image.RGBA         // landscape scratch of the widest button
+	buf    []byte              // clock text scratch
+	diags  []config.Diagnostic // found while redrawing dynamic buttons
+
+	bannerText string
+	bannerPix  []byte
+}
+
+// New prepares a renderer for lay. Problems (missing icons, fonts) come
+// back as warnings; the renderer is never nil and draws placeholders.
+func New(lay *layouts.Layout, opts Options) (*Renderer, []config.Diagnostic) {
+	if lay == nil {
+		lay = &layouts.Layout{}
+	}
+	length, height := lay.Length, lay.Height
+	if length <= 0 || height <= 0 {
+		length, height = 1, 1
+	}
+	r := &Renderer{lay: lay, opts: opts, frame: NewFrame(length, height)}
+	r.icons = iconLoader{dirs: opts.IconDirs, dataDirs: opts.XDGDataDirs}
+	var diags []config.Diagnostic
+	f := opts.Font
+	if f == nil {
+		var err error
+		if f, err = LoadFont(opts.FontTemplate); err != nil {
+			diags = append(diags, config.Diagnostic{Severity: config.Warning,
+				Msg: "font: " + err.Error() + "; using " + f.Source})
+		}
+	}
+	r.font, r.face = f, f.face(LabelSize)
+	n, widest := 1, 1
+	for li := range lay.Layers {
+		bs := lay.Layers[li].Buttons
+		n += len(bs)
+		for i := range bs {
+			widest = max(widest, int(math.Ceil(bs[i].Width)))
+		}
+	}
+	r.frame.Damage = make([]image.Rectangle, 0, n)
+	r.canvas = image.NewRGBA(image.Rect(0, 0, widest, height))
+	r.buf = make([]byte, 0, 128)
+	for li := range lay.Layers {
+		bs := lay.Layers[li].Buttons
+		r.layers[li] = make([]button, len(bs))
+		for i := range bs {
+			diags = append(diags, r.prepare(&r.layers[li][i], &bs[i])...)
+		}
+	}
+	return r, diags
+}
+
+// Frame is the renderer's canvas, as last drawn.
+func (r *Renderer) Frame() *Frame { return r.frame }
+
+// Diagnostics returns and forgets problems found while drawing dynamic
+// buttons (a battery icon that did not load, say).
+func (r *Renderer) Diagnostics() []config.Diagnostic {
+	d := r.diags
+	r.diags = nil
+	return d
+}
+
+func (r *Renderer) prepare(b *button, lb *layouts.Button) []config.Diagnostic {
+	h := r.frame.BarHeight
+	b.left, b.width, b.pos = lb.Left, lb.Width, lb.Pos
+	b.rows = max(0, int(math.Ceil(lb.Width)))
+	if b.rows == 0 {
+		return nil
+	}
+	var diags []config.Diagnostic
+	switch fc := lb.Face.(type) {
+	case layouts.SpacerFace, nil:
+		return nil
+	case layouts.TextFace:
+		b.kind = kindStatic
+		b.alloc(r.frame.Stride, h)
+		r.paint(b, nil, r.textLayer(b, fc.Label, 0, 0))
+	case layouts.IconFace:
+		b.kind = kindStatic
+		b.alloc(r.frame.Stride, h)
+		l, d := r.iconLayer(b, fc.Name, fc.Theme, fc.Width, fc.Height)
+		diags = append(diags, d...)
+		r.paint(b, nil, l)
+	case layouts.ClockFace:
+		b.kind = kindClock
+		b.alloc(r.frame.Stride, h)
+		f, err := clock.Parse(fc.Format)
+		if err != nil {
+			diags = append(diags, config.Diagnostic{Pos: lb.Pos, Severity: config.Warning, Msg: "time format: " + err.Error()})
+			f = clock.MustParse(fc.Format)
+		}
+		b.clk = f
+		b.loc = clock.LookupLocale(fc.Locale)
+		b.text = make([]byte, 0, 64)
+		r.paint(b, nil)
+	case layouts.BatteryFace:
+		b.kind = kindBattery
+		b.mode = fc.Mode
+		b.alloc(r.frame.Stride, h)
+		r.paint(b, nil)
+	default:
+		diags = append(diags, config.Diagnostic{Pos: lb.Pos, Severity: config.Warning, Msg: "render: unknown kind of button"})
+	}
+	return diags
+}
+
+func (b *button) alloc(stride, h int) {
+	b.body = bodyMask(b.width, h)
+	for i := range b.tiles {
+		b.tiles[i] = make([]byte, b.rows*stride)
+	}
+}
+
+// paint redraws both tiles of b with fill colours base (nil: grey) and
+// the given layers over the body.
+func (r *Renderer) paint(b *button, base func(grey uint8) color.RGBA, layers ...layer) {
+	canvas := &image.RGBA{Pix: r.canvas.Pix[:4*b.rows*r.frame.BarHeight], Stride: 4 * b.rows,
+		Rect: image.Rect(0, 0, b.rows, r.frame.BarHeight)}
+	for i, grey := range [2]uint8{IdleGrey, PressedGrey} {
+		var fill *color.RGBA
+		if i == 1 || r.opts.ShowOutlines {
+			c := color.RGBA{grey, grey, grey, 0xff}
+			if base != nil {
+				c = base(grey)
+			}
+			fill = &c
+		}
+		paintTile(b.tiles[i], r.frame.Stride, b.body, fill, layers, canvas)
+	}
+}
+
+// textLayer centres a label in the button, shifted by (dx, dy).
+func (r *Renderer) textLayer(b *button, s string, dx, dy int) layer {
+	m := textMask(r.face, s)
+	ink := m.Rect
+	ox := int(math.Round(b.width/2 - float64(ink.Min.X+ink.Max.X)/2))
+	oy := int(math.Round(float64(r.frame.BarHeight)/2 - float64(ink.Min.Y+ink.Max.Y)/2))
+	return layer{mask: m, at: image.Pt(ox+dx, oy+dy)}
+}
+
+// iconLayer centres an icon in the button.
+func (r *Renderer) iconLayer(b *button, name, theme string, w, h int) (layer, []config.Diagnostic) {
+	if w <= 0 {
+		w = layouts.DefaultIconSize
+	}
+	if h <= 0 {
+		h = layouts.DefaultIconSize
+	}
+	res := r.icons.load(name, theme, w, h)
+	var diags []config.Diagnostic
+	for _, m := range res.warn {
+		diags = append(diags, config.Diagnostic{Pos: b.pos, Severity: config.Warning, Msg: m})
+	}
+	if res.err != nil {
+		diags = append(diags, config.Diagnostic{Pos: b.pos, Severity: config.Warning, Msg: res.err.Error()})
+	}
+	ox := int(math.Round((b.width - float64(w)) / 2))
+	oy := int(math.Round(float64(r.frame.BarHeight-h) / 2))
+	return layer{img: res.img, at: image.Pt(ox, oy)}, diags
+}
+
+func (r *Renderer) layer(i int) []button {
+	if i < 0 || i >= len(r.layers) {
+		return nil
+	}
+	return r.layers[i]
+}
+
+// Dynamic lists the clock and battery buttons of a layer: those to redraw
+// on clock ticks and battery changes.
+func (r *Renderer) Dynamic(layer int) []int {
+	var out []int
+	for i, b := range r.layer(layer) {
+		if b.kind == kindClock || b.kind == kindBattery {
+			out = append(out, i)
+		}
+	}
+	return out
+}
+
+// Resolution is the finest clock tick on a layer: time.Second when a clock
+// shows seconds, time.Minute for other clocks, 0 without clocks.
+func (r *Renderer) Resolution(layer int) time.Duration {
+	var res time.Duration
+	for _, b := range r.layer(layer) {
+		if b.kind == kindClock {
+			if d := b.clk.Resolution(); res == 0 || d < res {
+				res = d
+			}
+		}
+	}
+	return res
+}
+
+// update redraws a dynamic button's tiles when what it shows changed.
+func (r *Renderer) update(b *button, st *State) {
+	switch b.kind {
+	case kindClock:
+		r.buf = b.clk.Append(r.buf[:0], st.Now, b.loc)
+		if string(r.buf) == string(b.text) && len(b.text) > 0 {
+			return
+		}
+		b.text = append(b.text[:0], r.buf...)
+		r.paint(b, nil, r.textLayer(b, string(b.text), 0, 0))
+	case kindBattery:
+		if b.batSet && b.bat == st.Battery {
+			return
+		}
+		b.bat, b.batSet = st.Battery, true
+		r.paintBattery(b)
+	}
+}
+
+func (r *Renderer) pressed(st *State, i int) int {
+	if st.Pressed != nil && st.Pressed(st.Layer, i) {
+		return 1
+	}
+	return 0
+}
+
+// DrawAll draws the whole frame of st.Layer; Damage is the whole panel.
+func (r *Renderer) DrawAll(st *State) *Frame {
+	f := r.frame
+	f.Damage = append(f.Damage[:0], image.Rect(0, 0, f.Width, f.Height))
+	if st.Banner != "" {
+		r.drawBanner(st.Banner)
+		return f
+	}
+	bs := r.layer(st.Layer)
+	row := 0
+	for i := range bs {
+		b := &bs[i]
+		if b.kind == kindSpacer || b.rows == 0 {
+			continue
+		}
+		r.update(b, st)
+		start := b.left + st.Shift.X
+		clearRows(f, row, start)
+		blit(f, b.tiles[r.pressed(st, i)], b.rows, start, st.Shift.Y)
+		row = max(row, start+b.rows)
+	}
+	clearRows(f, row, f.Height)
+	return f
+}
+
+// DrawButtons redraws only the given buttons of st.Layer (pressed or idle,
+// clocks and batteries brought up to date); Damage lists their rectangles.
+// Under a banner nothing changes.
+func (r *Renderer) DrawButtons(st *State, buttons ...int) *Frame {
+	f := r.frame
+	f.Damage = f.Damage[:0]
+	if st.Banner != "" {
+		return f
+	}
+	bs := r.layer(st.Layer)
+	for _, i := range buttons {
+		if i < 0 || i >= len(bs) {
+			continue
+		}
+		b := &bs[i]
+		if b.kind == kindSpacer || b.rows == 0 {
+			continue
+		}
+		r.update(b, st)
+		start := b.left + st.Shift.X
+		blit(f, b.tiles[r.pressed(st, i)], b.rows, start, st.Shift.Y)
+		d := image.Rect(0, start, f.Width, start+b.rows).Intersect(image.Rect(0, 0, f.Width, f.Height))
+		if !d.Empty() {
+			f.Damage = append(f.Damage, d)
+		}
+	}
+	return f
+}

@@ -1,0 +1,395 @@
+package render
+
+import (
+	"bytes"
+	"encoding/xml"
+	"errors"
+	"fmt"
+	"image"
+	"image/color"
+	"io"
+	"math"
+	"strconv"
+	"strings"
+
+	"golang.org/x/image/vector"
+	"image/draw"
+)
+
+// This file is a small SVG renderer for icons: filled shapes (path, rect,
+// circle, ellipse, polygon, polyline) in groups with transforms, solid fills
+// and opacities. Strokes, gradients, clips, masks and text are not drawn.
+// A shape without a fill colour is painted in the current colour, white on
+// the bar, so Material icons (black by default) come out white.
+
+// affine is the matrix [a c e; b d f].
+type affine struct{ a, b, c, d, e, f float64 }
+
+var identity = affine{a: 1, d: 1}
+
+func (m affine) mul(n affine) affine { // m × n: apply n first
+	return affine{
+		a: m.a*n.a + m.c*n.b, b: m.b*n.a + m.d*n.b,
+		c: m.a*n.c + m.c*n.d, d: m.b*n.c + m.d*n.d,
+		e: m.a*n.e + m.c*n.f + m.e, f: m.b*n.e + m.d*n.f + m.f,
+	}
+}
+
+func (m affine) apply(p point) point {
+	return point{m.a*p.x + m.c*p.y + m.e, m.b*p.x + m.d*p.y + m.f}
+}
+
+// svgShape is one filled outline with its paint.
+type svgShape struct {
+	ops     []pathOp // in SVG user space of the root
+	current bool     // paint with the current colour
+	col     color.NRGBA
+	opacity float64
+}
+
+// svgImage is a parsed icon.
+type svgImage struct {
+	viewBox     [4]float64 // min-x, min-y, width, height
+	shapes      []svgShape
+	unsupported []string // elements or features that were skipped
+}
+
+type svgStyle struct {
+	fill        string // "" = inherit (root: current colour)
+	fillOpacity float64
+	opacity     float64
+	m           affine
+	hidden      bool
+}
+
+// parseSVG reads an SVG document.
+func parseSVG(data []byte) (*svgImage, error) {
+	dec := xml.NewDecoder(bytes.NewReader(data))
+	dec.Strict = false
+	img := &svgImage{}
+	stack := []svgStyle{{fillOpacity: 1, opacity: 1, m: identity}}
+	skip := 0 // depth inside defs, clipPath, … whose content is not drawn
+	root := false
+	for {
+		tok, err := dec.Token()
+		if errors.Is(err, io.EOF) {
+			break
+		}
+		if err != nil {
+			return nil, fmt.Errorf("svg: %w", err)
+		}
+		switch t := tok.(type) {
+		case xml.StartElement:
+			if skip > 0 {
+				skip++
+				continue
+			}
+			parent := stack[len(stack)-1]
+			st := parent
+			st.opacity = parent.opacity
+			attrs := map[string]string{}
+			for _, a := range t.Attr {
+				attrs[a.Name.Local] = a.Value
+			}
+			applyStyle(&st, attrs)
+			name := t.Name.Local
+			if !root {
+				if name != "svg" {
+					return nil, fmt.Errorf("svg: root element is <%s>", name)
+				}
+				root = true
+				if err := img.setViewport(attrs); err != nil {
+					return nil, err
+				}
+				stack = append(stack, st)
+				continue
+			}
+			switch name {
+			case "defs", "clipPath", "mask", "symbol", "linearGradient", "radialGradient", "pattern",
+				"title", "desc", "metadata", "style", "text", "filter", "marker":
+				if name == "style" || name == "text" || name == "filter" || name == "mask" || name == "clipPath" {
+					img.unsupported = append(img.unsupported, name)
+				}
+				skip = 1
+				continue
+			}
+			stack = append(stack, st)
+			if st.hidden {
+				continue
+			}
+			ops, err := shapeOps(name, attrs)
+			if err != nil {
+				return nil, err
+			}
+			if ops == nil {
+				continue
+			}
+			if st.fill == "none" {
+				continue
+			}
+			sh := svgShape{opacity: st.opacity * st.fillOpacity}
+			if st.fill == "" || strings.EqualFold(st.fill, "currentColor") {
+				sh.current = true
+			} else if c, ok := parseColor(st.fill); ok {
+				sh.col = c
+			} else {
+				img.unsupported = append(img.unsupported, "fill "+st.fill)
+				sh.current = true
+			}
+			for i := range ops {
+				for k := range ops[i].pts {
+					ops[i].pts[k] = st.m.apply(ops[i].pts[k])
+				}
+			}
+			sh.ops = ops
+			img.shapes = append(img.shapes, sh)
+		case xml.EndElement:
+			if skip > 0 {
+				skip--
+				continue
+			}
+			if len(stack) > 1 {
+				stack = stack[:len(stack)-1]
+			}
+		}
+	}
+	if !root {
+		return nil, errors.New("svg: no <svg> element")
+	}
+	return img, nil
+}
+
+func (img *svgImage) setViewport(attrs map[string]string) error {
+	if vb, ok := attrs["viewBox"]; ok {
+		f := strings.FieldsFunc(vb, func(r rune) bool { return r == ' ' || r == ',' || r == '\t' || r == '\n' })
+		if len(f) == 4 {
+			for i := range f {
+				v, err := strconv.ParseFloat(f[i], 64)
+				if err != nil {
+					return fmt.Errorf("svg: viewBox: %w", err)
+				}
+				img.viewBox[i] = v
+			}
+		}
+	}
+	if img.viewBox[2] <= 0 || img.viewBox[3] <= 0 {
+		w, _ := parseLength(attrs["width"])
+		h, _ := parseLength(attrs["height"])
+		if w <= 0 || h <= 0 {
+			w, h = 24, 24
+		}
+		img.viewBox = [4]float64{0, 0, w, h}
+	}
+	return nil
+}
+
+func applyStyle(st *svgStyle, attrs map[string]string) {
+	props := map[string]string{}
+	for _, k := range []string{"fill", "fill-opacity", "opacity", "display", "visibility", "transform"} {
+		if v, ok := attrs[k]; ok {
+			props[k] = v
+		}
+	}
+	for decl := range strings.SplitSeq(attrs["style"], ";") {
+		k, v, ok := strings.Cut(decl, ":")
+		if ok {
+			props[strings.TrimSpace(k)] = strings.TrimSpace(v)
+		}
+	}
+	if v, ok := props["fill"]; ok && v != "inherit" {
+		st.fill = strings.TrimSpace(v)
+	}
+	if v, ok := props["fill-opacity"]; ok {
+		if f, err := strconv.ParseFloat(strings.TrimSpace(v), 64); err == nil {
+			st.fillOpacity = math.Max(0, math.Min(1, f))
+		}
+	}
+	if v, ok := props["opacity"]; ok {
+		if f, err := strconv.ParseFloat(strings.TrimSpace(v), 64); err == nil {
+			st.opacity *= math.Max(0, math.Min(1, f))
+		}
+	}
+	if props["display"] == "none" || props["visibility"] == "hidden" {
+		st.hidden = true
+	}
+	if v, ok := props["transform"]; ok {
+		st.m = st.m.mul(parseTransform(v))
+	}
+}
+
+// parseTransform reads a transform list; unknown parts are ignored.
+func parseTransform(s string) affine {
+	m := identity
+	for {
+		s = strings.TrimLeft(s, " ,\t\n")
+		open := strings.IndexByte(s, '(')
+		end := strings.IndexByte(s, ')')
+		if open < 0 || end < open {
+			return m
+		}
+		name := strings.TrimSpace(s[:open])
+		var a []float64
+		for f := range strings.FieldsFuncSeq(s[open+1:end], func(r rune) bool { return r == ' ' || r == ',' || r == '\t' || r == '\n' }) {
+			v, err := strconv.ParseFloat(f, 64)
+			if err != nil {
+				return m
+			}
+			a = append(a, v)
+		}
+		s = s[end+1:]
+		var t affine
+		switch {
+		case name == "matrix" && len(a) == 6:
+			t = affine{a[0], a[1], a[2], a[3], a[4], a[5]}
+		case name == "translate" && len(a) >= 1:
+			t = identity
+			t.e = a[0]
+			if len(a) > 1 {
+				t.f = a[1]
+			}
+		case name == "scale" && len(a) >= 1:
+			t = affine{a: a[0], d: a[0]}
+			if len(a) > 1 {
+				t.d = a[1]
+			}
+		case name == "rotate" && len(a) >= 1:
+			sin, cos := math.Sincos(a[0] * math.Pi / 180)
+			t = affine{a: cos, b: sin, c: -sin, d: cos}
+			if len(a) == 3 {
+				t = affine{a: 1, d: 1, e: a[1], f: a[2]}.mul(t).mul(affine{a: 1, d: 1, e: -a[1], f: -a[2]})
+			}
+		case name == "skewX" && len(a) == 1:
+			t = affine{a: 1, d: 1, c: math.Tan(a[0] * math.Pi / 180)}
+		case name == "skewY" && len(a) == 1:
+			t = affine{a: 1, d: 1, b: math.Tan(a[0] * math.Pi / 180)}
+		default:
+			t = identity
+		}
+		m = m.mul(t)
+	}
+}
+
+func parseLength(s string) (float64, error) {
+	s = strings.TrimSpace(strings.TrimSuffix(strings.TrimSpace(s), "px"))
+	return strconv.ParseFloat(s, 64)
+}
+
+func attrNum(attrs map[string]string, k string) float64 {
+	v, _ := parseLength(attrs[k])
+	return v
+}
+
+// shapeOps returns the outline of a drawable element, nil for other elements.
+func shapeOps(name string, attrs map[string]string) ([]pathOp, error) {
+	switch name {
+	case "path":
+		ops, err := parsePath(attrs["d"])
+		if err != nil && len(ops) == 0 {
+			return nil, err
+		}
+		// Like browsers, draw what parsed before the error.
+		return ops, nil
+	case "rect":
+		x, y, w, h := attrNum(attrs, "x"), attrNum(attrs, "y"), attrNum(attrs, "width"), attrNum(attrs, "height")
+		if w <= 0 || h <= 0 {
+			return []pathOp{}, nil
+		}
+		rx, ry := attrNum(attrs, "rx"), attrNum(attrs, "ry")
+		if _, ok := attrs["ry"]; !ok {
+			ry = rx
+		}
+		if _, ok := attrs["rx"]; !ok {
+			rx = ry
+		}
+		rx, ry = math.Min(rx, w/2), math.Min(ry, h/2)
+		if rx <= 0 || ry <= 0 {
+			return polygonOps([]point{{x, y}, {x + w, y}, {x + w, y + h}, {x, y + h}}), nil
+		}
+		d := fmt.Sprintf("M%g %gH%gA%g %g 0 0 1 %g %gV%gA%g %g 0 0 1 %g %gH%gA%g %g 0 0 1 %g %gV%gA%g %g 0 0 1 %g %gz",
+			x+rx, y, x+w-rx, rx, ry, x+w, y+ry, y+h-ry, rx, ry, x+w-rx, y+h, x+rx, rx, ry, x, y+h-ry, y+ry, rx, ry, x+rx, y)
+		return parsePath(d)
+	case "circle", "ellipse":
+		cx, cy := attrNum(attrs, "cx"), attrNum(attrs, "cy")
+		rx, ry := attrNum(attrs, "r"), attrNum(attrs, "r")
+		if name == "ellipse" {
+			rx, ry = attrNum(attrs, "rx"), attrNum(attrs, "ry")
+		}
+		if rx <= 0 || ry <= 0 {
+			return []pathOp{}, nil
+		}
+		d := fmt.Sprintf("M%g %gA%g %g 0 0 1 %g %gA%g %g 0 0 1 %g %gz", cx-rx, cy, rx, ry, cx+rx, cy, rx, ry, cx-rx, cy)
+		return parsePath(d)
+	case "polygon", "polyline":
+		var pts []point
+		f := strings.FieldsFunc(attrs["points"], func(r rune) bool { return r == ' ' || r == ',' || r == '\t' || r == '\n' })
+		for i := 0; i+1 < len(f); i += 2 {
+			x, err1 := strconv.ParseFloat(f[i], 64)
+			y, err2 := strconv.ParseFloat(f[i+1], 64)
+			if err1 != nil || err2 != nil {
+				return nil, fmt.Errorf("svg: bad points %q", attrs["points"])
+			}
+			pts = append(pts, point{x, y})
+		}
+		return polygonOps(pts), nil
+	}
+	return nil, nil
+}
+
+func polygonOps(pts []point) []pathOp {
+	ops := make([]pathOp, 0, len(pts)+1)
+	for i, p := range pts {
+		k := byte('L')
+		if i == 0 {
+			k = 'M'
+		}
+		ops = append(ops, pathOp{kind: k, pts: [3]point{p}})
+	}
+	return append(ops, pathOp{kind: 'Z'})
+}
+
+// rasterize draws the icon into a w×h premultiplied RGBA image, scaled to
+// fit and centred (preserveAspectRatio xMidYMid meet), current colour cur.
+func (img *svgImage) rasterize(w, h int, cur color.NRGBA) *image.RGBA {
+	dst := image.NewRGBA(image.Rect(0, 0, w, h))
+	vb := img.viewBox
+	s := math.Min(float64(w)/vb[2], float64(h)/vb[3])
+	ox := (float64(w)-vb[2]*s)/2 - vb[0]*s
+	oy := (float64(h)-vb[3]*s)/2 - vb[1]*s
+	m := affine{a: s, d: s, e: ox, f: oy}
+	z := vector.NewRasterizer(w, h)
+	for _, sh := range img.shapes {
+		z.Reset(w, h)
+		z.DrawOp = draw.Over
+		open := false
+		for _, op := range sh.ops {
+			p0, p1, p2 := m.apply(op.pts[0]), m.apply(op.pts[1]), m.apply(op.pts[2])
+			switch op.kind {
+			case 'M':
+				if open {
+					z.ClosePath()
+				}
+				z.MoveTo(float32(p0.x), float32(p0.y))
+				open = true
+			case 'L':
+				z.LineTo(float32(p0.x), float32(p0.y))
+			case 'C':
+				z.CubeTo(float32(p0.x), float32(p0.y), float32(p1.x), float32(p1.y), float32(p2.x), float32(p2.y))
+			case 'Z':
+				if open {
+					z.ClosePath()
+				}
+				open = false
+			}
+		}
+		if open {
+			z.ClosePath()
+		}
+		c := sh.col
+		if sh.current {
+			c = cur
+		}
+		c.A = uint8(math.Round(float64(c.A) * sh.opacity))
+		z.Draw(dst, dst.Bounds(), image.NewUniform(c), image.Point{})
+	}
+	return dst
+}

@@ -1,0 +1,143 @@
+package render
+
+import (
+	"image"
+	"image/color"
+	"image/draw"
+	"math"
+
+	"golang.org/x/image/vector"
+)
+
+// Button colours: the grey level of an idle and a pressed body.
+const (
+	IdleGrey    = 0x33
+	PressedGrey = 0x66
+)
+
+// bodyMask is the coverage of a button body in landscape button pixels:
+// a rounded rectangle [0, width) × [0.15h−8, 0.85h+8] whose straight sides
+// run from 15 % to 85 % of the height and whose corners have radius 8. The
+// fractional right edge is antialiased.
+func bodyMask(width float64, h int) *image.Alpha {
+	cols := int(math.Ceil(width))
+	m := image.NewAlpha(image.Rect(0, 0, cols, h))
+	if cols <= 0 || h <= 0 {
+		return m
+	}
+	const radius = 8
+	rx := math.Min(radius, width/2)
+	top, bot := 0.15*float64(h), 0.85*float64(h)
+	y0, y1 := top-radius, bot+radius
+	const k = 0.5522847498 // cubic approximation of a quarter circle
+	z := vector.NewRasterizer(cols, h)
+	f := func(v float64) float32 { return float32(v) }
+	x0, x1 := 0.0, width
+	z.MoveTo(f(x0), f(top))
+	z.CubeTo(f(x0), f(top-k*radius), f(x0+rx-k*rx), f(y0), f(x0+rx), f(y0))
+	z.LineTo(f(x1-rx), f(y0))
+	z.CubeTo(f(x1-rx+k*rx), f(y0), f(x1), f(top-k*radius), f(x1), f(top))
+	z.LineTo(f(x1), f(bot))
+	z.CubeTo(f(x1), f(bot+k*radius), f(x1-rx+k*rx), f(y1), f(x1-rx), f(y1))
+	z.LineTo(f(x0+rx), f(y1))
+	z.CubeTo(f(x0+rx-k*rx), f(y1), f(x0), f(bot+k*radius), f(x0), f(bot))
+	z.ClosePath()
+	z.DrawOp = draw.Src
+	z.Draw(m, m.Bounds(), image.Opaque, image.Point{})
+	return m
+}
+
+// layer is something drawn over a button body: a white mask or a picture,
+// at an offset in landscape button pixels.
+type layer struct {
+	mask *image.Alpha // white where set
+	img  *image.RGBA  // else this premultiplied picture
+	at   image.Point
+}
+
+// paintTile draws a button in landscape (body filled with fill scaled by
+// coverage, when fill is not nil, then the layers) and stores it in dst in
+// panel orientation: one panel row per landscape column, stride bytes a row,
+// column h−1−y for landscape row y.
+func paintTile(dst []byte, stride int, body *image.Alpha, fill *color.RGBA, layers []layer, canvas *image.RGBA) {
+	b := body.Rect
+	cols, h := b.Dx(), b.Dy()
+	for i := range canvas.Pix {
+		canvas.Pix[i] = 0
+	}
+	if fill != nil {
+		for y := 0; y < h; y++ {
+			for x := 0; x < cols; x++ {
+				a := uint32(body.Pix[y*body.Stride+x])
+				if a == 0 {
+					continue
+				}
+				o := canvas.PixOffset(x, y)
+				canvas.Pix[o+0] = uint8((uint32(fill.R)*a + 127) / 255)
+				canvas.Pix[o+1] = uint8((uint32(fill.G)*a + 127) / 255)
+				canvas.Pix[o+2] = uint8((uint32(fill.B)*a + 127) / 255)
+				canvas.Pix[o+3] = 0xff
+			}
+		}
+	}
+	for _, l := range layers {
+		if l.mask != nil {
+			r := l.mask.Rect.Add(l.at)
+			draw.DrawMask(canvas, r, image.White, image.Point{}, l.mask, l.mask.Rect.Min, draw.Over)
+		} else if l.img != nil {
+			r := l.img.Rect.Add(l.at)
+			draw.Draw(canvas, r, l.img, l.img.Rect.Min, draw.Over)
+		}
+	}
+	for x := 0; x < cols; x++ {
+		row := dst[x*stride : (x+1)*stride]
+		for i := range row {
+			row[i] = 0
+		}
+		for y := 0; y < h; y++ {
+			s := canvas.Pix[canvas.PixOffset(x, y):]
+			c := 4 * (h - 1 - y)
+			row[c+0], row[c+1], row[c+2], row[c+3] = s[2], s[1], s[0], 0
+		}
+	}
+}
+
+// blit copies a tile (rows rows of stride bytes in panel orientation) into
+// the frame with its first row at row0, moved dy landscape pixels down
+// (dy panel columns to the left). Rows outside the frame are dropped.
+func blit(f *Frame, tile []byte, rows, row0, dy int) {
+	start, end := max(0, row0), min(f.Height, row0+rows)
+	if start >= end {
+		return
+	}
+	st := f.Stride
+	src := tile[(start-row0)*st : (end-row0)*st]
+	dst := f.Pix[start*st : end*st]
+	if dy == 0 {
+		copy(dst, src)
+		return
+	}
+	sh := 4 * dy
+	if sh >= st || -sh >= st {
+		clear(dst)
+		return
+	}
+	for r := 0; r < end-start; r++ {
+		d, s := dst[r*st:(r+1)*st], src[r*st:(r+1)*st]
+		if sh > 0 {
+			n := copy(d, s[sh:])
+			clear(d[n:])
+		} else {
+			copy(d[-sh:], s)
+			clear(d[:-sh])
+		}
+	}
+}
+
+// clearRows blackens frame rows [from, to).
+func clearRows(f *Frame, from, to int) {
+	from, to = max(0, from), min(f.Height, to)
+	if from < to {
+		clear(f.Pix[from*f.Stride : to*f.Stride])
+	}
+}

@@ -1,0 +1,196 @@
+package render
+
+import (
+	"bufio"
+	"bytes"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+)
+
+// defaultDataDirs is the XDG data search path: $XDG_DATA_HOME (or
+// ~/.local/share) first, then $XDG_DATA_DIRS (or /usr/local/share:/usr/share).
+func defaultDataDirs() []string {
+	var dirs []string
+	if h := os.Getenv("XDG_DATA_HOME"); h != "" {
+		dirs = append(dirs, h)
+	} else if home, err := os.UserHomeDir(); err == nil {
+		dirs = append(dirs, filepath.Join(home, ".local/share"))
+	}
+	d := os.Getenv("XDG_DATA_DIRS")
+	if d == "" {
+		d = "/usr/local/share:/usr/share"
+	}
+	for _, p := range strings.Split(d, ":") {
+		if p != "" {
+			dirs = append(dirs, p)
+		}
+	}
+	return dirs
+}
+
+// themeDir is one directory of an icon theme as index.theme describes it.
+type themeDir struct {
+	path            string
+	size, min, max  int
+	scalable, sized bool
+}
+
+// themeIndex reads icons/THEME/index.theme in the first data dir that has
+// it: the theme's directories and the themes it inherits from.
+func themeIndex(dataDirs []string, theme string) (dirs []themeDir, inherits []string, found bool) {
+	for _, base := range dataDirs {
+		root := filepath.Join(base, "icons", theme)
+		data, err := os.ReadFile(filepath.Join(root, "index.theme"))
+		if err != nil {
+			continue
+		}
+		found = true
+		sections := parseINI(data)
+		main := sections["Icon Theme"]
+		for _, t := range strings.Split(main["Inherits"], ",") {
+			if t = strings.TrimSpace(t); t != "" {
+				inherits = append(inherits, t)
+			}
+		}
+		for _, d := range strings.Split(main["Directories"], ",") {
+			d = strings.TrimSpace(d)
+			if d == "" {
+				continue
+			}
+			s := sections[d]
+			td := themeDir{path: d}
+			td.size, _ = strconv.Atoi(s["Size"])
+			td.min, td.max = td.size, td.size
+			if v, err := strconv.Atoi(s["MinSize"]); err == nil {
+				td.min = v
+			}
+			if v, err := strconv.Atoi(s["MaxSize"]); err == nil {
+				td.max = v
+			}
+			td.scalable = s["Type"] == "Scalable" || strings.Contains(d, "scalable")
+			td.sized = td.size > 0
+			dirs = append(dirs, td)
+		}
+		return dirs, inherits, found
+	}
+	return nil, nil, false
+}
+
+// parseINI reads a freedesktop .ini-like file into sections of keys.
+func parseINI(data []byte) map[string]map[string]string {
+	out := map[string]map[string]string{}
+	cur := map[string]string{}
+	sc := bufio.NewScanner(bytes.NewReader(data))
+	for sc.Scan() {
+		line := strings.TrimSpace(sc.Text())
+		switch {
+		case line == "" || line[0] == '#':
+		case line[0] == '[' && line[len(line)-1] == ']':
+			cur = map[string]string{}
+			out[line[1:len(line)-1]] = cur
+		default:
+			if k, v, ok := strings.Cut(line, "="); ok {
+				cur[strings.TrimSpace(k)] = strings.TrimSpace(v)
+			}
+		}
+	}
+	return out
+}
+
+// xdgIconCandidates lists the files that may hold icon name in theme (its
+// parents, then hicolor), best first: for each theme, scalable SVGs and
+// files of exactly size, then SVGs and PNGs of any size; finally pixmaps.
+func xdgIconCandidates(dataDirs []string, theme, name string, size int) []string {
+	var out []string
+	seen := map[string]bool{}
+	queue := []string{theme}
+	for len(queue) > 0 || !seen["hicolor"] {
+		var t string
+		if len(queue) == 0 {
+			t = "hicolor"
+		} else {
+			t, queue = queue[0], queue[1:]
+		}
+		if seen[t] || t == "" || strings.ContainsAny(t, "/\\") {
+			seen[t] = true
+			continue
+		}
+		seen[t] = true
+		dirs, inherits, _ := themeIndex(dataDirs, t)
+		queue = append(queue, inherits...)
+		type cand struct {
+			rank int
+			path string
+		}
+		var cs []cand
+		for _, base := range dataDirs {
+			root := filepath.Join(base, "icons", t)
+			ds := dirs
+			if ds == nil {
+				ds = globThemeDirs(root)
+			}
+			for _, d := range ds {
+				match := d.scalable && size >= d.min && size <= d.max || d.sized && d.size == size
+				for _, ext := range []string{".svg", ".png"} {
+					p := filepath.Join(root, d.path, name+ext)
+					rank := 4
+					switch {
+					case ext == ".svg" && match:
+						rank = 0
+					case ext == ".png" && match:
+						rank = 1
+					case ext == ".svg":
+						rank = 2
+					}
+					cs = append(cs, cand{rank, p})
+				}
+			}
+		}
+		for rank := 0; rank <= 4; rank++ {
+			for _, c := range cs {
+				if c.rank == rank && !seen["file:"+c.path] {
+					seen["file:"+c.path] = true
+					if st, err := os.Stat(c.path); err == nil && st.Mode().IsRegular() {
+						out = append(out, c.path)
+					}
+				}
+			}
+		}
+	}
+	for _, base := range dataDirs {
+		for _, ext := range []string{".svg", ".png"} {
+			p := filepath.Join(base, "pixmaps", name+ext)
+			if st, err := os.Stat(p); err == nil && st.Mode().IsRegular() {
+				out = append(out, p)
+			}
+		}
+	}
+	return out
+}
+
+// globThemeDirs finds a theme's directories when it has no index.theme.
+func globThemeDirs(root string) []themeDir {
+	var ds []themeDir
+	for _, pat := range []string{"*/*", "*"} {
+		m, _ := filepath.Glob(filepath.Join(root, pat))
+		for _, p := range m {
+			st, err := os.Stat(p)
+			if err != nil || !st.IsDir() {
+				continue
+			}
+			rel, _ := filepath.Rel(root, p)
+			td := themeDir{path: rel, scalable: strings.Contains(rel, "scalable"), min: 1, max: 1 << 20}
+			for part := range strings.SplitSeq(rel, "/") {
+				if w, _, ok := strings.Cut(part, "x"); ok {
+					if n, err := strconv.Atoi(w); err == nil {
+						td.size, td.sized = n, true
+					}
+				}
+			}
+			ds = append(ds, td)
+		}
+	}
+	return ds
+}
