@@ -20,6 +20,7 @@ import (
 	"tiny-dfr/internal/drm"
 	"tiny-dfr/internal/input"
 	"tiny-dfr/internal/privs"
+	"tiny-dfr/internal/render"
 	"tiny-dfr/internal/uevent"
 	"tiny-dfr/internal/uinput"
 	"tiny-dfr/internal/watch"
@@ -103,7 +104,7 @@ func Run(ctx context.Context, opts Options) error {
 			return config.Load(opts.BaseConfig, opts.UserConfig)
 		},
 		NewPainter: newRenderPainter,
-		Crash:      stubCrash,
+		Crash:      render.Crash,
 		OpenDisplay: func() (Display, error) {
 			if !opened { // the first open happened as root
 				opened = true

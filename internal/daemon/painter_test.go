@@ -1,0 +1,46 @@
+package daemon
+
+import (
+	"testing"
+	"time"
+
+	"tiny-dfr/internal/config"
+	"tiny-dfr/internal/layouts"
+)
+
+// The adapter over the real renderer: what the loop asks of it.
+func TestRenderPainter(t *testing.T) {
+	t.Parallel()
+	cfg := config.Default()
+	cfg.PrimaryLayerKeys = append(cfg.PrimaryLayerKeys[:2],
+		config.Button{Time: "24hr", Stretch: 1}, config.Button{Battery: "percentage", Stretch: 1})
+	lay := layouts.Build(cfg, 2008, 60)
+	p, diags := newRenderPainter(lay, true, "")
+	if p == nil {
+		t.Fatalf("no painter: %v", diags)
+	}
+	if !p.Battery(layouts.Primary) || p.Battery(layouts.Media) || p.Battery(5) {
+		t.Error("battery layers wrong")
+	}
+	if p.Resolution(layouts.Primary) != time.Minute || p.Resolution(layouts.Media) != 0 {
+		t.Error("clock resolution wrong")
+	}
+	if d := p.Dynamic(layouts.Primary); len(d) != 2 || d[0] != 2 || d[1] != 3 {
+		t.Errorf("dynamic %v, want [2 3]", d)
+	}
+	s := &Scene{Layer: layouts.Primary, Pressed: func(int, int) bool { return false }, Now: time.Date(2026, 1, 1, 12, 34, 0, 0, time.UTC)}
+	f := p.DrawAll(s)
+	lit := 0
+	for _, b := range f.Pix {
+		if b != 0 {
+			lit++
+		}
+	}
+	if lit == 0 || len(f.Damage) != 1 {
+		t.Errorf("DrawAll: %d lit bytes, damage %v", lit, f.Damage)
+	}
+	f = p.DrawButtons(s, 1)
+	if len(f.Damage) != 1 {
+		t.Errorf("DrawButtons damage %v, want one rectangle", f.Damage)
+	}
+}
