@@ -1,0 +1,21 @@
+package main
+
+import (
+	"context"
+	"io"
+	"log/slog"
+
+	"tiny-dfr/internal/daemon"
+)
+
+func runDaemon(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	fs := newFlags("daemon", "[daemon] [flags]", stderr)
+	opts := daemon.Flags(fs)
+	if err := parseFlags(fs, args); err != nil {
+		return err
+	}
+	if opts.Logger == nil {
+		opts.Logger = slog.New(slog.NewTextHandler(stderr, nil))
+	}
+	return daemon.Run(ctx, *opts)
+}
