@@ -17,7 +17,7 @@ import (
 
 type renderFlags struct {
 	config, base, out, layer, at, batteryRoot string
-	length, height, pressed                  int
+	length, height, pressed                   int
 }
 
 func runRender(ctx context.Context, args []string, stdout, stderr io.Writer) error {
