@@ -379,6 +379,7 @@ func TestVMDaemon(t *testing.T) {
 	defer kb.d.Close()
 
 	def := waitScreen(t, "default layer", func(s screen) bool { return s.runs == 12 && s.red == 0 })
+	vmtest.AskHost("png default")
 	waitFile(t, "active", bl+"/brightness", "128")
 
 	t.Run("identity", func(t *testing.T) {
@@ -405,8 +406,8 @@ func TestVMDaemon(t *testing.T) {
 
 	t.Run("fn", func(t *testing.T) {
 		fn.Report(uinput.Event{Type: evdev.EvKey, Code: evdev.KeyFn, Value: 1})
-		media := waitScreen(t, "media layer", func(s screen) bool { return s.runs == 12 && s.hash != def.hash })
-		_ = media
+		waitScreen(t, "media layer", func(s screen) bool { return s.runs == 12 && s.hash != def.hash })
+		vmtest.AskHost("png media")
 		tap(t, dig, 11, 12)
 		kb.expect(t, "volume up", "+115", "-115")
 		fn.Report(uinput.Event{Type: evdev.EvKey, Code: evdev.KeyFn, Value: 0})
@@ -429,6 +430,7 @@ func TestVMDaemon(t *testing.T) {
 		kb.expect(t, "F10", "+68", "-68")
 		writeConfig(t, cfg, "PrimaryLayerKeys = [ { Text = \"x\", Action = \"NoSuchKey\" } ]\nthis is not toml\n")
 		waitScreen(t, "banner", func(s screen) bool { return s.red > 0 })
+		vmtest.AskHost("png banner")
 		p.waitLog(t, "config.toml:")
 		// The banner goes; the old layout stays and works.
 		waitScreen(t, "old layout after the banner", func(s screen) bool { return s.runs == 3 && s.red == 0 })
@@ -470,6 +472,7 @@ func TestVMDaemon(t *testing.T) {
 		setNodeGroups(t)
 		p.waitLog(t, "bar drawn")
 		waitScreen(t, "redrawn after rebind", func(s screen) bool { return s.runs == 3 && s.red == 0 })
+		vmtest.AskHost("png rebound")
 		tap(t, dig, 0, 3)
 		kb.expect(t, "F10 after rebind", "+68", "-68")
 	})
