@@ -1,5 +1,3 @@
-// Package render draws the Touch Bar: buttons, labels, icons, clock and
-// battery, into a frame in the panel's own orientation.
 package render
 
 import (

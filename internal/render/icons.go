@@ -20,8 +20,9 @@ import (
 )
 
 // DefaultIconDirs are searched for NAME.svg and NAME.png, in order.
-var DefaultIconDirs = []string{"/etc/tiny-dfr", "/usr/share/tiny-dfr"}
+func DefaultIconDirs() []string { return []string{"/etc/tiny-dfr", "/usr/share/tiny-dfr"} }
 
+// white is the current colour of SVG icons.
 var white = color.NRGBA{255, 255, 255, 255}
 
 // errNoIcon says an icon was found nowhere.
@@ -74,7 +75,7 @@ func (l *iconLoader) find(name, theme string, w, h int) iconResult {
 	}
 	dirs := l.dirs
 	if dirs == nil {
-		dirs = DefaultIconDirs
+		dirs = DefaultIconDirs()
 	}
 	for _, d := range dirs {
 		paths = append(paths, filepath.Join(d, name+".svg"), filepath.Join(d, name+".png"))

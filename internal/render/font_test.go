@@ -1,0 +1,113 @@
+package render
+
+import (
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+// needFile skips (or fails under CI=true) when a test prerequisite is missing.
+func needFile(t *testing.T, paths ...string) string {
+	t.Helper()
+	for _, p := range paths {
+		if m, _ := filepath.Glob(p); len(m) > 0 {
+			return m[0]
+		}
+	}
+	msg := "none of " + strings.Join(paths, ", ") + " (apt-get install fonts-cantarell)"
+	if os.Getenv("CI") == "true" {
+		t.Fatal(msg)
+	}
+	t.Skip(msg)
+	return ""
+}
+
+func TestOTFLoads(t *testing.T) {
+	t.Parallel()
+	path := needFile(t, "/usr/share/fonts/opentype/cantarell/Cantarell-*.otf", "/usr/share/fonts/opentype/urw-base35/*.otf")
+	data, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	f, err := ParseFont(data, path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	m := textMask(f.face(LabelSize), "F12")
+	if m.Rect.Dx() < 20 || m.Rect.Dy() < 15 {
+		t.Fatalf("CFF text ink %v, too small", m.Rect)
+	}
+	lit := 0
+	for _, a := range m.Pix {
+		if a > 0x80 {
+			lit++
+		}
+	}
+	if lit < 100 {
+		t.Errorf("CFF text has %d lit pixels", lit)
+	}
+}
+
+func TestParseFontErrors(t *testing.T) {
+	t.Parallel()
+	if _, err := ParseFont([]byte("not a font"), "x"); err == nil {
+		t.Error("garbage parsed as a font")
+	}
+	if (&Font{}).face(32) != nil || textWidth(nil, "x") != 0 || textMask(nil, "x").Rect.Dx() != 0 {
+		t.Error("a broken font draws")
+	}
+}
+
+func TestEmbeddedFont(t *testing.T) {
+	t.Parallel()
+	b, r := EmbeddedFont(true), EmbeddedFont(false)
+	if b.face(32) == nil || r.face(32) == nil || b.Source == r.Source {
+		t.Fatal("embedded fonts")
+	}
+	// Bold ink is heavier.
+	sum := func(f *Font) (s int) {
+		for _, a := range textMask(f.face(32), "F1").Pix {
+			s += int(a)
+		}
+		return s
+	}
+	if sum(b) <= sum(r) {
+		t.Error("bold is not heavier than regular")
+	}
+	for tmpl, bold := range map[string]bool{":bold": true, "": false, "DejaVu Sans:bold": true, "Sans:weight=heavy": true, "Sans": false} {
+		if wantsBold(tmpl) != bold {
+			t.Errorf("wantsBold(%q) != %v", tmpl, bold)
+		}
+	}
+}
+
+func TestLoadFontWithFcMatch(t *testing.T) {
+	t.Parallel()
+	if _, err := exec.LookPath("fc-match"); err != nil {
+		if os.Getenv("CI") == "true" {
+			t.Fatal("fc-match missing (apt-get install fontconfig)")
+		}
+		t.Skip("no fc-match")
+	}
+	f, err := LoadFont(":bold")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !filepath.IsAbs(f.Source) || f.face(32) == nil {
+		t.Errorf("LoadFont(:bold) = %q", f.Source)
+	}
+}
+
+func TestLoadFontWithoutFcMatch(t *testing.T) {
+	t.Setenv("PATH", t.TempDir())
+	f, err := LoadFont(":bold")
+	if err == nil || f == nil || f.Source != "embedded Go Bold" {
+		t.Errorf("LoadFont without fc-match = %v, %v; want Go Bold and an error", f, err)
+	}
+	f, _ = LoadFont("")
+	if f.Source != "embedded Go Regular" {
+		t.Errorf("LoadFont(\"\") = %s", f.Source)
+	}
+}
