@@ -1,0 +1,190 @@
+// Output: brightness, frames, and when the state changes by itself next.
+
+package daemon
+
+import (
+	"errors"
+	"image"
+	"log/slog"
+	"path"
+	"slices"
+	"syscall"
+	"time"
+
+	"tiny-dfr/internal/backlight"
+	"tiny-dfr/internal/render"
+)
+
+func (c *core) offset() (p image.Point) {
+	if c.shift != nil {
+		return c.shift.Offset()
+	}
+	return p
+}
+
+// needDynamic asks for a redraw of the dynamic buttons of the shown layer
+// when pred holds for it.
+func (c *core) needDynamic(pred func(Painter, int) bool) {
+	if c.painter == nil {
+		return
+	}
+	layer := c.sw.Shown()
+	if !pred(c.painter, layer) {
+		return
+	}
+	for _, b := range c.painter.Dynamic(layer) {
+		if !slices.Contains(c.need, b) {
+			c.need = append(c.need, b)
+		}
+	}
+}
+
+// wantLevel is the brightness for now: lid, idle, adaptive curve.
+func (c *core) wantLevel(now time.Time) int {
+	idle := now.Sub(c.lastActivity)
+	switch {
+	case c.lid || idle >= c.env.Timing.Off:
+		return 0
+	case idle >= c.env.Timing.Dim:
+		return 1
+	}
+	active := 128
+	if c.cfg != nil {
+		active = c.cfg.ActiveBrightness
+		if c.cfg.AdaptiveBrightness && c.meter != nil {
+			active = backlight.Adaptive(active, c.mainV, c.meter.Max())
+		}
+	}
+	return active
+}
+
+// flush brings the outside in line with the state: time-driven changes,
+// brightness, then the frame.
+func (c *core) flush(now time.Time) {
+	lvl := c.wantLevel(now)
+	waking := c.level == 0 && lvl > 0
+	if lvl != c.level {
+		c.level = lvl
+		if c.light != nil {
+			if _, err := c.light.Set(lvl); errors.Is(err, syscall.ENODEV) {
+				c.dropBacklights(path.Base(c.light.Dir())) // gone before its uevent
+			} else if err != nil {
+				c.logOnce("lightset", slog.LevelWarn, "setting the Touch Bar backlight", "err", err)
+			} else {
+				c.forget("lightset")
+			}
+		}
+	}
+	if c.level == 0 {
+		return // dark: draw nothing now, everything on waking
+	}
+	if waking {
+		c.needAll = true
+		if c.shift != nil {
+			c.shift.Resume(now)
+		}
+	}
+	if c.banner != "" && !now.Before(c.bannerUntil) {
+		c.banner = ""
+		c.needAll = true
+	}
+	if c.shift != nil && c.shift.Advance(now) {
+		c.needAll = true
+	}
+	if c.painter != nil {
+		layer := c.sw.Shown()
+		if !c.batNext.IsZero() && c.painter.Battery(layer) && !now.Before(c.batNext.Add(-batterySlack)) {
+			c.readBattery(now)
+		}
+		if res := c.painter.Resolution(layer); res > 0 && !c.clockNext.IsZero() && !now.Before(c.clockNext) {
+			c.needDynamic(func(Painter, int) bool { return true })
+		}
+	}
+	c.draw(now)
+}
+
+// batterySlack lets a battery re-read ride on an earlier wake-up (a clock
+// tick) instead of waking on its own.
+const batterySlack = 10 * time.Second
+
+func (c *core) scene(now time.Time) *Scene {
+	return &Scene{
+		Layer:   c.sw.Shown(),
+		Pressed: c.env.Tracker.Pressed,
+		Now:     now,
+		Battery: c.bat,
+		Shift:   c.offset(),
+		Banner:  c.banner,
+	}
+}
+
+func (c *core) draw(now time.Time) {
+	if c.disp == nil || c.painter == nil || (!c.needAll && len(c.need) == 0) {
+		return
+	}
+	s := c.scene(now)
+	var f *render.Frame
+	if c.needAll {
+		f = c.painter.DrawAll(s)
+	} else {
+		f = c.painter.DrawButtons(s, c.need...)
+	}
+	c.needAll, c.need = false, c.need[:0]
+	if res := c.painter.Resolution(s.Layer); res > 0 {
+		c.clockNext = now.Truncate(res).Add(res)
+	} else {
+		c.clockNext = time.Time{}
+	}
+	if err := c.disp.Present(f); err != nil {
+		if c.env.IsGone != nil && c.env.IsGone(err) {
+			c.lostDisplay(err)
+			return
+		}
+		c.logOnce("present", slog.LevelError, "drawing", "err", err)
+		return
+	}
+	c.forget("present")
+	c.frames++
+	if !c.shownOnDisp {
+		c.shownOnDisp = true
+		c.log.Info("bar drawn")
+	}
+}
+
+// deadline is when the state changes by itself next (zero: never).
+func (c *core) deadline(now time.Time) time.Time {
+	var d time.Time
+	add := func(t time.Time) {
+		if !t.IsZero() && (d.IsZero() || t.Before(d)) {
+			d = t
+		}
+	}
+	if !c.lid {
+		switch idle := now.Sub(c.lastActivity); {
+		case idle < c.env.Timing.Dim:
+			add(c.lastActivity.Add(c.env.Timing.Dim))
+		case idle < c.env.Timing.Off:
+			add(c.lastActivity.Add(c.env.Timing.Off))
+		}
+	}
+	if c.disp == nil {
+		add(c.retryAt)
+	}
+	if c.level == 0 || c.disp == nil || c.painter == nil {
+		return d // nothing on screen changes
+	}
+	if c.banner != "" {
+		add(c.bannerUntil)
+	}
+	if c.shift != nil {
+		add(c.shift.Deadline())
+	}
+	layer := c.sw.Shown()
+	if c.painter.Resolution(layer) > 0 {
+		add(c.clockNext)
+	}
+	if c.painter.Battery(layer) {
+		add(c.batNext)
+	}
+	return d
+}
