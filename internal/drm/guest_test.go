@@ -1,11 +1,13 @@
 package drm
 
 import (
+	"image"
 	"os"
 	"strconv"
 	"strings"
 	"testing"
 
+	"tiny-dfr/internal/layouts"
 	"tiny-dfr/internal/vmtest"
 )
 
@@ -44,9 +46,12 @@ func runGuest(t *testing.T, yres int, bench bool) {
 				return "screendump: " + err.Error()
 			}
 			shots++
-			f, _ := scene(yres, 64, pressed)
+			f, lay := scene(yres, 64, pressed)
 			if diff := compareScreen(img, f); diff != "" {
 				return diff
+			}
+			if yres >= layouts.EscLength && whitePixels(img, f.BarRect(lay.Layers[layouts.Primary].Buttons[0].Bounds(64))) == 0 {
+				return "no label in the first (esc) button"
 			}
 			return "ok"
 		},
@@ -79,6 +84,20 @@ func runGuest(t *testing.T, yres int, bench bool) {
 			t.Errorf("guest reported no %s; benchmarks: %q", name, res.Benchmarks)
 		}
 	}
+}
+
+// whitePixels counts the white pixels (label ink) of img inside panel
+// rectangle r.
+func whitePixels(img *image.RGBA, r image.Rectangle) int {
+	n := 0
+	for y := r.Min.Y; y < r.Max.Y; y++ {
+		for x := r.Min.X; x < r.Max.X; x++ {
+			if c := img.RGBAAt(x, y); c.R == 0xff && c.G == 0xff && c.B == 0xff {
+				n++
+			}
+		}
+	}
+	return n
 }
 
 // orDefault returns s, or def when s is empty.
