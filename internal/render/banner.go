@@ -74,6 +74,7 @@ func textFrame(length, barHeight int, text string, bg color.RGBA, fnt *Font) *Fr
 		layers = append(layers, layer{mask: m, at: image.Pt(margin-ink.Min.X, oy)})
 	}
 	canvas := image.NewRGBA(body.Rect)
-	paintTile(fr.Pix, fr.Stride, body, &bg, layers, canvas)
+	drawLayers(canvas, layers)
+	composeTile(fr.Pix, fr.Stride, body, &bg, canvas)
 	return fr
 }

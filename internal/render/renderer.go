@@ -192,6 +192,7 @@ func (b *button) alloc(stride, h int) {
 func (r *Renderer) paint(b *button, base func(grey uint8) color.RGBA, layers ...layer) {
 	canvas := &image.RGBA{Pix: r.canvas.Pix[:4*b.rows*r.frame.BarHeight], Stride: 4 * b.rows,
 		Rect: image.Rect(0, 0, b.rows, r.frame.BarHeight)}
+	drawLayers(canvas, layers)
 	for i, grey := range [2]uint8{IdleGrey, PressedGrey} {
 		var fill *color.RGBA
 		if i == 1 || r.opts.ShowOutlines {
@@ -201,7 +202,7 @@ func (r *Renderer) paint(b *button, base func(grey uint8) color.RGBA, layers ...
 			}
 			fill = &c
 		}
-		paintTile(b.tiles[i], r.frame.Stride, b.body, fill, layers, canvas)
+		composeTile(b.tiles[i], r.frame.Stride, b.body, fill, canvas)
 	}
 }
 

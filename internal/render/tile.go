@@ -55,31 +55,9 @@ type layer struct {
 	at   image.Point
 }
 
-// paintTile draws a button in landscape (body filled with fill scaled by
-// coverage, when fill is not nil, then the layers) and stores it in dst in
-// panel orientation: one panel row per landscape column, stride bytes a row,
-// column h−1−y for landscape row y.
-func paintTile(dst []byte, stride int, body *image.Alpha, fill *color.RGBA, layers []layer, canvas *image.RGBA) {
-	b := body.Rect
-	cols, h := b.Dx(), b.Dy()
-	for i := range canvas.Pix {
-		canvas.Pix[i] = 0
-	}
-	if fill != nil {
-		for y := 0; y < h; y++ {
-			for x := 0; x < cols; x++ {
-				a := uint32(body.Pix[y*body.Stride+x])
-				if a == 0 {
-					continue
-				}
-				o := canvas.PixOffset(x, y)
-				canvas.Pix[o+0] = uint8((uint32(fill.R)*a + 127) / 255)
-				canvas.Pix[o+1] = uint8((uint32(fill.G)*a + 127) / 255)
-				canvas.Pix[o+2] = uint8((uint32(fill.B)*a + 127) / 255)
-				canvas.Pix[o+3] = 0xff
-			}
-		}
-	}
+// drawLayers clears canvas and draws the layers on it (premultiplied).
+func drawLayers(canvas *image.RGBA, layers []layer) {
+	clear(canvas.Pix)
 	for _, l := range layers {
 		if l.mask != nil {
 			r := l.mask.Rect.Add(l.at)
@@ -89,15 +67,37 @@ func paintTile(dst []byte, stride int, body *image.Alpha, fill *color.RGBA, laye
 			draw.Draw(canvas, r, l.img, l.img.Rect.Min, draw.Over)
 		}
 	}
+}
+
+// composeTile puts content (a premultiplied landscape picture) over the
+// body (filled with fill scaled by coverage, unless fill is nil) over black,
+// and stores the result in dst in panel orientation: one panel row per
+// landscape column, stride bytes a row, column h−1−y for landscape row y.
+func composeTile(dst []byte, stride int, body *image.Alpha, fill *color.RGBA, content *image.RGBA) {
+	cols, h := body.Rect.Dx(), body.Rect.Dy()
+	var fr, fg, fb uint32
+	if fill != nil {
+		fr, fg, fb = uint32(fill.R), uint32(fill.G), uint32(fill.B)
+	}
 	for x := 0; x < cols; x++ {
 		row := dst[x*stride : (x+1)*stride]
-		for i := range row {
-			row[i] = 0
-		}
+		clear(row[4*h:])
+		bo, co := x, 4*x
 		for y := 0; y < h; y++ {
-			s := canvas.Pix[canvas.PixOffset(x, y):]
-			c := 4 * (h - 1 - y)
-			row[c+0], row[c+1], row[c+2], row[c+3] = s[2], s[1], s[0], 0
+			s := content.Pix[co : co+4 : co+4]
+			d := row[4*(h-1-y) : 4*(h-y) : 4*(h-y)]
+			cov := uint32(body.Pix[bo])
+			if cov == 0 || fill == nil {
+				d[0], d[1], d[2], d[3] = s[2], s[1], s[0], 0
+			} else {
+				k := cov * (255 - uint32(s[3])) // ≤ 255²
+				d[0] = s[2] + uint8((fb*k+32512)/65025)
+				d[1] = s[1] + uint8((fg*k+32512)/65025)
+				d[2] = s[0] + uint8((fr*k+32512)/65025)
+				d[3] = 0
+			}
+			bo += body.Stride
+			co += content.Stride
 		}
 	}
 }
