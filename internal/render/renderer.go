@@ -104,6 +104,9 @@ func New(lay *layouts.Layout, opts Options) (*Renderer, []config.Diagnostic) {
 		}
 	}
 	r.font, r.face = f, f.face(LabelSize)
+	if r.face == nil {
+		diags = append(diags, config.Diagnostic{Severity: config.Warning, Msg: "font " + f.Source + " cannot be used: labels are not drawn"})
+	}
 	n, widest := 1, 1
 	for li := range lay.Layers {
 		bs := lay.Layers[li].Buttons

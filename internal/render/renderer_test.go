@@ -127,7 +127,10 @@ func TestNeverPanics(t *testing.T) {
 	}
 	// A broken font still draws (no labels) rather than crashing.
 	opts.Font = &Font{Source: "broken"}
-	r, _ := New(layouts.Build(defaultConfig(), 2008, 60), opts)
+	r, diags := New(layouts.Build(defaultConfig(), 2008, 60), opts)
+	if len(diags) != 1 {
+		t.Errorf("broken font: diags %v, want one", diags)
+	}
 	r.DrawAll(&State{})
 }
 

@@ -6,18 +6,40 @@ import (
 	"strings"
 )
 
-var namedColors = map[string]color.NRGBA{
-	"black": {0, 0, 0, 255}, "white": {255, 255, 255, 255}, "red": {255, 0, 0, 255},
-	"green": {0, 128, 0, 255}, "lime": {0, 255, 0, 255}, "blue": {0, 0, 255, 255},
-	"yellow": {255, 255, 0, 255}, "orange": {255, 165, 0, 255}, "gray": {128, 128, 128, 255},
-	"grey": {128, 128, 128, 255}, "silver": {192, 192, 192, 255}, "transparent": {},
+// namedColor is one of the basic CSS colour names.
+func namedColor(s string) (color.NRGBA, bool) {
+	switch s {
+	case "black":
+		return color.NRGBA{0, 0, 0, 255}, true
+	case "white":
+		return color.NRGBA{255, 255, 255, 255}, true
+	case "red":
+		return color.NRGBA{255, 0, 0, 255}, true
+	case "green":
+		return color.NRGBA{0, 128, 0, 255}, true
+	case "lime":
+		return color.NRGBA{0, 255, 0, 255}, true
+	case "blue":
+		return color.NRGBA{0, 0, 255, 255}, true
+	case "yellow":
+		return color.NRGBA{255, 255, 0, 255}, true
+	case "orange":
+		return color.NRGBA{255, 165, 0, 255}, true
+	case "gray", "grey":
+		return color.NRGBA{128, 128, 128, 255}, true
+	case "silver":
+		return color.NRGBA{192, 192, 192, 255}, true
+	case "transparent":
+		return color.NRGBA{}, true
+	}
+	return color.NRGBA{}, false
 }
 
 // parseColor reads an SVG paint colour: #rgb, #rrggbb, rgb(r, g, b) or a
 // basic colour name.
 func parseColor(s string) (color.NRGBA, bool) {
 	s = strings.ToLower(strings.TrimSpace(s))
-	if c, ok := namedColors[s]; ok {
+	if c, ok := namedColor(s); ok {
 		return c, true
 	}
 	if hex, ok := strings.CutPrefix(s, "#"); ok {
