@@ -1,0 +1,107 @@
+package daemon
+
+import (
+	"crypto/sha256"
+	"fmt"
+	"image"
+	"image/png"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"tiny-dfr/internal/vmtest"
+)
+
+// Guest end to end: the real daemon binary in the QEMU guest, driven through
+// fake devices (guest_test.go); the host takes the screenshots.
+
+// Groups of the guest; the guest test gives the device nodes these gids,
+// as udev would.
+const (
+	guestInputGID = 101
+	guestVideoGID = 44
+)
+
+func TestDaemonVM(t *testing.T) {
+	if testing.Short() {
+		t.Skip("guest run in -short mode")
+	}
+	res := vmtest.Run(t, vmtest.Config{
+		Packages: []string{"."},
+		Run:      "^TestVMDaemon$",
+		Binaries: map[string]string{"/bin/tiny-dfr": "tiny-dfr/cmd/tiny-dfr"},
+		Files: map[string][]byte{
+			"/etc/passwd": []byte("root:x:0:0:root:/root:/bin/sh\nnobody:x:65534:65534:nobody:/nonexistent:/bin/false\n"),
+			"/etc/group": []byte(fmt.Sprintf("root:x:0:\nvideo:x:%d:\ninput:x:%d:\nnogroup:x:65534:\n",
+				guestVideoGID, guestInputGID)),
+		},
+		// Keep fbcon off the display: the bar is the daemon's alone.
+		ModuleParams: map[string]string{"drm_kms_helper": "fbdev_emulation=0"},
+		Timeout:      4 * time.Minute,
+		OnAsk: func(g *vmtest.Guest, req string) string {
+			if name, ok := strings.CutPrefix(req, "png "); ok {
+				if dir := os.Getenv("DAEMON_VM_SHOTS"); dir != "" {
+					img, err := g.Screendump()
+					if err != nil {
+						return "error " + err.Error()
+					}
+					f, err := os.Create(filepath.Join(dir, name+".png"))
+					if err != nil {
+						return "error " + err.Error()
+					}
+					defer f.Close()
+					png.Encode(f, img)
+				}
+				return "ok"
+			}
+			if req != "screen" {
+				return "error: unknown request " + req
+			}
+			img, err := g.Screendump()
+			if err != nil {
+				return "error " + err.Error()
+			}
+			return describeScreen(img)
+		},
+	})
+	for _, l := range res.Console {
+		if strings.Contains(l, "MEASURE") {
+			t.Log(strings.TrimSpace(l))
+		}
+	}
+	t.Logf("guest boot %v, whole run %v", res.Boot, res.Total)
+}
+
+// describeScreen summarises a portrait screendump of the bar: how many
+// buttons a row near the top edge crosses (text and icons stay below it),
+// whether any pixel is red (the error banner), whether any is lit at all,
+// and a hash to compare pictures.
+func describeScreen(img *image.RGBA) string {
+	b := img.Bounds()
+	// Landscape bar row y is panel column (width−1−y); row 5 of 64.
+	col := b.Dx() - 1 - 5
+	runs, in, red, lit := 0, false, 0, 0
+	for row := 0; row < b.Dy(); row++ {
+		r, g, bl, _ := img.At(b.Min.X+col, b.Min.Y+row).RGBA()
+		on := r|g|bl != 0
+		if on && !in {
+			runs++
+		}
+		in = on
+	}
+	for y := b.Min.Y; y < b.Max.Y; y++ {
+		for x := b.Min.X; x < b.Max.X; x++ {
+			r, g, bl, _ := img.At(x, y).RGBA()
+			if r>>8 > 0x90 && g>>8 < 0x50 && bl>>8 < 0x50 {
+				red++
+			}
+			if r|g|bl != 0 {
+				lit++
+			}
+		}
+	}
+	sum := sha256.Sum256(img.Pix)
+	return fmt.Sprintf("runs=%d red=%d lit=%d hash=%x", runs, red, lit, sum[:6])
+}
