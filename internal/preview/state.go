@@ -4,7 +4,6 @@ import (
 	"fmt"
 	"image"
 	"io"
-	"strings"
 	"time"
 
 	"tiny-dfr/internal/battery"
@@ -15,6 +14,8 @@ import (
 // drawer draws one layer of a laid-out bar as people see it (landscape).
 type drawer interface {
 	draw(layer int, pressed func(l, b int) bool, now time.Time, bat battery.State) *image.RGBA
+	// resolution is how often a clock on the bar changes (0: no clock).
+	resolution() time.Duration
 }
 
 // newDrawerFunc prepares a drawer for a layout; its diagnostics (a missing
@@ -126,28 +127,16 @@ func (p *preview) tick() {
 	}
 }
 
-// untilTick is the time to the next minute, or second when a clock shows
-// seconds.
+// untilTick is the time to the next clock step: the next second when a
+// clock shows seconds, else the next minute (which also refreshes the
+// battery).
 func (p *preview) untilTick() time.Duration {
 	step := time.Minute
-	if p.bar != nil {
-		for _, l := range p.bar.lay.Layers {
-			for _, b := range l.Buttons {
-				if c, ok := b.Face.(layouts.ClockFace); ok && showsSeconds(c.Format) {
-					step = time.Second
-				}
-			}
+	if p.drawer != nil {
+		if r := p.drawer.resolution(); r > 0 && r < step {
+			step = r
 		}
 	}
 	now := p.opts.Now()
 	return now.Truncate(step).Add(step).Sub(now)
-}
-
-func showsSeconds(format string) bool {
-	for _, s := range []string{"%S", "%T", "%s", "%X", "%r", "%+", "%-S", "%_S", "%0S"} {
-		if strings.Contains(format, s) {
-			return true
-		}
-	}
-	return false
 }

@@ -20,7 +20,10 @@ import (
 type fakeDrawer struct {
 	lay   *layouts.Layout
 	calls *int
+	res   time.Duration
 }
+
+func (f fakeDrawer) resolution() time.Duration { return f.res }
 
 func (f fakeDrawer) draw(layer int, pressed func(l, b int) bool, now time.Time, bat battery.State) *image.RGBA {
 	*f.calls++
@@ -41,7 +44,7 @@ func newTestPreview(t *testing.T, cfgText string) (*preview, string, *bytes.Buff
 	p := newPreview(opts, &bytes.Buffer{}, &stderr)
 	calls := 0
 	p.newDrawer = func(lay *layouts.Layout, cfg *config.Config) (drawer, []config.Diagnostic) {
-		return fakeDrawer{lay, &calls}, nil
+		return fakeDrawer{lay: lay, calls: &calls}, nil
 	}
 	return p, path, &stderr
 }
@@ -87,12 +90,14 @@ func TestUntilTick(t *testing.T) {
 	p, _, _ := newTestPreview(t, `PrimaryLayerKeys = [ { Time = "%H:%M:%S" } ]`)
 	at := time.Date(2026, 1, 2, 3, 4, 5, 250e6, time.UTC)
 	p.opts.Now = func() time.Time { return at }
+	p.newDrawer = renderDrawer // the renderer knows which clocks show seconds
 	p.load()
 	if d := p.untilTick(); d != 750*time.Millisecond {
 		t.Fatalf("seconds clock: next tick in %v", d)
 	}
 	p2, _, _ := newTestPreview(t, `PrimaryLayerKeys = [ { Time = "24hr" } ]`)
 	p2.opts.Now = p.opts.Now
+	p2.newDrawer = renderDrawer
 	p2.load()
 	if d := p2.untilTick(); d != 54*time.Second+750*time.Millisecond {
 		t.Fatalf("minutes clock: next tick in %v", d)

@@ -163,6 +163,7 @@ const (
   { Text = "A", Action = "A" },
   { Text = "Chord", Action = ["LeftCtrl", "LeftAlt", "F1"], Stretch = 2 },
   { Text = "F3", Action = "F3" },
+  { Icon = "volume_up", Action = "VolumeUp" },
 ]
 `
 	config2 = `ShowButtonOutlines = false
@@ -185,7 +186,9 @@ func TestPreviewOnSway(t *testing.T) {
 	// The pointer exists before the preview starts, so the seat the
 	// preview binds already has it.
 	vp := newInput(t, filepath.Join(s.runtime, s.socket), 2400, 400)
-	cmd := s.command(bin, "-config", cfgPath, "-length", "2170", "-battery-root", s.dir)
+	// A relative path, as people type it (the status line shows it).
+	cmd := s.command(bin, "-config", "config.toml", "-length", "2170", "-battery-root", s.dir)
+	cmd.Dir = s.dir
 	stdout, err := cmd.StdoutPipe()
 	if err != nil {
 		t.Fatal(err)
