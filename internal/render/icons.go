@@ -87,7 +87,11 @@ func (l *iconLoader) find(name, theme string, w, h int) iconResult {
 		}
 		if err == nil {
 			var img *image.RGBA
-			if img, err = decodeIcon(data, strings.HasSuffix(p, ".png"), w, h); err == nil {
+			img, err = decodeIcon(data, strings.HasSuffix(p, ".png"), w, h)
+			if err == nil && strings.HasSuffix(p, "-symbolic.svg") {
+				recolour(img, white)
+			}
+			if err == nil {
 				res.img = img
 				return res
 			}
@@ -142,6 +146,17 @@ func decodeIcon(data []byte, isPNG bool, w, h int) (*image.RGBA, error) {
 		return nil, errors.New("svg: nothing to draw")
 	}
 	return svg.rasterize(w, h, white), nil
+}
+
+// recolour paints every pixel of img in c, keeping its alpha: symbolic
+// icons are drawn in the text colour, as desktops do.
+func recolour(img *image.RGBA, c color.NRGBA) {
+	for i := 0; i < len(img.Pix); i += 4 {
+		a := uint32(img.Pix[i+3])
+		img.Pix[i+0] = uint8((uint32(c.R)*a + 127) / 255)
+		img.Pix[i+1] = uint8((uint32(c.G)*a + 127) / 255)
+		img.Pix[i+2] = uint8((uint32(c.B)*a + 127) / 255)
+	}
 }
 
 // placeholder is a white crossed box: what a missing icon shows.

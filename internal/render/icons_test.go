@@ -175,6 +175,11 @@ Type=Scalable
 			t.Errorf("%s: %v %v, want %v", tt.name, r.err, centre(r.img), tt.want)
 		}
 	}
+	// Symbolic icons are drawn white, whatever their colour.
+	writeFile(t, filepath.Join(usr, "icons/Child/scalable/apps/six-symbolic.svg"), solidSVG("#2e3436"))
+	if r := l.load("six-symbolic", "Child", 48, 48); r.err != nil || centre(r.img) != (color.RGBA{255, 255, 255, 255}) {
+		t.Errorf("six-symbolic: %v %v, want white", r.err, centre(r.img))
+	}
 	// Not in the theme: the plain directories and embedded icons still count.
 	if r := l.load("search", "Child", 48, 48); r.err != nil {
 		t.Errorf("search with a theme: %v", r.err)
