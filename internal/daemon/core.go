@@ -52,6 +52,9 @@ type core struct {
 	dispErr    string // why the display did not open, as last logged
 	afterEvent bool   // retrying since a drm uevent
 
+	sc      Scene                        // the scene of the frame being drawn
+	pressed func(layer, button int) bool // Tracker.Pressed, bound once
+
 	// What the next flush draws: everything, or some buttons of the shown layer.
 	needAll bool
 	need    []int

@@ -265,21 +265,23 @@ func (t *fakeTimer) Stop() {
 
 // rig is a daemon core with fakes all round.
 type rig struct {
-	t       testing.TB
-	c       *core
-	now     time.Time
-	disp    *fakeDisplay
-	kb      *fakeKeyboard
-	draws   []string
-	cfg     *config.Config
-	diags   []config.Diagnostic
-	bl      string // Touch Bar backlight dir
-	main    string // main display backlight dir
-	bat     battery.State
-	noDisp  bool
-	dispErr error // what OpenDisplay fails with when noDisp
-	opens   int
-	painter *fakePainter
+	t      testing.TB
+	c      *core
+	now    time.Time
+	disp   *fakeDisplay
+	kb     *fakeKeyboard
+	draws  []string
+	cfg    *config.Config
+	diags  []config.Diagnostic
+	bl     string // Touch Bar backlight dir
+	main   string // main display backlight dir
+	bat    battery.State
+	noDisp bool
+	// realPainter uses the real renderer instead of the logging fake.
+	realPainter bool
+	dispErr     error // what OpenDisplay fails with when noDisp
+	opens       int
+	painter     *fakePainter
 }
 
 func fButtons(n int) []config.Button {
@@ -318,7 +320,10 @@ func newRig(t testing.TB, opts ...func(*rig)) *rig {
 		Rand:       rand.New(rand.NewPCG(1, 2)),
 		Timing:     DefaultTiming(),
 		LoadConfig: func() (*config.Config, []config.Diagnostic) { return r.cfg, r.diags },
-		NewPainter: func(lay *layouts.Layout, _ bool, _ string) (Painter, []config.Diagnostic) {
+		NewPainter: func(lay *layouts.Layout, outlines bool, font string) (Painter, []config.Diagnostic) {
+			if r.realPainter {
+				return newRenderPainter(lay, outlines, font)
+			}
 			r.painter = &fakePainter{lay: lay, log: &r.draws}
 			return r.painter, nil
 		},

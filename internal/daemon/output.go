@@ -107,15 +107,20 @@ func (c *core) flush(now time.Time) {
 // tick) instead of waking on its own.
 const batterySlack = 10 * time.Second
 
+// scene fills the core's one Scene (no allocation per frame).
 func (c *core) scene(now time.Time) *Scene {
-	return &Scene{
+	if c.pressed == nil {
+		c.pressed = c.env.Tracker.Pressed
+	}
+	c.sc = Scene{
 		Layer:   c.sw.Shown(),
-		Pressed: c.env.Tracker.Pressed,
+		Pressed: c.pressed,
 		Now:     now,
 		Battery: c.bat,
 		Shift:   c.offset(),
 		Banner:  c.banner,
 	}
+	return &c.sc
 }
 
 func (c *core) draw(now time.Time) {
