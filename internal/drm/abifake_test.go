@@ -54,6 +54,7 @@ type fakeCard struct {
 	crtcs        []uint32       // CRTC ids (nil: just fakeCRTC)
 	possible     uint32         // the encoder's possible_crtcs (0: 1)
 	bound        uint32         // CRTC the encoder drives now (0: none)
+	growing      bool           // each GETCONNECTOR finds one mode more (hotplug storm)
 
 	// Recorded.
 	commits  []fakeCommit
@@ -267,6 +268,9 @@ func (k *fakeKernel) ioctl(fd int, req uint, arg unsafe.Pointer) error {
 		a := (*modeGetConnector)(arg)
 		if a.connector_id != fakeConnector {
 			return unix.ENOENT
+		}
+		if c.growing {
+			c.modes = append(c.modes, mode(60, 2008, 0))
 		}
 		fill(&a.modes_ptr, a.count_modes, c.modes)
 		fill(&a.encoders_ptr, a.count_encoders, []uint32{fakeEncoder})

@@ -3,7 +3,19 @@ package drm
 // Typed DRM calls on the ioctl seam. The structs and the pointer helpers are
 // in abi.go.
 
-import "runtime"
+import (
+	"fmt"
+	"runtime"
+
+	"golang.org/x/sys/unix"
+)
+
+// maxCountRetries bounds the count-then-fill loops while hotplug keeps
+// changing the counts.
+const maxCountRetries = 8
+
+// errCountsChanging is their error when the counts never settle.
+var errCountsChanging = fmt.Errorf("object counts keep changing: %w", unix.EAGAIN)
 
 func (s *sys) setMaster(fd int) error  { return s.call(fd, ioctlSetMaster, nil) }
 func (s *sys) dropMaster(fd int) error { return s.call(fd, ioctlDropMaster, nil) }
@@ -27,7 +39,7 @@ type resources struct {
 // getResources asks for the counts, then the ids; it retries while hotplug
 // changes the counts in between.
 func (s *sys) getResources(fd int) (resources, error) {
-	for {
+	for range maxCountRetries {
 		var a modeCardRes
 		if err := ioctlArg(s, fd, ioctlModeGetResources, &a); err != nil {
 			return resources{}, err
@@ -54,6 +66,7 @@ func (s *sys) getResources(fd int) (resources, error) {
 			return r, nil
 		}
 	}
+	return resources{}, errCountsChanging
 }
 
 // connector is what GETCONNECTOR tells about one connector.
@@ -68,7 +81,7 @@ type connector struct {
 // getConnector asks for the counts (which probes the outputs when master),
 // then the modes and encoders.
 func (s *sys) getConnector(fd int, id uint32) (connector, error) {
-	for {
+	for range maxCountRetries {
 		a := modeGetConnector{connector_id: id}
 		if err := ioctlArg(s, fd, ioctlModeGetConnector, &a); err != nil {
 			return connector{}, err
@@ -95,6 +108,7 @@ func (s *sys) getConnector(fd int, id uint32) (connector, error) {
 			modes:     modes[:b.count_modes], encoders: encs[:b.count_encoders],
 		}, nil
 	}
+	return connector{}, errCountsChanging
 }
 
 func (s *sys) getEncoder(fd int, id uint32) (modeGetEncoder, error) {
@@ -104,7 +118,7 @@ func (s *sys) getEncoder(fd int, id uint32) (modeGetEncoder, error) {
 }
 
 func (s *sys) getPlaneResources(fd int) ([]uint32, error) {
-	for {
+	for range maxCountRetries {
 		var a modeGetPlaneRes
 		if err := ioctlArg(s, fd, ioctlModeGetPlaneRes, &a); err != nil {
 			return nil, err
@@ -120,6 +134,7 @@ func (s *sys) getPlaneResources(fd int) ([]uint32, error) {
 			return ids[:b.count_planes], nil
 		}
 	}
+	return nil, errCountsChanging
 }
 
 func (s *sys) getPlane(fd int, id uint32) (modeGetPlane, error) {
@@ -130,7 +145,7 @@ func (s *sys) getPlane(fd int, id uint32) (modeGetPlane, error) {
 
 // objectProperties returns the property ids and values of a KMS object.
 func (s *sys) objectProperties(fd int, id, objType uint32) ([]uint32, []uint64, error) {
-	for {
+	for range maxCountRetries {
 		a := modeObjGetProperties{obj_id: id, obj_type: objType}
 		if err := ioctlArg(s, fd, ioctlModeObjGetProps, &a); err != nil {
 			return nil, nil, err
@@ -149,6 +164,7 @@ func (s *sys) objectProperties(fd int, id, objType uint32) ([]uint32, []uint64, 
 			return ids[:b.count_props], vals[:b.count_props], nil
 		}
 	}
+	return nil, nil, errCountsChanging
 }
 
 // propertyName returns the name of a property (values and enums not read).

@@ -255,3 +255,19 @@ func TestOpenPicksCRTC(t *testing.T) {
 		})
 	}
 }
+
+// TestOpenCountsNeverSettle: a connector whose mode count grows on every
+// call makes Open fail (EAGAIN), not loop.
+func TestOpenCountsNeverSettle(t *testing.T) {
+	t.Parallel()
+	c := portrait(60, 2008)
+	c.growing = true
+	k := newFakeKernel(t, map[string]*fakeCard{"card0": c})
+	_, err := Open(k.options())
+	if !errors.Is(err, unix.EAGAIN) {
+		t.Errorf("Open = %v, want EAGAIN", err)
+	}
+	if h := c.held(); len(h) > 0 {
+		t.Errorf("card still holds %v", h)
+	}
+}
