@@ -4,6 +4,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"runtime/debug"
 	"strings"
 	"testing"
 )
@@ -12,6 +13,9 @@ import (
 func needFile(t *testing.T, paths ...string) string {
 	t.Helper()
 	for _, p := range paths {
+		if p == "" {
+			continue
+		}
 		if m, _ := filepath.Glob(p); len(m) > 0 {
 			return m[0]
 		}
@@ -24,9 +28,28 @@ func needFile(t *testing.T, paths ...string) string {
 	return ""
 }
 
+// xImageCFF is the CFF test font that golang.org/x/image ships in the module
+// cache ("" when it cannot be found).
+func xImageCFF() string {
+	bi, ok := debug.ReadBuildInfo()
+	if !ok {
+		return ""
+	}
+	out, err := exec.Command("go", "env", "GOMODCACHE").Output()
+	if err != nil {
+		return ""
+	}
+	for _, m := range bi.Deps {
+		if m.Path == "golang.org/x/image" {
+			return filepath.Join(strings.TrimSpace(string(out)), "golang.org/x/image@"+m.Version, "font/testdata/CFFTest.otf")
+		}
+	}
+	return ""
+}
+
 func TestOTFLoads(t *testing.T) {
 	t.Parallel()
-	path := needFile(t, "/usr/share/fonts/opentype/cantarell/Cantarell-*.otf", "/usr/share/fonts/opentype/urw-base35/*.otf")
+	path := needFile(t, "/usr/share/fonts/opentype/cantarell/Cantarell-*.otf", "/usr/share/fonts/opentype/urw-base35/*.otf", xImageCFF())
 	data, err := os.ReadFile(path)
 	if err != nil {
 		t.Fatal(err)
