@@ -37,11 +37,13 @@ func (d *Display) check(f *render.Frame) error {
 	return nil
 }
 
-// copyDamage copies the damaged rectangles of f (clipped to the buffer) into
-// the buffer and returns them as clips. The slice is reused by the next call.
+// copyDamage copies the damaged rectangles of f, clipped to the visible
+// part of the buffer (the padding columns past the mode width are never
+// shown), into the buffer and returns them as clips. The slice is reused by
+// the next call.
 func (d *Display) copyDamage(f *render.Frame) []clipRect {
 	d.clips = d.clips[:0]
-	bounds := image.Rect(0, 0, d.width, d.height)
+	bounds := image.Rect(0, 0, int(d.mode.hdisplay), d.height)
 	for _, r := range f.Damage {
 		r = r.Intersect(bounds)
 		if r.Empty() {
