@@ -55,9 +55,10 @@ type button struct {
 	tiles [2][]byte    // idle, pressed; panel orientation, frame stride
 	pos   config.Pos
 
-	clk  *clock.Format
-	loc  *clock.Locale
-	text []byte // what the clock tile shows
+	clk    *clock.Format
+	loc    *clock.Locale
+	text   []byte // what the clock tile shows
+	clkSet bool   // text is drawn
 
 	mode   layouts.BatteryMode
 	bat    battery.State
@@ -277,9 +278,10 @@ func (r *Renderer) update(b *button, st *State) {
 	switch b.kind {
 	case kindClock:
 		r.buf = b.clk.Append(r.buf[:0], st.Now, b.loc)
-		if string(r.buf) == string(b.text) && len(b.text) > 0 {
+		if b.clkSet && string(r.buf) == string(b.text) {
 			return
 		}
+		b.clkSet = true
 		b.text = append(b.text[:0], r.buf...)
 		r.paint(b, nil, r.textLayer(b, string(b.text), 0, 0))
 	case kindBattery:
