@@ -252,10 +252,12 @@ func writeFile(t *testing.T, path, text string) {
 	}
 }
 
-func buildPreview(t *testing.T, dir string) string {
+// buildTinyDFR builds the real command, whose preview and render
+// subcommands the test runs.
+func buildTinyDFR(t *testing.T, dir string) string {
 	t.Helper()
-	bin := filepath.Join(dir, "preview")
-	cmd := exec.Command("go", "build", "-o", bin, "tiny-dfr/internal/preview/testdata/previewmain")
+	bin := filepath.Join(dir, "tiny-dfr")
+	cmd := exec.Command("go", "build", "-o", bin, "tiny-dfr/cmd/tiny-dfr")
 	cmd.Env = append(os.Environ(), "CGO_ENABLED=0")
 	if out, err := cmd.CombinedOutput(); err != nil {
 		t.Fatalf("go build: %v\n%s", err, out)

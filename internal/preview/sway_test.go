@@ -4,9 +4,11 @@ import (
 	"bytes"
 	"context"
 	"image"
+	"image/draw"
 	"image/png"
 	"io"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"syscall"
 	"testing"
@@ -178,7 +180,7 @@ func TestPreviewOnSway(t *testing.T) {
 		t.Skip("starts a compositor")
 	}
 	s := startSway(t)
-	bin := buildPreview(t, s.dir)
+	bin := buildTinyDFR(t, s.dir)
 	const length = 2170
 	cfgPath := filepath.Join(s.dir, "config.toml")
 	writeFile(t, cfgPath, config1)
@@ -187,7 +189,7 @@ func TestPreviewOnSway(t *testing.T) {
 	// preview binds already has it.
 	vp := newInput(t, filepath.Join(s.runtime, s.socket), 2400, 400)
 	// A relative path, as people type it (the status line shows it).
-	cmd := s.command(bin, "-config", "config.toml", "-length", "2170", "-battery-root", s.dir)
+	cmd := s.command(bin, "preview", "-config", "config.toml", "-length", "2170", "-battery-root", s.dir)
 	cmd.Dir = s.dir
 	stdout, err := cmd.StdoutPipe()
 	if err != nil {
@@ -232,8 +234,12 @@ func TestPreviewOnSway(t *testing.T) {
 		return shot
 	}
 
-	// 1. The bar's pixels are the renderer's.
-	shot := check("bar pixels equal the render output", expected(t, cfgPath, length, layouts.Primary, -1))
+	// 1. The bar's pixels are what `tiny-dfr render` draws.
+	rendered := renderCmd(t, bin, cfgPath, s.dir)
+	if err := diff(rendered, image.Point{}, expected(t, cfgPath, length, layouts.Primary, -1), image.Rectangle{}); err != nil {
+		t.Fatalf("the test's own drawing is not tiny-dfr render's: %v", err)
+	}
+	shot := check("bar pixels equal tiny-dfr render's", toRGBA(rendered))
 	if p := os.Getenv("PREVIEW_SCREENSHOT"); p != "" {
 		saveShot(t, p, shot)
 	}
@@ -297,6 +303,29 @@ func TestPreviewOnSway(t *testing.T) {
 	if err != nil {
 		t.Fatalf("preview exit: %v", err)
 	}
+}
+
+// renderCmd runs `tiny-dfr render` for the config at the test's length.
+func renderCmd(t *testing.T, bin, cfgPath, batteryRoot string) image.Image {
+	t.Helper()
+	cmd := exec.Command(bin, "render", "-config", cfgPath, "-length", "2170", "-battery-root", batteryRoot, "-o", "-")
+	var stderr bytes.Buffer
+	cmd.Stderr = &stderr
+	out, err := cmd.Output()
+	if err != nil {
+		t.Fatalf("tiny-dfr render: %v\n%s", err, stderr.String())
+	}
+	img, err := png.Decode(bytes.NewReader(out))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return img
+}
+
+func toRGBA(img image.Image) *image.RGBA {
+	out := image.NewRGBA(img.Bounds())
+	draw.Draw(out, out.Bounds(), img, img.Bounds().Min, draw.Src)
+	return out
 }
 
 type errorString string

@@ -161,6 +161,7 @@ func (c *Conn) Read() (Batch, error) {
 	buf := make([]byte, 4*maxMessage)
 	oob := make([]byte, unix.CmsgSpace(28*4))
 	n, oobn, _, _, err := c.sock.ReadMsgUnix(buf, oob)
+	n, oobn = max(n, 0), max(oobn, 0) // a failed read may report -1
 	var b Batch
 	if oobn > 0 {
 		msgs, perr := unix.ParseSocketControlMessage(oob[:oobn])

@@ -216,3 +216,13 @@ func TestSharedMemory(t *testing.T) {
 		t.Fatal(err)
 	}
 }
+
+func TestReadAfterClose(t *testing.T) {
+	t.Parallel()
+	c, _ := pair(t)
+	c.Close()
+	b, err := c.Read()
+	if !errors.Is(err, net.ErrClosed) || len(b.Data) != 0 || len(b.FDs) != 0 {
+		t.Fatalf("Read after Close: %d bytes, %d fds, %v; want net.ErrClosed", len(b.Data), len(b.FDs), err)
+	}
+}
