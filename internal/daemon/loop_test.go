@@ -123,7 +123,7 @@ func TestLoopRunsAndStopsClean(t *testing.T) {
 	if v := readBrightness(t, l.bl); v != 0 {
 		t.Errorf("backlight %d after stop, want 0", v)
 	}
-	if l.stats.Wakeups < 3 || l.stats.Frames < 3 {
+	if l.stats.Wakeups < 2 || l.stats.Frames < 3 { // the dim may ride on the reload
 		t.Errorf("stats %+v", l.stats)
 	}
 }
