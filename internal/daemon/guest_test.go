@@ -202,7 +202,7 @@ func TestVMDaemon(t *testing.T) {
 	t.Run("idle", func(t *testing.T) {
 		os.Remove(cfg)
 		setNodeGroups(t)
-		q := startDaemon(t, append(args, "-idle-dim", "2s", "-idle-off", "4s")...)
+		q := startDaemon(t, append(args, "-idle-dim", "5s", "-idle-off", "10s")...)
 		q.waitLog(t, "bar drawn")
 		waitFile(t, "active", bl+"/brightness", "128")
 		waitFile(t, "dim", bl+"/brightness", "1")
