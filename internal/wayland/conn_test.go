@@ -7,6 +7,7 @@ import (
 	"net"
 	"os"
 	"testing"
+	"time"
 
 	"golang.org/x/sys/unix"
 )
@@ -217,12 +218,25 @@ func TestSharedMemory(t *testing.T) {
 	}
 }
 
-func TestReadAfterClose(t *testing.T) {
+// TestCloseUnblocksRead: a Read waiting on another goroutine returns
+// net.ErrClosed and no data when the connection closes (the preview's
+// shutdown path).
+func TestCloseUnblocksRead(t *testing.T) {
 	t.Parallel()
 	c, _ := pair(t)
+	type result struct {
+		b   Batch
+		err error
+	}
+	done := make(chan result)
+	go func() {
+		b, err := c.Read()
+		done <- result{b, err}
+	}()
+	time.Sleep(50 * time.Millisecond) // let Read block (either order must work)
 	c.Close()
-	b, err := c.Read()
-	if !errors.Is(err, net.ErrClosed) || len(b.Data) != 0 || len(b.FDs) != 0 {
-		t.Fatalf("Read after Close: %d bytes, %d fds, %v; want net.ErrClosed", len(b.Data), len(b.FDs), err)
+	r := <-done
+	if !errors.Is(r.err, net.ErrClosed) || len(r.b.Data) != 0 || len(r.b.FDs) != 0 {
+		t.Fatalf("Read across Close: %d bytes, %d fds, %v; want net.ErrClosed", len(r.b.Data), len(r.b.FDs), r.err)
 	}
 }
