@@ -6,6 +6,7 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+	"time"
 
 	"tiny-dfr/internal/layouts"
 	"tiny-dfr/internal/vmtest"
@@ -64,6 +65,9 @@ func runGuest(t *testing.T, yres int, bench bool) {
 		}
 		cfg.Bench = "^(" + strings.Join(guestBenchmarks(), "|") + ")$"
 		cfg.Args = []string{"-test.benchtime=" + benchtime, "-test.count=" + count, "-test.benchmem"}
+		if os.Getenv("DRM_VM_BENCHTIME") != "" {
+			cfg.Timeout = 15 * time.Minute // measuring runs; the host test's -timeout still bounds it
+		}
 	}
 	res := vmtest.Run(t, cfg)
 	if t.Skipped() || t.Failed() {
