@@ -25,6 +25,9 @@ func DefaultIconDirs() []string { return []string{"/etc/tiny-dfr", "/usr/share/t
 // white is the current colour of SVG icons.
 var white = color.NRGBA{255, 255, 255, 255}
 
+// errTooLarge refuses PNG icons over maxPNGSide pixels a side.
+var errTooLarge = fmt.Errorf("larger than %dx%d", maxPNGSide, maxPNGSide)
+
 // errNoIcon says an icon was found nowhere.
 var errNoIcon = errors.New("not found")
 
@@ -115,9 +118,19 @@ func (l *iconLoader) find(name, theme string, w, h int) iconResult {
 	return res
 }
 
+// maxPNGSide bounds PNG icons, so a huge file cannot exhaust memory.
+const maxPNGSide = 4096
+
 // decodeIcon draws SVG or PNG data into a w×h box.
 func decodeIcon(data []byte, isPNG bool, w, h int) (*image.RGBA, error) {
 	if isPNG {
+		cfg, err := png.DecodeConfig(bytes.NewReader(data))
+		if err != nil {
+			return nil, err
+		}
+		if cfg.Width > maxPNGSide || cfg.Height > maxPNGSide {
+			return nil, fmt.Errorf("png %dx%d: %w", cfg.Width, cfg.Height, errTooLarge)
+		}
 		src, err := png.Decode(bytes.NewReader(data))
 		if err != nil {
 			return nil, err

@@ -1,7 +1,10 @@
 package render
 
 import (
+	"bytes"
+	"encoding/binary"
 	"errors"
+	"hash/crc32"
 	"image"
 	"image/color"
 	"image/png"
@@ -99,6 +102,16 @@ func TestIconBrokenAndMissing(t *testing.T) {
 	r = l.load("bad", "", 48, 48)
 	if !errors.Is(r.err, errNoIcon) || len(r.warn) != 1 || r.img == nil {
 		t.Errorf("bad: err %v warn %v img %v", r.err, r.warn, r.img != nil)
+	}
+	// A huge PNG is refused before it is decoded.
+	ihdr := []byte("IHDR\x00\x01\x00\x00\x00\x01\x00\x00\x08\x06\x00\x00\x00")
+	huge := append([]byte("\x89PNG\r\n\x1a\n\x00\x00\x00\x0d"), ihdr...)
+	huge = binary.BigEndian.AppendUint32(huge, crc32.ChecksumIEEE(ihdr))
+	if _, err := png.DecodeConfig(bytes.NewReader(huge)); err != nil {
+		t.Fatalf("test PNG header is broken: %v", err)
+	}
+	if _, err := decodeIcon(huge, true, 48, 48); !errors.Is(err, errTooLarge) {
+		t.Errorf("a 65536x65536 PNG: %v, want refused as too large", err)
 	}
 	for _, name := range []string{"nope", "../etc/passwd", "", "."} {
 		r = l.load(name, "", 48, 48)

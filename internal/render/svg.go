@@ -357,6 +357,14 @@ func (img *svgImage) rasterize(w, h int, cur color.NRGBA) *image.RGBA {
 	oy := (float64(h)-vb[3]*s)/2 - vb[1]*s
 	m := affine{a: s, d: s, e: ox, f: oy}
 	z := vector.NewRasterizer(w, h)
+	// The rasteriser needs finite coordinates of sane size.
+	lim := float64(4 * (w + h + 256))
+	f := func(v float64) float32 {
+		if math.IsNaN(v) {
+			return 0
+		}
+		return float32(math.Max(-lim, math.Min(lim, v)))
+	}
 	for _, sh := range img.shapes {
 		z.Reset(w, h)
 		z.DrawOp = draw.Over
@@ -368,12 +376,12 @@ func (img *svgImage) rasterize(w, h int, cur color.NRGBA) *image.RGBA {
 				if open {
 					z.ClosePath()
 				}
-				z.MoveTo(float32(p0.x), float32(p0.y))
+				z.MoveTo(f(p0.x), f(p0.y))
 				open = true
 			case 'L':
-				z.LineTo(float32(p0.x), float32(p0.y))
+				z.LineTo(f(p0.x), f(p0.y))
 			case 'C':
-				z.CubeTo(float32(p0.x), float32(p0.y), float32(p1.x), float32(p1.y), float32(p2.x), float32(p2.y))
+				z.CubeTo(f(p0.x), f(p0.y), f(p1.x), f(p1.y), f(p2.x), f(p2.y))
 			case 'Z':
 				if open {
 					z.ClosePath()
