@@ -1,6 +1,7 @@
 package render
 
 import (
+	"image"
 	"testing"
 
 	"tiny-dfr/internal/layouts"
@@ -63,5 +64,18 @@ func BenchmarkNewRenderer(b *testing.B) {
 	b.ReportAllocs()
 	for b.Loop() {
 		New(lay, opts)
+	}
+}
+
+// BenchmarkFullShifted is a full F-key frame with a vertical pixel shift
+// (rows copied one by one).
+func BenchmarkFullShifted(b *testing.B) {
+	r := benchRenderer(b)
+	dst := make([]byte, len(r.frame.Pix))
+	st := &State{Layer: layouts.Primary, Shift: image.Pt(3, -2)}
+	b.ReportAllocs()
+	for b.Loop() {
+		f := r.DrawAll(st)
+		copy(dst, f.Pix)
 	}
 }
