@@ -25,7 +25,8 @@ func (w *window) capabilities(s *seat, caps uint32) {
 			w.keyboardHandlers(s)
 		}
 	case !has(wayland.SeatCapabilityKeyboard) && s.keyboard != nil:
-		w.shift(s, false)
+		s.shift, s.fnKey = false, false
+		w.fnChanged(s)
 		if s.version >= 3 {
 			s.keyboard.Release()
 		}
@@ -93,19 +94,31 @@ func (w *window) keyboardHandlers(s *seat) {
 	// Shift is modifier index 0 in every xkb keymap (the real modifiers
 	// come first, in the order Shift, Lock, Control, Mod1…Mod5).
 	k.OnModifiers = func(serial, depressed, latched, locked, group uint32) {
-		w.shift(s, depressed&1 != 0)
+		s.shift = depressed&1 != 0
+		w.fnChanged(s)
 	}
 	k.OnKey = func(serial, time, key, state uint32) {
-		if key == keySpace && state == wayland.KeyboardKeyStatePressed {
-			w.bar.toggle()
+		down := state == wayland.KeyboardKeyStatePressed
+		switch key {
+		case keySpace:
+			if down {
+				w.bar.toggle()
+			}
+		case keyFn: // a Mac keyboard's own Fn, where the desktop passes it on
+			s.fnKey = down
+			w.fnChanged(s)
 		}
 	}
-	k.OnLeave = func(serial, surface uint32) { w.shift(s, false) }
+	k.OnLeave = func(serial, surface uint32) {
+		s.shift, s.fnKey = false, false
+		w.fnChanged(s)
+	}
 }
 
-func (w *window) shift(s *seat, down bool) {
-	if s.shift != down {
-		s.shift = down
+// fnChanged tells the bar when "Fn" (Shift or the Fn key) goes down or up.
+func (w *window) fnChanged(s *seat) {
+	if down := s.shift || s.fnKey; down != s.fn {
+		s.fn = down
 		w.bar.fn(down, w.now())
 	}
 }

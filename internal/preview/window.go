@@ -14,6 +14,7 @@ const (
 	btnLeft  = 0x110
 	btnRight = 0x111
 	keySpace = 57
+	keyFn    = 464
 )
 
 // AppID is the window's xdg app id (sway: for_window [app_id="tiny-dfr-preview"]).
@@ -60,7 +61,9 @@ type seat struct {
 	touch    *wayland.Touch
 	px, py   float64 // pointer position, surface pixels
 	buttonOn bool
-	shift    bool
+	shift    bool   // Shift held
+	fnKey    bool   // KEY_FN held
+	fn       bool   // what the bar was last told
 	version  uint32 // bound wl_seat version: release requests need 3
 }
 
