@@ -49,21 +49,30 @@ func compose(dst *image.RGBA, bar *image.RGBA, lines []statusLine) {
 
 // scaleToXRGB writes src, scaled up by an integer factor (nearest
 // neighbour), into an XRGB8888 buffer (bytes B, G, R, X) of the given stride.
+// Each source row is swizzled once; its copies are plain memory copies.
 func scaleToXRGB(dst []byte, stride int, src *image.RGBA, scale int) {
 	w, h := src.Bounds().Dx(), src.Bounds().Dy()
-	for y := 0; y < h*scale; y++ {
-		s := src.Pix[(y/scale)*src.Stride:]
-		d := dst[y*stride:]
-		if y%scale != 0 { // same source row as the line above
-			copy(d[:4*w*scale], dst[(y-1)*stride:])
-			continue
-		}
-		for x := 0; x < w; x++ {
-			p := s[4*x:]
-			for k := 0; k < scale; k++ {
-				q := d[4*(x*scale+k):]
-				q[0], q[1], q[2], q[3] = p[2], p[1], p[0], 0xff
+	n := 4 * w * scale
+	for sy := 0; sy < h; sy++ {
+		s := src.Pix[sy*src.Stride : sy*src.Stride+4*w]
+		d := dst[sy*scale*stride : sy*scale*stride+n]
+		if scale == 1 {
+			for i := 0; i+3 < len(s) && i+3 < len(d); i += 4 {
+				d[i], d[i+1], d[i+2], d[i+3] = s[i+2], s[i+1], s[i], 0xff
 			}
+		} else {
+			o := 0
+			for i := 0; i+3 < len(s); i += 4 {
+				r, g, b := s[i], s[i+1], s[i+2]
+				for range scale {
+					q := d[o : o+4 : o+4]
+					q[0], q[1], q[2], q[3] = b, g, r, 0xff
+					o += 4
+				}
+			}
+		}
+		for k := 1; k < scale; k++ {
+			copy(dst[(sy*scale+k)*stride:], d)
 		}
 	}
 }
