@@ -90,7 +90,16 @@ func Run(ctx context.Context, opts Options) error {
 	defer cancel()
 	inputs := make(chan input.Event, 64)
 	inputDone := make(chan error, 1)
-	go func() { inputDone <- input.Run(ctx, input.Options{Dir: opts.InputDir, Logger: log}, inputs) }()
+	go func() {
+		err := input.Run(ctx, input.Options{Dir: opts.InputDir, Logger: log}, inputs)
+		if err != nil && ctx.Err() == nil {
+			// Without input the bar is useless: stop, and let systemd
+			// restart the daemon.
+			log.Error("input stopped", "err", err)
+			cancel()
+		}
+		inputDone <- err
+	}()
 	uevents := make(chan uevent.Event, 16)
 	go readUevents(ctx, uev, uevents, log)
 
@@ -148,7 +157,7 @@ func Run(ctx context.Context, opts Options) error {
 	cancel()
 	uev.Close()
 	if ierr := <-inputDone; ierr != nil && err == nil {
-		log.Warn("input", "err", ierr)
+		return fmt.Errorf("daemon: %w", ierr)
 	}
 	return err
 }
