@@ -185,6 +185,14 @@ func TestPreviewOnSway(t *testing.T) {
 	cfgPath := filepath.Join(s.dir, "config.toml")
 	writeFile(t, cfgPath, config1)
 
+	// Without a display: exit status 2 and one line naming tiny-dfr render.
+	noDisp := exec.Command(bin, "preview", "-config", cfgPath)
+	noDisp.Env = []string{"PATH=/usr/bin:/bin", "XDG_RUNTIME_DIR=" + s.runtime}
+	msg, err := noDisp.CombinedOutput()
+	if code := noDisp.ProcessState.ExitCode(); code != 2 || !bytes.Contains(msg, []byte("tiny-dfr render")) || bytes.Count(msg, []byte("\n")) != 1 {
+		t.Fatalf("preview without WAYLAND_DISPLAY: exit %d (%v), %q; want 2 and one line naming tiny-dfr render", code, err, msg)
+	}
+
 	// The pointer exists before the preview starts, so the seat the
 	// preview binds already has it.
 	vp := newInput(t, filepath.Join(s.runtime, s.socket), 2400, 400)
