@@ -10,7 +10,6 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
-	"syscall"
 	"testing"
 	"time"
 
@@ -304,8 +303,11 @@ func TestPreviewOnSway(t *testing.T) {
 		return errorString("no red status text")
 	})
 
-	// 7. A signal closes it cleanly.
-	cmd.Process.Signal(syscall.SIGTERM)
+	// 7. Closing the window (xdg_toplevel.close) ends the preview with
+	// status 0. (Cancelling Run, as SIGTERM does, is TestRunInProcess.)
+	if out, err := s.command("swaymsg", `[app_id="tiny-dfr-preview"]`, "kill").CombinedOutput(); err != nil {
+		t.Fatalf("swaymsg kill: %v: %s", err, out)
+	}
 	err = cmd.Wait()
 	exited = true
 	if err != nil {
