@@ -1,10 +1,12 @@
 package wayland
 
 import (
+	"encoding/binary"
 	"errors"
 	"fmt"
 	"io"
 	"net"
+	"os"
 	"path/filepath"
 
 	"golang.org/x/sys/unix"
@@ -50,8 +52,8 @@ func (p *Proxy) Conn() *Conn { return p.conn }
 // NewRequest starts a request with the given opcode on p.
 func (p *Proxy) NewRequest(opcode uint16) *Encoder {
 	e := &Encoder{conn: p.conn, b: make([]byte, headerSize, 64)}
-	order.PutUint32(e.b[0:], p.id)
-	order.PutUint32(e.b[4:], uint32(opcode))
+	binary.NativeEndian.PutUint32(e.b[0:], p.id)
+	binary.NativeEndian.PutUint32(e.b[4:], uint32(opcode))
 	return e
 }
 
@@ -65,6 +67,7 @@ type Conn struct {
 	in      []byte // received bytes not yet dispatched
 	fds     []int  // received descriptors not yet taken
 	err     error  // the protocol error, once reported
+	closed  bool
 }
 
 // DialEnv connects to the display named by the environment, read through
@@ -190,8 +193,8 @@ func (c *Conn) Dispatch(b Batch) error {
 	c.in = append(c.in, b.Data...)
 	c.fds = append(c.fds, b.FDs...)
 	for len(c.in) >= headerSize {
-		id := order.Uint32(c.in[0:])
-		w := order.Uint32(c.in[4:])
+		id := binary.NativeEndian.Uint32(c.in[0:])
+		w := binary.NativeEndian.Uint32(c.in[4:])
 		size, opcode := int(w>>16), uint16(w)
 		if size < headerSize || size%4 != 0 {
 			return fmt.Errorf("%w: bad size %d", ErrMalformed, size)
@@ -256,8 +259,13 @@ func (c *Conn) takeFD() (int, bool) {
 }
 
 // Close closes the socket and any received descriptor nobody took. It
-// unblocks a pending Read.
+// unblocks a pending Read. A second Close returns an error wrapping
+// os.ErrClosed.
 func (c *Conn) Close() error {
+	if c.closed {
+		return fmt.Errorf("wayland: close: %w", os.ErrClosed)
+	}
+	c.closed = true
 	for _, fd := range c.fds {
 		unix.Close(fd)
 	}

@@ -2,6 +2,7 @@ package wayland
 
 import (
 	"bytes"
+	"encoding/binary"
 	"errors"
 	"io"
 	"net"
@@ -35,19 +36,19 @@ func pair(t *testing.T) (*Conn, *net.UnixConn) {
 
 // msg builds a wire message.
 func msg(id uint32, opcode uint16, args ...[]byte) []byte {
-	b := order.AppendUint32(nil, id)
+	b := binary.NativeEndian.AppendUint32(nil, id)
 	n := headerSize
 	for _, a := range args {
 		n += len(a)
 	}
-	b = order.AppendUint32(b, uint32(n)<<16|uint32(opcode))
+	b = binary.NativeEndian.AppendUint32(b, uint32(n)<<16|uint32(opcode))
 	for _, a := range args {
 		b = append(b, a...)
 	}
 	return b
 }
 
-func u32(v uint32) []byte { return order.AppendUint32(nil, v) }
+func u32(v uint32) []byte { return binary.NativeEndian.AppendUint32(nil, v) }
 
 func str(s string) []byte {
 	b := u32(uint32(len(s) + 1))
@@ -213,8 +214,8 @@ func TestSharedMemory(t *testing.T) {
 	if err := m.Close(); err != nil {
 		t.Fatal(err)
 	}
-	if err := m.Close(); err != nil {
-		t.Fatal(err)
+	if err := m.Close(); !errors.Is(err, os.ErrClosed) {
+		t.Fatalf("second Close: %v, want os.ErrClosed", err)
 	}
 }
 
@@ -234,7 +235,12 @@ func TestCloseUnblocksRead(t *testing.T) {
 		done <- result{b, err}
 	}()
 	time.Sleep(50 * time.Millisecond) // let Read block (either order must work)
-	c.Close()
+	if err := c.Close(); err != nil {
+		t.Fatal(err)
+	}
+	if err := c.Close(); !errors.Is(err, os.ErrClosed) {
+		t.Fatalf("second Close: %v, want os.ErrClosed", err)
+	}
 	r := <-done
 	if !errors.Is(r.err, net.ErrClosed) || len(r.b.Data) != 0 || len(r.b.FDs) != 0 {
 		t.Fatalf("Read across Close: %d bytes, %d fds, %v; want net.ErrClosed", len(r.b.Data), len(r.b.FDs), r.err)

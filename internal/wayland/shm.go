@@ -2,6 +2,7 @@ package wayland
 
 import (
 	"fmt"
+	"os"
 
 	"golang.org/x/sys/unix"
 )
@@ -34,10 +35,11 @@ func NewSharedMemory(name string, size int) (*SharedMemory, error) {
 }
 
 // Close unmaps the memory and closes the descriptor; the compositor keeps
-// its own mapping alive as long as it needs it.
+// its own mapping alive as long as it needs it. A second Close returns an
+// error wrapping os.ErrClosed.
 func (m *SharedMemory) Close() error {
 	if m.FD < 0 {
-		return nil
+		return fmt.Errorf("wayland: shared memory: %w", os.ErrClosed)
 	}
 	err := unix.Munmap(m.Mem)
 	if cerr := unix.Close(m.FD); err == nil {

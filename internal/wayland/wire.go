@@ -16,8 +16,6 @@ const headerSize = 8
 // 16 bits; libwayland caps the buffer at 4096).
 const maxMessage = 4096
 
-var order = binary.NativeEndian
-
 // ErrMalformed marks an event that does not decode: truncated arguments, a
 // string without its NUL, a missing file descriptor.
 var ErrMalformed = errors.New("wayland: malformed message")
@@ -30,10 +28,10 @@ type Encoder struct {
 }
 
 // Int appends an int argument.
-func (e *Encoder) Int(v int32) { e.b = order.AppendUint32(e.b, uint32(v)) }
+func (e *Encoder) Int(v int32) { e.b = binary.NativeEndian.AppendUint32(e.b, uint32(v)) }
 
 // Uint appends a uint (also object and new_id) argument.
-func (e *Encoder) Uint(v uint32) { e.b = order.AppendUint32(e.b, v) }
+func (e *Encoder) Uint(v uint32) { e.b = binary.NativeEndian.AppendUint32(e.b, v) }
 
 // Fixed appends a 24.8 fixed-point argument.
 func (e *Encoder) Fixed(v float64) { e.Int(int32(v * 256)) }
@@ -77,7 +75,7 @@ func (e *Encoder) Send() error {
 	if len(e.b) > maxMessage {
 		return fmt.Errorf("wayland: request of %d bytes is too long", len(e.b))
 	}
-	order.PutUint32(e.b[4:], uint32(len(e.b))<<16|order.Uint32(e.b[4:])&0xffff)
+	binary.NativeEndian.PutUint32(e.b[4:], uint32(len(e.b))<<16|binary.NativeEndian.Uint32(e.b[4:])&0xffff)
 	return e.conn.write(e.b, e.fds)
 }
 
@@ -104,7 +102,7 @@ func (d *Decoder) Uint() uint32 {
 		d.fail("truncated argument")
 		return 0
 	}
-	v := order.Uint32(d.b)
+	v := binary.NativeEndian.Uint32(d.b)
 	d.b = d.b[4:]
 	return v
 }
