@@ -117,8 +117,17 @@ type received struct {
 func (p *preview) loop(ctx context.Context, wt *watch.Watcher) error {
 	in := make(chan received)
 	stop := make(chan struct{})
-	defer close(stop)
+	readerDone := make(chan struct{})
+	// Leave no goroutine behind: destroy the window, close the socket (that
+	// ends a pending Read), wait for the reader.
+	defer func() {
+		close(stop)
+		p.win.close()
+		p.win.conn.Close()
+		<-readerDone
+	}()
 	go func() {
+		defer close(readerDone)
 		for {
 			b, err := p.win.conn.Read()
 			select {
@@ -155,6 +164,7 @@ func (p *preview) loop(ctx context.Context, wt *watch.Watcher) error {
 			}
 		case <-wt.C():
 			p.load()
+			tick.Reset(p.untilTick()) // a new clock may tick sooner
 		case <-tick.C:
 			p.tick()
 			tick.Reset(p.untilTick())

@@ -3,6 +3,7 @@ package preview
 import (
 	"bytes"
 	"context"
+	"fmt"
 	"image"
 	"image/draw"
 	"image/png"
@@ -10,6 +11,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"runtime"
 	"testing"
 	"time"
 
@@ -372,7 +374,7 @@ func TestRunInProcess(t *testing.T) {
 	s := startSway(t)
 	cfgPath := filepath.Join(s.dir, "config.toml")
 	writeFile(t, cfgPath, config1)
-	before := countFDs(t)
+	before, goroutines := countFDs(t), runtime.NumGoroutine()
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan error, 1)
 	env := map[string]string{"WAYLAND_DISPLAY": s.socket, "XDG_RUNTIME_DIR": s.runtime}
@@ -396,6 +398,12 @@ func TestRunInProcess(t *testing.T) {
 	if after := countFDs(t); after != before {
 		t.Fatalf("%d descriptors before Run, %d after", before, after)
 	}
+	s.eventually("Run's goroutines gone", func() error {
+		if n := runtime.NumGoroutine(); n > goroutines {
+			return fmt.Errorf("%d goroutines before Run, %d after", goroutines, n)
+		}
+		return nil
+	})
 }
 
 func countFDs(t *testing.T) int {

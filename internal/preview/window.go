@@ -44,6 +44,7 @@ type window struct {
 	configured bool // the first configure was acked: we may draw
 	closed     bool // the compositor asked to close
 	frameWait  bool // a frame callback is pending
+	destroyed  bool // close ran
 	now        func() time.Time
 }
 
@@ -210,8 +211,13 @@ func (w *window) present(img *image.RGBA) error {
 	return errors.Join(errs...)
 }
 
-// close destroys the window's objects; the caller closes the connection.
+// close destroys the window's objects (once); the caller closes the
+// connection.
 func (w *window) close() {
+	if w.destroyed {
+		return
+	}
+	w.destroyed = true
 	for _, s := range w.seats {
 		s.release()
 	}
