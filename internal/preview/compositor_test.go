@@ -41,13 +41,16 @@ func ciFail(t *testing.T, format string, args ...any) {
 	t.Skipf(format, args...)
 }
 
+// The headless output: wide enough for a 2170 px bar at scale 2.
+const outputW, outputH = 4400, 400
+
 // swayConfig floats the preview at the top left with no border, so its
 // rect is its buffer.
-const swayConfig = `default_border none
+var swayConfig = fmt.Sprintf(`default_border none
 default_floating_border none
-output HEADLESS-1 resolution 2400x400 position 0 0
+output HEADLESS-1 resolution %dx%d position 0 0
 for_window [app_id="tiny-dfr-preview"] floating enable, move position 0 0
-`
+`, outputW, outputH)
 
 func startSway(t *testing.T) *sway {
 	t.Helper()

@@ -196,7 +196,7 @@ func TestPreviewOnSway(t *testing.T) {
 
 	// The pointer exists before the preview starts, so the seat the
 	// preview binds already has it.
-	vp := newInput(t, filepath.Join(s.runtime, s.socket), 2400, 400)
+	vp := newInput(t, filepath.Join(s.runtime, s.socket), outputW, outputH)
 	// A relative path, as people type it (the status line shows it).
 	cmd := s.command(bin, "preview", "-config", "config.toml", "-length", "2170", "-battery-root", s.dir)
 	cmd.Dir = s.dir
@@ -385,6 +385,21 @@ func TestRunInProcess(t *testing.T) {
 	if want := image.Pt(2008*2, (BarHeight+statusHeight)*2); rect.Size() != want {
 		t.Fatalf("window size %v, want %v at scale 2", rect.Size(), want)
 	}
+	// Each bar pixel becomes a 2×2 block.
+	bar := expected(t, cfgPath, 2008, layouts.Primary, -1)
+	want := image.NewRGBA(image.Rect(0, 0, 2*2008, 2*BarHeight))
+	for y := range want.Rect.Dy() {
+		for x := range want.Rect.Dx() {
+			want.SetRGBA(x, y, bar.RGBAAt(x/2, y/2))
+		}
+	}
+	s.eventually("bar at scale 2", func() error {
+		shot, err := s.screenshot(rect)
+		if err != nil {
+			return err
+		}
+		return diff(shot, image.Point{}, want, image.Rectangle{})
+	})
 	cancel()
 	if err := <-done; err != nil {
 		t.Fatalf("Run: %v", err)
