@@ -46,11 +46,13 @@ const outputW, outputH = 4400, 400
 
 // swayConfig floats the preview at the top left with no border, so its
 // rect is its buffer.
-var swayConfig = fmt.Sprintf(`default_border none
+func swayConfig() string {
+	return fmt.Sprintf(`default_border none
 default_floating_border none
 output HEADLESS-1 resolution %dx%d position 0 0
 for_window [app_id="tiny-dfr-preview"] floating enable, move position 0 0
 `, outputW, outputH)
+}
 
 func startSway(t *testing.T) *sway {
 	t.Helper()
@@ -78,7 +80,7 @@ func startSway(t *testing.T) *sway {
 		}
 	}
 	conf := filepath.Join(dir, "sway.conf")
-	if err := os.WriteFile(conf, []byte(swayConfig), 0o644); err != nil {
+	if err := os.WriteFile(conf, []byte(swayConfig()), 0o644); err != nil {
 		t.Fatal(err)
 	}
 	var log bytes.Buffer
