@@ -8,6 +8,7 @@ import (
 	"net"
 	"os"
 	"path/filepath"
+	"strconv"
 
 	"golang.org/x/sys/unix"
 )
@@ -71,11 +72,14 @@ type Conn struct {
 }
 
 // DialEnv connects to the display named by the environment, read through
-// getenv: WAYLAND_DISPLAY (default "wayland-0" only when set to it), a name
-// under XDG_RUNTIME_DIR or an absolute path. It returns an error wrapping
-// ErrNoDisplay when WAYLAND_DISPLAY is unset or its socket is missing or
-// refuses.
+// getenv: WAYLAND_SOCKET (a connected descriptor a launcher passed down),
+// else WAYLAND_DISPLAY, a name under XDG_RUNTIME_DIR or an absolute path.
+// It returns an error wrapping ErrNoDisplay when WAYLAND_DISPLAY is unset
+// or its socket is missing or refuses.
 func DialEnv(getenv func(string) string) (*Conn, error) {
+	if s := getenv("WAYLAND_SOCKET"); s != "" {
+		return fromFD(s)
+	}
 	name := getenv("WAYLAND_DISPLAY")
 	if name == "" {
 		return nil, fmt.Errorf("%w: WAYLAND_DISPLAY is not set", ErrNoDisplay)
@@ -101,6 +105,26 @@ func Dial(path string) (*Conn, error) {
 		return nil, fmt.Errorf("wayland: connect %s: %w", path, err)
 	}
 	return NewConn(sock), nil
+}
+
+// fromFD takes over the socket descriptor named by WAYLAND_SOCKET.
+func fromFD(s string) (*Conn, error) {
+	fd, err := strconv.Atoi(s)
+	if err != nil || fd < 0 {
+		return nil, fmt.Errorf("wayland: WAYLAND_SOCKET=%q is not a descriptor", s)
+	}
+	f := os.NewFile(uintptr(fd), "wayland")
+	defer f.Close() // FileConn dups it
+	nc, err := net.FileConn(f)
+	if err != nil {
+		return nil, fmt.Errorf("wayland: WAYLAND_SOCKET=%d: %w", fd, err)
+	}
+	uc, ok := nc.(*net.UnixConn)
+	if !ok {
+		nc.Close()
+		return nil, fmt.Errorf("wayland: WAYLAND_SOCKET=%d is not a unix socket", fd)
+	}
+	return NewConn(uc), nil
 }
 
 // NewConn speaks the protocol over an already connected socket, which it

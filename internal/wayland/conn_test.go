@@ -7,6 +7,7 @@ import (
 	"io"
 	"net"
 	"os"
+	"strconv"
 	"testing"
 	"time"
 
@@ -244,5 +245,35 @@ func TestCloseUnblocksRead(t *testing.T) {
 	r := <-done
 	if !errors.Is(r.err, net.ErrClosed) || len(r.b.Data) != 0 || len(r.b.FDs) != 0 {
 		t.Fatalf("Read across Close: %d bytes, %d fds, %v; want net.ErrClosed", len(r.b.Data), len(r.b.FDs), r.err)
+	}
+}
+
+func TestDialWaylandSocket(t *testing.T) {
+	t.Parallel()
+	fds, err := unix.Socketpair(unix.AF_UNIX, unix.SOCK_STREAM|unix.SOCK_CLOEXEC, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer unix.Close(fds[1])
+	env := map[string]string{"WAYLAND_SOCKET": strconv.Itoa(fds[0])}
+	c, err := DialEnv(func(k string) string { return env[k] })
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	if _, err := c.Display().Sync(); err != nil {
+		t.Fatal(err)
+	}
+	buf := make([]byte, 64)
+	n, err := unix.Read(fds[1], buf)
+	if err != nil || n != 12 {
+		t.Fatalf("compositor end read %d bytes, %v; want one 12-byte sync", n, err)
+	}
+	if _, err := unix.FcntlInt(uintptr(fds[0]), unix.F_GETFD, 0); err == nil {
+		t.Error("the inherited descriptor is still open")
+	}
+	env["WAYLAND_SOCKET"] = "x"
+	if _, err := DialEnv(func(k string) string { return env[k] }); err == nil {
+		t.Error("WAYLAND_SOCKET=x accepted")
 	}
 }
