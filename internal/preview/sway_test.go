@@ -18,6 +18,7 @@ import (
 	"tiny-dfr/internal/battery"
 	"tiny-dfr/internal/config"
 	"tiny-dfr/internal/layouts"
+	"tiny-dfr/internal/watch"
 	"tiny-dfr/internal/wayland"
 	"tiny-dfr/internal/wayland/virtualkeyboard"
 	"tiny-dfr/internal/wayland/virtualpointer"
@@ -259,9 +260,12 @@ func TestPreviewOnSway(t *testing.T) {
 	at := image.Pt(b.Left+int(b.Width/2), BarHeight/2)
 	vp.moveTo(barAt.Add(at))
 	cursor = image.Rectangle{Min: at, Max: at.Add(image.Pt(48, 48))}.Inset(-4).Intersect(image.Rect(0, 0, length, BarHeight))
+	clicked := time.Now()
 	vp.button(btnLeft, true)
 	expectLine(t, out, "press LeftCtrl+LeftAlt+F1")
+	printed := time.Since(clicked)
 	check("pressed button drawn", expected(t, cfgPath, length, layouts.Primary, 2))
+	t.Logf("click to printed line %v, to pressed pixels on screen (screenshot polling) %v", printed, time.Since(clicked))
 	vp.button(btnLeft, false)
 	expectLine(t, out, "release LeftCtrl+LeftAlt+F1")
 
@@ -280,9 +284,11 @@ func TestPreviewOnSway(t *testing.T) {
 	check("primary layer after Shift", expected(t, cfgPath, length, layouts.Primary, -1))
 
 	// 5. An edit (write new, rename) is shown.
+	edited := time.Now()
 	writeFile(t, cfgPath, config2)
 	good := expected(t, cfgPath, length, layouts.Primary, -1)
 	check("edited config shown", good)
+	t.Logf("edit to new pixels on screen %v (debounce %v)", time.Since(edited), watch.DefaultDebounce)
 
 	// 6. A broken edit keeps the last good bar and says why in red.
 	writeFile(t, cfgPath, configBad)
