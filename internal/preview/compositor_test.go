@@ -11,7 +11,9 @@ import (
 	"io"
 	"os"
 	"os/exec"
+	"os/user"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"syscall"
 	"testing"
@@ -74,8 +76,13 @@ func startSway(t *testing.T) *sway {
 		t.Fatal(err)
 	}
 	if os.Geteuid() == 0 {
-		s.cred = &syscall.Credential{Uid: 65534, Gid: 65534, NoSetGroups: false}
-		if err := os.Chown(s.runtime, 65534, 65534); err != nil {
+		uid, gid := 65534, 65534 // Debian's nobody:nogroup
+		if u, err := user.Lookup("nobody"); err == nil {
+			uid, _ = strconv.Atoi(u.Uid)
+			gid, _ = strconv.Atoi(u.Gid)
+		}
+		s.cred = &syscall.Credential{Uid: uint32(uid), Gid: uint32(gid)}
+		if err := os.Chown(s.runtime, uid, gid); err != nil {
 			t.Fatal(err)
 		}
 	}
