@@ -12,7 +12,7 @@ func runPreview(ctx context.Context, args []string, stdout, stderr io.Writer) er
 	var opts preview.Options
 	fs := newFlags("preview", "preview [--config F] [--length 2008|2170] [--scale N]", stderr)
 	fs.StringVar(&opts.Config, "config", defaultUserConfig, "config `file` to show and watch")
-	fs.StringVar(&opts.Base, "base-config", "", "base config `file` (default: the built-in default)")
+	fs.StringVar(&opts.Base, "base-config", defaultBaseConfig, "base config `file` (missing: the built-in default)")
 	fs.IntVar(&opts.Length, "length", 2008, "bar length: 2008 or 2170 (adds esc)")
 	fs.IntVar(&opts.Scale, "scale", 1, "integer zoom `N` (1–8)")
 	fs.StringVar(&opts.BatteryRoot, "battery-root", "", "power supply `dir` for battery buttons")
@@ -21,7 +21,7 @@ func runPreview(ctx context.Context, args []string, stdout, stderr io.Writer) er
 	}
 	err := preview.Run(ctx, opts, stdout, stderr)
 	if errors.Is(err, preview.ErrNoDisplay) {
-		return &exitError{2, errors.New("preview: no Wayland display ($WAYLAND_DISPLAY is unset or unreachable); `tiny-dfr render -o bar.png` draws the bar to a PNG instead")}
+		return &exitError{2, err} // says why and points to `tiny-dfr render`
 	}
 	return err
 }
