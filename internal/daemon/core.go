@@ -156,6 +156,9 @@ func (c *core) layout(now time.Time) {
 	}
 	c.lay, c.painter = lay, p
 	c.needAll = true
+	if c.env.Trim != nil {
+		c.env.Trim() // the old layout's pictures are garbage now
+	}
 }
 
 // ---- events ----

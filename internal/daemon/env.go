@@ -61,4 +61,8 @@ type Env struct {
 	OpenMeter func() (Meter, error)
 
 	ReadBattery func() (battery.State, error)
+
+	// Trim, if set, runs after a new layout was built (start, reload, a
+	// display re-opened): Run returns the freed memory to the kernel.
+	Trim func()
 }

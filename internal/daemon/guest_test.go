@@ -154,7 +154,7 @@ func TestVMDaemon(t *testing.T) {
 
 	t.Run("memory", func(t *testing.T) {
 		st := procStatus(t, p.cmd.Process.Pid)
-		fmt.Printf("MEASURE memory after the scenario: VmRSS %s, VmHWM %s\n", st["VmRSS"], st["VmHWM"])
+		fmt.Printf("MEASURE memory after the scenario: VmRSS %s (anon %s, file %s, shmem %s: the binary lives in the initramfs), VmHWM %s\n", st["VmRSS"], st["RssAnon"], st["RssFile"], st["RssShmem"], st["VmHWM"])
 	})
 
 	t.Run("held key released on reload", func(t *testing.T) {

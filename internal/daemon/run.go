@@ -28,7 +28,7 @@ import (
 
 // memoryLimit is the soft heap limit: the garbage collector works harder
 // near it rather than letting the heap double (frames are ~0.5 MB each).
-const memoryLimit = 8 << 20
+const memoryLimit = 6 << 20
 
 // Run is the daemon: it opens what needs root (the virtual keyboard, the
 // Touch Bar display and backlight), drops root, and runs the loop until ctx
@@ -149,6 +149,7 @@ func Run(ctx context.Context, opts Options) error {
 			return backlight.OpenMeter(dir)
 		},
 		ReadBattery: func() (battery.State, error) { return battery.Read(opts.PowerSupplyDir) },
+		Trim:        debug.FreeOSMemory,
 	}
 	var stats Stats
 	start := time.Now()
