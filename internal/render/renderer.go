@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"golang.org/x/image/font"
+	"golang.org/x/image/vector"
 
 	"tiny-dfr/internal/battery"
 	"tiny-dfr/internal/clock"
@@ -51,7 +52,7 @@ type button struct {
 	left  int
 	width float64
 	rows  int          // ceil(width): panel rows the tile covers
-	body  *image.Alpha // landscape coverage
+	body  *image.Alpha // landscape coverage, kept for dynamic buttons only
 	tiles [2][]byte    // idle, pressed; panel orientation, frame stride
 	pos   config.Pos
 
@@ -76,6 +77,8 @@ type Renderer struct {
 	icons  iconLoader
 	layers [2][]button
 	canvas *image.RGBA         // landscape scratch of the widest button
+	body   []byte              // body coverage scratch of the widest button
+	z      *vector.Rasterizer  // body rasteriser, reused
 	buf    []byte              // clock text scratch
 	diags  []config.Diagnostic // found while redrawing dynamic buttons
 
@@ -118,6 +121,7 @@ func New(lay *layouts.Layout, opts Options) (*Renderer, []config.Diagnostic) {
 	}
 	r.frame.Damage = make([]image.Rectangle, 0, n)
 	r.canvas = image.NewRGBA(image.Rect(0, 0, widest, height))
+	r.body = make([]byte, widest*height)
 	r.buf = make([]byte, 0, 128)
 	for li := range lay.Layers {
 		bs := lay.Layers[li].Buttons
@@ -141,7 +145,6 @@ func (r *Renderer) Diagnostics() []config.Diagnostic {
 }
 
 func (r *Renderer) prepare(b *button, lb *layouts.Button) []config.Diagnostic {
-	h := r.frame.BarHeight
 	b.left, b.width, b.pos = lb.Left, lb.Width, lb.Pos
 	b.rows = max(0, int(math.Ceil(lb.Width)))
 	if b.rows == 0 {
@@ -153,17 +156,18 @@ func (r *Renderer) prepare(b *button, lb *layouts.Button) []config.Diagnostic {
 		return nil
 	case layouts.TextFace:
 		b.kind = kindStatic
-		b.alloc(r.frame.Stride, h)
+		b.alloc(r.frame.Stride)
 		r.paint(b, nil, r.textLayer(b, fc.Label, 0, 0))
 	case layouts.IconFace:
 		b.kind = kindStatic
-		b.alloc(r.frame.Stride, h)
+		b.alloc(r.frame.Stride)
 		l, d := r.iconLayer(b, fc.Name, fc.Theme, fc.Width, fc.Height)
 		diags = append(diags, d...)
 		r.paint(b, nil, l)
 	case layouts.ClockFace:
 		b.kind = kindClock
-		b.alloc(r.frame.Stride, h)
+		b.alloc(r.frame.Stride)
+		b.body = r.bodyOf(b, true)
 		f, err := clock.Parse(fc.Format)
 		if err != nil {
 			diags = append(diags, config.Diagnostic{Pos: lb.Pos, Severity: config.Warning, Msg: "time format: " + err.Error()})
@@ -176,7 +180,8 @@ func (r *Renderer) prepare(b *button, lb *layouts.Button) []config.Diagnostic {
 	case layouts.BatteryFace:
 		b.kind = kindBattery
 		b.mode = fc.Mode
-		b.alloc(r.frame.Stride, h)
+		b.alloc(r.frame.Stride)
+		b.body = r.bodyOf(b, true)
 		r.paint(b, nil)
 	default:
 		diags = append(diags, config.Diagnostic{Pos: lb.Pos, Severity: config.Warning, Msg: "render: unknown kind of button"})
@@ -184,11 +189,27 @@ func (r *Renderer) prepare(b *button, lb *layouts.Button) []config.Diagnostic {
 	return diags
 }
 
-func (b *button) alloc(stride, h int) {
-	b.body = bodyMask(b.width, h)
+func (b *button) alloc(stride int) {
 	for i := range b.tiles {
 		b.tiles[i] = make([]byte, b.rows*stride)
 	}
+}
+
+// bodyOf is b's body coverage: its own when it keeps one, else drawn into
+// the renderer's scratch (valid until the next call), or into a new mask
+// to keep when own is set. Only dynamic buttons keep theirs: static ones
+// are painted once.
+func (r *Renderer) bodyOf(b *button, own bool) *image.Alpha {
+	if b.body != nil {
+		return b.body
+	}
+	h := r.frame.BarHeight
+	m := &image.Alpha{Pix: r.body[:b.rows*h], Stride: b.rows, Rect: image.Rect(0, 0, b.rows, h)}
+	if own {
+		m = image.NewAlpha(m.Rect)
+	}
+	r.z = drawBody(m, r.z, b.width)
+	return m
 }
 
 // paint redraws both tiles of b with fill colours base (nil: grey) and
@@ -197,6 +218,7 @@ func (r *Renderer) paint(b *button, base func(grey uint8) color.RGBA, layers ...
 	canvas := &image.RGBA{Pix: r.canvas.Pix[:4*b.rows*r.frame.BarHeight], Stride: 4 * b.rows,
 		Rect: image.Rect(0, 0, b.rows, r.frame.BarHeight)}
 	drawLayers(canvas, layers)
+	body := r.bodyOf(b, false)
 	for i, grey := range [2]uint8{IdleGrey, PressedGrey} {
 		var fill *color.RGBA
 		if i == 1 || r.opts.ShowOutlines {
@@ -206,7 +228,7 @@ func (r *Renderer) paint(b *button, base func(grey uint8) color.RGBA, layers ...
 			}
 			fill = &c
 		}
-		composeTile(b.tiles[i], r.frame.Stride, b.body, fill, canvas)
+		composeTile(b.tiles[i], r.frame.Stride, body, fill, canvas)
 	}
 }
 

@@ -21,16 +21,30 @@ const (
 // fractional right edge is antialiased.
 func bodyMask(width float64, h int) *image.Alpha {
 	cols := int(math.Ceil(width))
-	m := image.NewAlpha(image.Rect(0, 0, cols, h))
+	m := image.NewAlpha(image.Rect(0, 0, max(cols, 0), max(h, 0)))
+	drawBody(m, nil, width)
+	return m
+}
+
+// drawBody draws the body of a button of the given width into m (its
+// bounds: ceil(width) × h) with the rasteriser z (nil: a new one). z's
+// buffer is reused when it is large enough, so a renderer that keeps one
+// rasterises all its buttons without new garbage.
+func drawBody(m *image.Alpha, z *vector.Rasterizer, width float64) *vector.Rasterizer {
+	cols, h := m.Rect.Dx(), m.Rect.Dy()
 	if cols <= 0 || h <= 0 {
-		return m
+		return z
 	}
 	const radius = 8
 	rx := math.Min(radius, width/2)
 	top, bot := 0.15*float64(h), 0.85*float64(h)
 	y0, y1 := top-radius, bot+radius
 	const k = 0.5522847498 // cubic approximation of a quarter circle
-	z := vector.NewRasterizer(cols, h)
+	if z == nil {
+		z = vector.NewRasterizer(cols, h)
+	} else {
+		z.Reset(cols, h)
+	}
 	f := func(v float64) float32 { return float32(v) }
 	x0, x1 := 0.0, width
 	z.MoveTo(f(x0), f(top))
@@ -44,7 +58,7 @@ func bodyMask(width float64, h int) *image.Alpha {
 	z.ClosePath()
 	z.DrawOp = draw.Src
 	z.Draw(m, m.Bounds(), image.Opaque, image.Point{})
-	return m
+	return z
 }
 
 // layer is something drawn over a button body: a white mask or a picture,
