@@ -13,16 +13,16 @@ var (
 	crashRed  = color.RGBA{0x60, 0x00, 0x00, 0xff}
 )
 
-// drawBanner fills the frame with a red banner showing msg (drawn once per
-// message, then copied).
+// drawBanner fills the frame with a red banner showing msg. The text is
+// rasterised once per message; each frame then fills the red and blends
+// the text in, so the banner keeps no picture of its own.
 func (r *Renderer) drawBanner(msg string) {
 	f := r.frame
-	if msg != r.bannerText || r.bannerPix == nil {
+	if msg != r.bannerText || r.bannerMask == nil {
 		r.bannerText = msg
-		fr := textFrame(f.Height, f.BarHeight, msg, bannerRed, r.font)
-		r.bannerPix = fr.Pix
+		r.bannerMask, r.bannerAt = bannerLayout(f.Height, f.BarHeight, msg, r.font)
 	}
-	copy(f.Pix, r.bannerPix)
+	drawTextFrame(f, r.bannerMask, r.bannerAt, bannerRed)
 }
 
 // Crash returns the picture shown when the daemon dies: the reason, white
@@ -32,49 +32,79 @@ func Crash(length, barHeight int, reason string) *Frame {
 		return NewFrame(max(1, length), max(1, barHeight))
 	}
 	f := EmbeddedFont(true)
-	return textFrame(length, barHeight, "tiny-dfr stopped: "+reason, crashRed, f)
+	fr := NewFrame(length, barHeight)
+	m, at := bannerLayout(length, barHeight, "tiny-dfr stopped: "+reason, f)
+	drawTextFrame(fr, m, at, crashRed)
+	return fr
 }
 
-// textFrame draws text, white on bg, left-aligned with a margin over the
-// whole bar; long text is drawn smaller and then cut with an ellipsis.
-func textFrame(length, barHeight int, text string, bg color.RGBA, fnt *Font) *Frame {
+// bannerLayout rasterises text for a banner over the whole bar: left-aligned
+// with a margin; long text is drawn smaller and then cut with an ellipsis.
+// It returns the mask (never nil) and where its origin goes in landscape
+// bar pixels.
+func bannerLayout(length, barHeight int, text string, fnt *Font) (*image.Alpha, image.Point) {
 	face := fnt.face(LabelSize)
-	fr := NewFrame(length, barHeight)
 	const margin = 16
 	avail := length - 2*margin
-	var m *image.Alpha
-	if face != nil {
-		sized := face
-		if w := textWidth(face, text); w > avail {
-			if small := fnt.face(float64(LabelSize) * math.Max(0.55, float64(avail)/float64(w))); small != nil {
-				sized = small
-			}
+	if face == nil {
+		return image.NewAlpha(image.Rectangle{}), image.Point{}
+	}
+	sized := face
+	if w := textWidth(face, text); w > avail {
+		if small := fnt.face(float64(LabelSize) * math.Max(0.55, float64(avail)/float64(w))); small != nil {
+			sized = small
 		}
-		for textWidth(sized, text) > avail && len(text) > 0 {
-			_, n := utf8.DecodeLastRuneInString(text)
-			text = text[:len(text)-n]
-			for len(text) > 0 && text[len(text)-1] == ' ' {
-				text = text[:len(text)-1]
-			}
-			if textWidth(sized, text+"…") <= avail {
-				text += "…"
-				break
-			}
+	}
+	for textWidth(sized, text) > avail && len(text) > 0 {
+		_, n := utf8.DecodeLastRuneInString(text)
+		text = text[:len(text)-n]
+		for len(text) > 0 && text[len(text)-1] == ' ' {
+			text = text[:len(text)-1]
 		}
-		m = textMask(sized, text)
+		if textWidth(sized, text+"…") <= avail {
+			text += "…"
+			break
+		}
 	}
-	body := image.NewAlpha(image.Rect(0, 0, length, barHeight))
-	for i := range body.Pix {
-		body.Pix[i] = 0xff
+	m := textMask(sized, text)
+	ink := m.Rect
+	oy := int(math.Round(float64(barHeight)/2 - float64(ink.Min.Y+ink.Max.Y)/2))
+	return m, image.Pt(margin-ink.Min.X, oy)
+}
+
+// drawTextFrame paints the whole frame bg with the white mask m over it,
+// m's origin at landscape pixel at: what composeTile makes of a full-bar
+// body filled with bg under the mask, without a landscape canvas.
+func drawTextFrame(f *Frame, m *image.Alpha, at image.Point, bg color.RGBA) {
+	h, st := f.BarHeight, f.Stride
+	if f.Height <= 0 || h <= 0 {
+		return
 	}
-	var layers []layer
-	if m != nil {
-		ink := m.Rect
-		oy := int(math.Round(float64(barHeight)/2 - float64(ink.Min.Y+ink.Max.Y)/2))
-		layers = append(layers, layer{mask: m, at: image.Pt(margin-ink.Min.X, oy)})
+	// One panel row of background, copied to every row.
+	row := f.Pix[:st]
+	for i := 0; i < 4*h; i += 4 {
+		row[i], row[i+1], row[i+2], row[i+3] = bg.B, bg.G, bg.R, 0
 	}
-	canvas := image.NewRGBA(body.Rect)
-	drawLayers(canvas, layers)
-	composeTile(fr.Pix, fr.Stride, body, &bg, canvas)
-	return fr
+	clear(row[4*h:])
+	for y := 1; y < f.Height; y++ {
+		copy(f.Pix[y*st:(y+1)*st], row)
+	}
+	// The text: landscape (x, y) is panel row x, column h−1−y.
+	r := m.Rect.Add(at).Intersect(image.Rect(0, 0, f.Height, h))
+	blend := func(c, a uint32) uint8 { return uint8(a + (c*255*(255-a)+32512)/65025) }
+	for x := r.Min.X; x < r.Max.X; x++ {
+		p := f.Pix[x*st : (x+1)*st]
+		mo := m.PixOffset(x-at.X, r.Min.Y-at.Y)
+		for y := r.Min.Y; y < r.Max.Y; y++ {
+			a := uint32(m.Pix[mo])
+			mo += m.Stride
+			if a == 0 {
+				continue
+			}
+			d := p[4*(h-1-y) : 4*(h-y) : 4*(h-y)]
+			d[0] = blend(uint32(bg.B), a)
+			d[1] = blend(uint32(bg.G), a)
+			d[2] = blend(uint32(bg.R), a)
+		}
+	}
 }

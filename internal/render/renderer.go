@@ -83,7 +83,8 @@ type Renderer struct {
 	diags  []config.Diagnostic // found while redrawing dynamic buttons
 
 	bannerText string
-	bannerPix  []byte
+	bannerMask *image.Alpha // bannerText, rasterised
+	bannerAt   image.Point  // where bannerMask's origin goes
 }
 
 // New prepares a renderer for lay. Problems (missing icons, fonts) come
