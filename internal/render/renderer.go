@@ -77,6 +77,7 @@ type Renderer struct {
 	icons  iconLoader
 	layers [2][]button
 	canvas *image.RGBA         // landscape scratch of the widest button
+	slab   []byte              // what is left of the tiles' memory
 	body   []byte              // body coverage scratch of the widest button
 	z      *vector.Rasterizer  // body rasteriser, reused
 	buf    []byte              // clock text scratch
@@ -112,14 +113,21 @@ func New(lay *layouts.Layout, opts Options) (*Renderer, []config.Diagnostic) {
 	if r.face == nil {
 		diags = append(diags, config.Diagnostic{Severity: config.Warning, Msg: "font " + f.Source + " cannot be used: labels are not drawn"})
 	}
-	n, widest := 1, 1
+	n, widest, rows := 1, 1, 0
 	for li := range lay.Layers {
 		bs := lay.Layers[li].Buttons
 		n += len(bs)
 		for i := range bs {
-			widest = max(widest, int(math.Ceil(bs[i].Width)))
+			w := max(0, int(math.Ceil(bs[i].Width)))
+			widest = max(widest, w)
+			if drawn(bs[i].Face) {
+				rows += w
+			}
 		}
 	}
+	// All tiles in one block: one object of ~2 MB instead of dozens of
+	// 10–60 kB ones, each rounded up to its size class or to whole pages.
+	r.slab = make([]byte, 2*rows*r.frame.Stride)
 	r.frame.Damage = make([]image.Rectangle, 0, n)
 	r.canvas = image.NewRGBA(image.Rect(0, 0, widest, height))
 	r.body = make([]byte, widest*height)
@@ -157,17 +165,17 @@ func (r *Renderer) prepare(b *button, lb *layouts.Button) []config.Diagnostic {
 		return nil
 	case layouts.TextFace:
 		b.kind = kindStatic
-		b.alloc(r.frame.Stride)
+		r.alloc(b)
 		r.paint(b, nil, r.textLayer(b, fc.Label, 0, 0))
 	case layouts.IconFace:
 		b.kind = kindStatic
-		b.alloc(r.frame.Stride)
+		r.alloc(b)
 		l, d := r.iconLayer(b, fc.Name, fc.Theme, fc.Width, fc.Height)
 		diags = append(diags, d...)
 		r.paint(b, nil, l)
 	case layouts.ClockFace:
 		b.kind = kindClock
-		b.alloc(r.frame.Stride)
+		r.alloc(b)
 		b.body = r.bodyOf(b, true)
 		f, err := clock.Parse(fc.Format)
 		if err != nil {
@@ -181,7 +189,7 @@ func (r *Renderer) prepare(b *button, lb *layouts.Button) []config.Diagnostic {
 	case layouts.BatteryFace:
 		b.kind = kindBattery
 		b.mode = fc.Mode
-		b.alloc(r.frame.Stride)
+		r.alloc(b)
 		b.body = r.bodyOf(b, true)
 		r.paint(b, nil)
 	default:
@@ -190,9 +198,23 @@ func (r *Renderer) prepare(b *button, lb *layouts.Button) []config.Diagnostic {
 	return diags
 }
 
-func (b *button) alloc(stride int) {
+// drawn tells the faces that get tiles.
+func drawn(f layouts.Face) bool {
+	switch f.(type) {
+	case layouts.TextFace, layouts.IconFace, layouts.ClockFace, layouts.BatteryFace:
+		return true
+	}
+	return false
+}
+
+// alloc gives b its two tiles from the slab.
+func (r *Renderer) alloc(b *button) {
+	n := b.rows * r.frame.Stride
 	for i := range b.tiles {
-		b.tiles[i] = make([]byte, b.rows*stride)
+		if len(r.slab) < n { // not counted in New: cannot happen
+			r.slab = make([]byte, n)
+		}
+		b.tiles[i], r.slab = r.slab[:n:n], r.slab[n:]
 	}
 }
 
