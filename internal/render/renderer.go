@@ -76,10 +76,10 @@ type Renderer struct {
 	face   font.Face
 	icons  iconLoader
 	layers [2][]button
-	canvas *image.RGBA         // landscape scratch of the widest button
+	canvas []byte              // landscape RGBA scratch of a button
 	slab   []byte              // what is left of the tiles' memory
-	body   []byte              // body coverage scratch of the widest button
-	z      *vector.Rasterizer  // body rasteriser, reused
+	body   []byte              // body coverage scratch, while New runs
+	z      *vector.Rasterizer  // body rasteriser, while New runs
 	buf    []byte              // clock text scratch
 	diags  []config.Diagnostic // found while redrawing dynamic buttons
 
@@ -129,7 +129,7 @@ func New(lay *layouts.Layout, opts Options) (*Renderer, []config.Diagnostic) {
 	// 10–60 kB ones, each rounded up to its size class or to whole pages.
 	r.slab = make([]byte, 2*rows*r.frame.Stride)
 	r.frame.Damage = make([]image.Rectangle, 0, n)
-	r.canvas = image.NewRGBA(image.Rect(0, 0, widest, height))
+	r.canvas = make([]byte, 4*widest*height)
 	r.body = make([]byte, widest*height)
 	r.buf = make([]byte, 0, 128)
 	for li := range lay.Layers {
@@ -139,6 +139,9 @@ func New(lay *layouts.Layout, opts Options) (*Renderer, []config.Diagnostic) {
 			diags = append(diags, r.prepare(&r.layers[li][i], &bs[i])...)
 		}
 	}
+	// The scratch of the widest button is garbage now: a clock or battery
+	// repaint allocates what it needs (dynamic buttons keep their bodies).
+	r.canvas, r.body, r.z = nil, nil, nil
 	return r, diags
 }
 
@@ -227,6 +230,9 @@ func (r *Renderer) bodyOf(b *button, own bool) *image.Alpha {
 		return b.body
 	}
 	h := r.frame.BarHeight
+	if len(r.body) < b.rows*h {
+		r.body = make([]byte, b.rows*h)
+	}
 	m := &image.Alpha{Pix: r.body[:b.rows*h], Stride: b.rows, Rect: image.Rect(0, 0, b.rows, h)}
 	if own {
 		m = image.NewAlpha(m.Rect)
@@ -238,7 +244,10 @@ func (r *Renderer) bodyOf(b *button, own bool) *image.Alpha {
 // paint redraws both tiles of b with fill colours base (nil: grey) and
 // the given layers over the body.
 func (r *Renderer) paint(b *button, base func(grey uint8) color.RGBA, layers ...layer) {
-	canvas := &image.RGBA{Pix: r.canvas.Pix[:4*b.rows*r.frame.BarHeight], Stride: 4 * b.rows,
+	if n := 4 * b.rows * r.frame.BarHeight; len(r.canvas) < n {
+		r.canvas = make([]byte, n)
+	}
+	canvas := &image.RGBA{Pix: r.canvas[:4*b.rows*r.frame.BarHeight], Stride: 4 * b.rows,
 		Rect: image.Rect(0, 0, b.rows, r.frame.BarHeight)}
 	drawLayers(canvas, layers)
 	body := r.bodyOf(b, false)
