@@ -131,3 +131,49 @@ func textWidth(face font.Face, s string) int {
 	b, _ := font.BoundString(face, s)
 	return b.Max.X.Ceil() - b.Min.X.Floor()
 }
+
+// FontCache keeps the font last loaded for a pattern, so that reloading a
+// configuration whose pattern still resolves to the same, unchanged file
+// neither reads nor parses it again (nor holds two copies of its bytes
+// while the old renderer is dropped). The zero value is ready; it is not
+// safe for concurrent use.
+type FontCache struct {
+	// Match resolves a pattern to a file (nil: fc-match).
+	Match func(template string) (string, error)
+
+	template string
+	path     string
+	size     int64
+	mod      time.Time
+	font     *Font
+}
+
+// Load is LoadFont with the cache: fc-match still runs every time, and the
+// file is read again when the match or the file changed.
+func (c *FontCache) Load(template string) (*Font, error) {
+	match := c.Match
+	if match == nil {
+		match = fcMatch
+	}
+	path, err := match(template)
+	if err != nil {
+		return EmbeddedFont(wantsBold(template)), err
+	}
+	st, err := os.Stat(path)
+	if err == nil && c.font != nil && c.template == template && c.path == path &&
+		c.size == st.Size() && c.mod.Equal(st.ModTime()) {
+		return c.font, nil
+	}
+	c.font = nil // let the old one go before reading the new one
+	var data []byte
+	if data, err = os.ReadFile(path); err == nil {
+		var f *Font
+		if f, err = ParseFont(data, path); err == nil {
+			if st != nil {
+				c.template, c.path, c.size, c.mod, c.font = template, path, st.Size(), st.ModTime(), f
+			}
+			return f, nil
+		}
+	}
+	return EmbeddedFont(wantsBold(template)), err
+}

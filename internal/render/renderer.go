@@ -76,7 +76,7 @@ type Renderer struct {
 	face   font.Face
 	icons  iconLoader
 	layers [2][]button
-	canvas []byte              // landscape RGBA scratch of a button
+	canvas []byte              // landscape RGBA scratch, stripCols wide
 	slab   []byte              // what is left of the tiles' memory
 	body   []byte              // body coverage scratch, while New runs
 	z      *vector.Rasterizer  // body rasteriser, while New runs
@@ -129,7 +129,7 @@ func New(lay *layouts.Layout, opts Options) (*Renderer, []config.Diagnostic) {
 	// 10–60 kB ones, each rounded up to its size class or to whole pages.
 	r.slab = make([]byte, 2*rows*r.frame.Stride)
 	r.frame.Damage = make([]image.Rectangle, 0, n)
-	r.canvas = make([]byte, 4*widest*height)
+	r.canvas = make([]byte, 4*stripCols*height)
 	r.body = make([]byte, widest*height)
 	r.buf = make([]byte, 0, 128)
 	for li := range lay.Layers {
@@ -139,9 +139,9 @@ func New(lay *layouts.Layout, opts Options) (*Renderer, []config.Diagnostic) {
 			diags = append(diags, r.prepare(&r.layers[li][i], &bs[i])...)
 		}
 	}
-	// The scratch of the widest button is garbage now: a clock or battery
-	// repaint allocates what it needs (dynamic buttons keep their bodies).
-	r.canvas, r.body, r.z = nil, nil, nil
+	// The body scratch of the widest button is garbage now: dynamic
+	// buttons keep their bodies.
+	r.body, r.z = nil, nil
 	return r, diags
 }
 
@@ -244,25 +244,35 @@ func (r *Renderer) bodyOf(b *button, own bool) *image.Alpha {
 // paint redraws both tiles of b with fill colours base (nil: grey) and
 // the given layers over the body.
 func (r *Renderer) paint(b *button, base func(grey uint8) color.RGBA, layers ...layer) {
-	if n := 4 * b.rows * r.frame.BarHeight; len(r.canvas) < n {
+	h := r.frame.BarHeight
+	if n := 4 * stripCols * h; len(r.canvas) < n {
 		r.canvas = make([]byte, n)
 	}
-	canvas := &image.RGBA{Pix: r.canvas[:4*b.rows*r.frame.BarHeight], Stride: 4 * b.rows,
-		Rect: image.Rect(0, 0, b.rows, r.frame.BarHeight)}
-	drawLayers(canvas, layers)
 	body := r.bodyOf(b, false)
+	var fills [2]*color.RGBA
 	for i, grey := range [2]uint8{IdleGrey, PressedGrey} {
-		var fill *color.RGBA
 		if i == 1 || r.opts.ShowOutlines {
 			c := color.RGBA{grey, grey, grey, 0xff}
 			if base != nil {
 				c = base(grey)
 			}
-			fill = &c
+			fills[i] = &c
 		}
-		composeTile(b.tiles[i], r.frame.Stride, body, fill, canvas)
+	}
+	// The layers are drawn a strip of columns at a time: a small canvas
+	// instead of one as large as the button.
+	for x := 0; x < b.rows; x += stripCols {
+		w := min(stripCols, b.rows-x)
+		canvas := &image.RGBA{Pix: r.canvas[:4*w*h], Stride: 4 * w, Rect: image.Rect(x, 0, x+w, h)}
+		drawLayers(canvas, layers)
+		for i := range fills {
+			composeTile(b.tiles[i], r.frame.Stride, body, fills[i], canvas)
+		}
 	}
 }
+
+// stripCols is the width of the canvas layers are drawn on.
+const stripCols = 32
 
 // textLayer centres a label in the button, shifted by (dx, dy).
 func (r *Renderer) textLayer(b *button, s string, dx, dy int) layer {

@@ -87,16 +87,19 @@ func drawLayers(canvas *image.RGBA, layers []layer) {
 // body (filled with fill scaled by coverage, unless fill is nil) over black,
 // and stores the result in dst in panel orientation: one panel row per
 // landscape column, stride bytes a row, column h−1−y for landscape row y.
+// Only the columns of content's bounds are composed (content may be a strip
+// of the button; its bounds are in button pixels, rows 0…h−1).
 func composeTile(dst []byte, stride int, body *image.Alpha, fill *color.RGBA, content *image.RGBA) {
-	cols, h := body.Rect.Dx(), body.Rect.Dy()
+	h := body.Rect.Dy()
+	x0, x1 := max(content.Rect.Min.X, 0), min(content.Rect.Max.X, body.Rect.Dx())
 	var fr, fg, fb uint32
 	if fill != nil {
 		fr, fg, fb = uint32(fill.R), uint32(fill.G), uint32(fill.B)
 	}
-	for x := 0; x < cols; x++ {
+	for x := x0; x < x1; x++ {
 		row := dst[x*stride : (x+1)*stride]
 		clear(row[4*h:])
-		bo, co := x, 4*x
+		bo, co := x, content.PixOffset(x, 0)
 		for y := 0; y < h; y++ {
 			s := content.Pix[co : co+4 : co+4]
 			d := row[4*(h-1-y) : 4*(h-y) : 4*(h-y)]
