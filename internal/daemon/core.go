@@ -62,6 +62,7 @@ type core struct {
 	once map[string]bool // things logged once until they change
 
 	shownOnDisp bool // a frame reached the open display
+	built       bool // a painter was built before (its memory may be garbage)
 
 	// Stats, for measurements.
 	frames, wakeups int
@@ -144,6 +145,13 @@ func (c *core) layout(now time.Time) {
 	if c.disp == nil || c.cfg == nil {
 		return
 	}
+	if c.built && c.env.Trim != nil {
+		// The old layout's pictures (megabytes) are garbage already: free
+		// them first, so that the new ones reuse their memory instead of
+		// both being resident at once.
+		c.env.Trim()
+	}
+	c.built = true
 	length, height := c.disp.Size()
 	lay := layouts.Build(c.cfg, length, height)
 	p, diags := c.env.NewPainter(lay, c.cfg.ShowButtonOutlines, c.cfg.FontTemplate)
@@ -157,7 +165,7 @@ func (c *core) layout(now time.Time) {
 	c.lay, c.painter = lay, p
 	c.needAll = true
 	if c.env.Trim != nil {
-		c.env.Trim() // the old layout's pictures are garbage now
+		c.env.Trim() // building left garbage
 	}
 }
 

@@ -63,6 +63,8 @@ type Env struct {
 	ReadBattery func() (battery.State, error)
 
 	// Trim, if set, runs after a new layout was built (start, reload, a
-	// display re-opened): Run returns the freed memory to the kernel.
+	// display re-opened), and before one is rebuilt (the old one is
+	// garbage then): Run collects and returns the freed memory to the
+	// kernel.
 	Trim func()
 }

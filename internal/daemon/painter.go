@@ -18,7 +18,33 @@ type renderPainter struct {
 var _ Painter = (*renderPainter)(nil)
 
 func newRenderPainter(lay *layouts.Layout, showOutlines bool, fontTemplate string) (Painter, []config.Diagnostic) {
-	r, diags := render.New(lay, render.Options{FontTemplate: fontTemplate, ShowOutlines: showOutlines})
+	return newPainterWith(nil, lay, showOutlines, fontTemplate)
+}
+
+// cachedPainters makes painters that share the font across layouts: a
+// reload that resolves to the same font file neither reads nor parses it
+// again (a system font is often ~0.7 MB, held twice during a reload
+// otherwise).
+func cachedPainters() NewPainterFunc {
+	fonts := &render.FontCache{}
+	return func(lay *layouts.Layout, showOutlines bool, fontTemplate string) (Painter, []config.Diagnostic) {
+		return newPainterWith(fonts, lay, showOutlines, fontTemplate)
+	}
+}
+
+func newPainterWith(fonts *render.FontCache, lay *layouts.Layout, showOutlines bool, fontTemplate string) (Painter, []config.Diagnostic) {
+	opts := render.Options{FontTemplate: fontTemplate, ShowOutlines: showOutlines}
+	var diags []config.Diagnostic
+	if fonts != nil {
+		f, err := fonts.Load(fontTemplate)
+		if err != nil { // the warning render.New gives when it loads the font
+			diags = append(diags, config.Diagnostic{Severity: config.Warning,
+				Msg: "font: " + err.Error() + "; using " + f.Source})
+		}
+		opts.Font = f
+	}
+	r, more := render.New(lay, opts)
+	diags = append(diags, more...)
 	if r == nil {
 		return nil, diags
 	}

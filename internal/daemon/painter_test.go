@@ -1,6 +1,7 @@
 package daemon
 
 import (
+	"slices"
 	"testing"
 	"time"
 
@@ -42,5 +43,43 @@ func TestRenderPainter(t *testing.T) {
 	f = p.DrawButtons(s, 1)
 	if len(f.Damage) != 1 {
 		t.Errorf("DrawButtons damage %v, want one rectangle", f.Damage)
+	}
+}
+
+// Painters sharing the font warn as the plain ones do, for every layout.
+func TestCachedPainters(t *testing.T) {
+	t.Parallel()
+	lay := layouts.Build(config.Default(), 2008, 60)
+	newP := cachedPainters()
+	for _, tmpl := range []string{":bold", ":bold", "no such font family at all:weight=1000"} {
+		_, want := newRenderPainter(lay, true, tmpl)
+		p, got := newP(lay, true, tmpl)
+		if p == nil || !slices.Equal(got, want) {
+			t.Errorf("%q: diagnostics %v, want %v", tmpl, got, want)
+		}
+	}
+}
+
+// A rebuilt layout frees the old one's memory before building (so the new
+// pictures reuse it) and its own garbage after.
+func TestTrimAroundRebuild(t *testing.T) {
+	t.Parallel()
+	r := newRig(t)
+	var log []string
+	build := r.c.env.NewPainter
+	r.c.env.NewPainter = func(lay *layouts.Layout, outlines bool, font string) (Painter, []config.Diagnostic) {
+		log = append(log, "build")
+		return build(lay, outlines, font)
+	}
+	r.c.env.Trim = func() { log = append(log, "trim") }
+	r.c.onConfigChanged(r.now)
+	if want := []string{"trim", "build", "trim"}; !slices.Equal(log, want) {
+		t.Errorf("reload: %v, want %v", log, want)
+	}
+	log = nil
+	r.c.lostDisplay(errGone)
+	r.c.openDisplay(r.now)
+	if want := []string{"trim", "build", "trim"}; !slices.Equal(log, want) {
+		t.Errorf("display re-opened: %v, want %v", log, want)
 	}
 }

@@ -112,7 +112,7 @@ func Run(ctx context.Context, opts Options) error {
 		LoadConfig: func() (*config.Config, []config.Diagnostic) {
 			return config.Load(opts.BaseConfig, opts.UserConfig)
 		},
-		NewPainter: newRenderPainter,
+		NewPainter: cachedPainters(),
 		Crash:      render.Crash,
 		OpenDisplay: func() (Display, error) {
 			if !opened { // the first open happened as root
