@@ -62,7 +62,7 @@ type core struct {
 	once map[string]bool // things logged once until they change
 
 	shownOnDisp bool // a frame reached the open display
-	built       bool // a painter was built before (its memory may be garbage)
+	builds      int  // painters built (the older ones' memory is garbage)
 
 	// Stats, for measurements.
 	frames, wakeups int
@@ -145,13 +145,13 @@ func (c *core) layout(now time.Time) {
 	if c.disp == nil || c.cfg == nil {
 		return
 	}
-	if c.built && c.env.Trim != nil {
+	if c.builds > 0 && c.env.Trim != nil {
 		// The old layout's pictures (megabytes) are garbage already: free
 		// them first, so that the new ones reuse their memory instead of
 		// both being resident at once.
 		c.env.Trim()
 	}
-	c.built = true
+	c.builds++
 	length, height := c.disp.Size()
 	lay := layouts.Build(c.cfg, length, height)
 	p, diags := c.env.NewPainter(lay, c.cfg.ShowButtonOutlines, c.cfg.FontTemplate)
@@ -219,8 +219,14 @@ func (c *core) activity(now time.Time) {
 }
 
 func (c *core) onConfigChanged(now time.Time) {
+	// (A counter, not the old painter: holding that here would keep the old
+	// pictures alive while the new ones are built.)
+	builds := c.builds
 	c.loadConfig(now, false)
 	c.flush(now)
+	if c.builds == builds && c.env.Trim != nil {
+		c.env.Trim() // parsing and the banner left garbage (a rebuild trimmed already)
+	}
 }
 
 func (c *core) onUevent(e uevent.Event, now time.Time) {

@@ -1,9 +1,11 @@
 package daemon
 
 import (
+	"runtime"
 	"slices"
 	"testing"
 	"time"
+	"weak"
 
 	"tiny-dfr/internal/config"
 	"tiny-dfr/internal/layouts"
@@ -61,7 +63,8 @@ func TestCachedPainters(t *testing.T) {
 }
 
 // A rebuilt layout frees the old one's memory before building (so the new
-// pictures reuse it) and its own garbage after.
+// pictures reuse it) and its own garbage after; a reload that keeps the
+// layout frees the parser's garbage.
 func TestTrimAroundRebuild(t *testing.T) {
 	t.Parallel()
 	r := newRig(t)
@@ -77,9 +80,46 @@ func TestTrimAroundRebuild(t *testing.T) {
 		t.Errorf("reload: %v, want %v", log, want)
 	}
 	log = nil
+	r.diags = []config.Diagnostic{{Severity: config.Error, Msg: "bad"}}
+	r.c.onConfigChanged(r.now)
+	if want := []string{"trim"}; !slices.Equal(log, want) {
+		t.Errorf("invalid reload: %v, want %v", log, want)
+	}
+	r.diags = nil
+	log = nil
 	r.c.lostDisplay(errGone)
 	r.c.openDisplay(r.now)
 	if want := []string{"trim", "build", "trim"}; !slices.Equal(log, want) {
 		t.Errorf("display re-opened: %v, want %v", log, want)
+	}
+}
+
+// Nothing keeps the old painter alive while its successor is built: its
+// megabytes of pictures are free for the new ones.
+func TestOldPainterFreedBeforeRebuild(t *testing.T) { // not parallel: runtime.GC
+	r := newRig(t, func(r *rig) { r.realPainter = true })
+	build := r.c.env.NewPainter
+	var old weak.Pointer[renderPainter]
+	alive := false
+	r.c.env.NewPainter = func(lay *layouts.Layout, outlines bool, font string) (Painter, []config.Diagnostic) {
+		runtime.GC()
+		alive = old.Value() != nil
+		return build(lay, outlines, font)
+	}
+	for _, step := range []struct {
+		name string
+		do   func()
+	}{
+		{"reload", func() { r.c.onConfigChanged(r.now) }},
+		{"display re-opened", func() { r.c.lostDisplay(errGone); r.c.openDisplay(r.now) }},
+	} {
+		old = weak.Make(r.c.painter.(*renderPainter))
+		step.do()
+		if r.c.painter == nil {
+			t.Fatalf("%s: no painter", step.name)
+		}
+		if alive {
+			t.Errorf("%s: the old painter is still reachable while the new one is built", step.name)
+		}
 	}
 }
