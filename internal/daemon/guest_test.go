@@ -56,6 +56,8 @@ func TestVMDaemon(t *testing.T) {
 	def := waitScreen(t, "default layer", func(s screen) bool { return s.runs == 12 && s.red == 0 })
 	vmtest.AskHost("png default")
 	waitFile(t, "active", bl+"/brightness", "128")
+	pid := p.cmd.Process.Pid
+	memStep(t, pid, "start")
 
 	t.Run("identity", func(t *testing.T) {
 		st := procStatus(t, p.cmd.Process.Pid)
@@ -87,6 +89,7 @@ func TestVMDaemon(t *testing.T) {
 		kb.expect(t, "volume up", "+115", "-115")
 		fn.Report(uinput.Event{Type: evdev.EvKey, Code: evdev.KeyFn, Value: 0})
 		waitScreen(t, "back to F-keys", func(s screen) bool { return s.hash == def.hash })
+		memStep(t, pid, "both layers shown")
 	})
 
 	t.Run("lid", func(t *testing.T) {
@@ -103,6 +106,7 @@ func TestVMDaemon(t *testing.T) {
 		waitScreen(t, "three buttons", func(s screen) bool { return s.runs == 3 && s.red == 0 })
 		tap(t, dig, 0, 3)
 		kb.expect(t, "F10", "+68", "-68")
+		memStep(t, pid, "a valid reload")
 		writeConfig(t, cfg, "PrimaryLayerKeys = [ { Text = \"x\", Action = \"NoSuchKey\" } ]\nthis is not toml\n")
 		waitScreen(t, "banner", func(s screen) bool { return s.red > 0 })
 		vmtest.AskHost("png banner")
@@ -111,6 +115,7 @@ func TestVMDaemon(t *testing.T) {
 		waitScreen(t, "old layout after the banner", func(s screen) bool { return s.runs == 3 && s.red == 0 })
 		tap(t, dig, 1, 3)
 		kb.expect(t, "F11", "+87", "-87")
+		memStep(t, pid, "an invalid reload (banner)")
 	})
 
 	t.Run("digitizer", func(t *testing.T) {
@@ -122,6 +127,7 @@ func TestVMDaemon(t *testing.T) {
 		p.waitLog(t, "msg=digitizer")
 		tap(t, dig, 2, 3)
 		kb.expect(t, "F12 after re-creation", "+88", "-88")
+		memStep(t, pid, "digitizer re-created")
 	})
 
 	t.Run("card", func(t *testing.T) {
@@ -150,6 +156,7 @@ func TestVMDaemon(t *testing.T) {
 		vmtest.AskHost("png rebound")
 		tap(t, dig, 0, 3)
 		kb.expect(t, "F10 after rebind", "+68", "-68")
+		memStep(t, pid, "display re-bound")
 	})
 
 	t.Run("memory", func(t *testing.T) {

@@ -340,3 +340,11 @@ func cpuTicks(t *testing.T, pid int) int {
 	s, _ := strconv.Atoi(f[12])
 	return u + s
 }
+
+// memStep prints the daemon's memory now (VmHWM is the peak so far), so a
+// run shows which step of the scenario raised the peak.
+func memStep(t *testing.T, pid int, step string) {
+	t.Helper()
+	st := procStatus(t, pid)
+	fmt.Printf("MEASURE memory after %s: VmRSS %s (anon %s, shmem %s), VmHWM %s\n", step, st["VmRSS"], st["RssAnon"], st["RssShmem"], st["VmHWM"])
+}
