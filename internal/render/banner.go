@@ -91,20 +91,27 @@ func drawTextFrame(f *Frame, m *image.Alpha, at image.Point, bg color.RGBA) {
 	}
 	// The text: landscape (x, y) is panel row x, column h−1−y.
 	r := m.Rect.Add(at).Intersect(image.Rect(0, 0, f.Height, h))
-	blend := func(c, a uint32) uint8 { return uint8(a + (c*255*(255-a)+32512)/65025) }
+	if r.Empty() {
+		return
+	}
+	// White at coverage a over bg, per channel (composeTile's rounding).
+	var lut [3][256]uint8
+	for a := range uint32(256) {
+		for i, c := range [3]uint8{bg.B, bg.G, bg.R} {
+			lut[i][a] = uint8(a + (uint32(c)*255*(255-a)+32512)/65025)
+		}
+	}
 	for x := r.Min.X; x < r.Max.X; x++ {
 		p := f.Pix[x*st : (x+1)*st]
 		mo := m.PixOffset(x-at.X, r.Min.Y-at.Y)
 		for y := r.Min.Y; y < r.Max.Y; y++ {
-			a := uint32(m.Pix[mo])
+			a := m.Pix[mo]
 			mo += m.Stride
 			if a == 0 {
 				continue
 			}
 			d := p[4*(h-1-y) : 4*(h-y) : 4*(h-y)]
-			d[0] = blend(uint32(bg.B), a)
-			d[1] = blend(uint32(bg.G), a)
-			d[2] = blend(uint32(bg.R), a)
+			d[0], d[1], d[2] = lut[0][a], lut[1][a], lut[2][a]
 		}
 	}
 }

@@ -79,3 +79,15 @@ func BenchmarkFullShifted(b *testing.B) {
 		copy(dst, f.Pix)
 	}
 }
+
+// BenchmarkBanner redraws a full frame under the error banner.
+func BenchmarkBanner(b *testing.B) {
+	r := benchRenderer(b)
+	dst := make([]byte, len(r.frame.Pix))
+	st := &State{Banner: "config.toml:3:7: expected a key name, found junk"}
+	b.ReportAllocs()
+	for b.Loop() {
+		f := r.DrawAll(st)
+		copy(dst, f.Pix)
+	}
+}

@@ -77,6 +77,7 @@ type Renderer struct {
 	icons  iconLoader
 	layers [2][]button
 	canvas []byte              // landscape RGBA scratch, stripCols wide
+	strip  image.RGBA          // the canvas as an image (not allocated per strip)
 	slab   []byte              // what is left of the tiles' memory
 	body   []byte              // body coverage scratch, while New runs
 	z      *vector.Rasterizer  // body rasteriser, while New runs
@@ -263,7 +264,8 @@ func (r *Renderer) paint(b *button, base func(grey uint8) color.RGBA, layers ...
 	// instead of one as large as the button.
 	for x := 0; x < b.rows; x += stripCols {
 		w := min(stripCols, b.rows-x)
-		canvas := &image.RGBA{Pix: r.canvas[:4*w*h], Stride: 4 * w, Rect: image.Rect(x, 0, x+w, h)}
+		canvas := &r.strip
+		*canvas = image.RGBA{Pix: r.canvas[:4*w*h], Stride: 4 * w, Rect: image.Rect(x, 0, x+w, h)}
 		drawLayers(canvas, layers)
 		for i := range fills {
 			composeTile(b.tiles[i], r.frame.Stride, body, fills[i], canvas)
