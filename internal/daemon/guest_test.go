@@ -186,10 +186,32 @@ func TestVMDaemon(t *testing.T) {
 	})
 
 	t.Run("stop", func(t *testing.T) {
-		// (Keys held at stop: the unit tests see them released; here the
-		// virtual keyboard vanishes with the process, and the kernel drops
-		// unread events of a removed device.)
-		if code := p.stop(t); code != 0 {
+		// A finger is down at SIGTERM: its key must come up before the
+		// virtual keyboard goes (the kernel drops unread events of a
+		// removed device, so the daemon lingers a moment after releasing).
+		if err := dig.Report(
+			uinput.Event{Type: evdev.EvAbs, Code: evdev.AbsMtSlot, Value: 0},
+			uinput.Event{Type: evdev.EvAbs, Code: evdev.AbsMtTrackingID, Value: 11},
+			uinput.Event{Type: evdev.EvAbs, Code: evdev.AbsMtPositionX, Value: 300},
+			uinput.Event{Type: evdev.EvAbs, Code: evdev.AbsMtPositionY, Value: 30},
+			uinput.Event{Type: evdev.EvKey, Code: evdev.BtnTouch, Value: 1},
+		); err != nil {
+			t.Fatal(err)
+		}
+		kb.expect(t, "held at stop", "+68")
+		p.term(t)
+		kb.expect(t, "released at stop", "-68")
+		// The daemon released it, not the kernel's clean-up of a removed
+		// device: the keyboard is still there, with nothing down.
+		if down, err := kb.d.Keys(); err != nil {
+			t.Errorf("virtual keyboard gone before the daemon's release was read (%v): the release came from the kernel", err)
+		} else if down.Has(68) {
+			t.Error("F10 still down on the virtual keyboard after the release")
+		}
+		if len(kb.down) != 0 {
+			t.Errorf("keys still down after stop: %v", kb.down)
+		}
+		if code := p.wait(t); code != 0 {
 			t.Errorf("exit code %d after SIGTERM", code)
 		}
 		waitFile(t, "stopped", bl+"/brightness", "0")

@@ -113,9 +113,21 @@ func (p *daemonProc) waitLog(t *testing.T, sub string) string {
 // stop sends SIGTERM and returns the exit code.
 func (p *daemonProc) stop(t *testing.T) int {
 	t.Helper()
+	p.term(t)
+	return p.wait(t)
+}
+
+// term sends SIGTERM without waiting.
+func (p *daemonProc) term(t *testing.T) {
+	t.Helper()
 	if err := p.cmd.Process.Signal(syscall.SIGTERM); err != nil {
 		t.Fatal(err)
 	}
+}
+
+// wait collects the log and returns the exit code.
+func (p *daemonProc) wait(t *testing.T) int {
+	t.Helper()
 	for l := range p.lines {
 		p.log = append(p.log, l)
 	}

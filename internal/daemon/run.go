@@ -30,6 +30,9 @@ import (
 // near it rather than letting the heap double (frames are ~0.5 MB each).
 const memoryLimit = 6 << 20
 
+// keyboardLinger is how long the virtual keyboard outlives the loop.
+const keyboardLinger = 250 * time.Millisecond
+
 // Run is the daemon: it opens what needs root (the virtual keyboard, the
 // Touch Bar display and backlight), drops root, and runs the loop until ctx
 // ends or SIGTERM/SIGINT arrives (nil: keys released, bar blank and dark),
@@ -50,7 +53,13 @@ func Run(ctx context.Context, opts Options) error {
 	if err != nil {
 		return fmt.Errorf("daemon: virtual keyboard: %w", err)
 	}
-	defer kb.Close()
+	defer func() {
+		// Whoever reads the virtual keyboard (the compositor) must get
+		// the releases the loop wrote at stop before the device goes:
+		// the kernel drops a removed device's unread events.
+		time.Sleep(keyboardLinger)
+		kb.Close()
+	}()
 	first, firstErr := drm.Open(drm.Options{Dir: opts.DRIDir, Logger: log})
 	light, lightErr := openLight(opts.BacklightDir)
 	if first != nil {
