@@ -281,7 +281,7 @@ func analyticCases() []analyticCase {
 // radius 20 px becomes 6 chords, so a circle loses 1.1 % (the area of the
 // inscribed 24-gon, chord sagitta 0.17 px), one of radius 10 px 1.6 %.
 // Flattening the cubics ourselves to 0.05 px would allow 0.2 % here.
-const ownAreaTol = 0.02
+const ownAreaTol = 0.002
 
 func TestOksvgCompareAnalytic(t *testing.T) {
 	var rows [][3]*image.Alpha
