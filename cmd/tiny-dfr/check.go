@@ -12,14 +12,22 @@ import (
 )
 
 func runCheck(ctx context.Context, args []string, stdout, stderr io.Writer) error {
-	fs := newFlags("check", "check [FILE...]  (default: "+defaultUserConfig+")", stderr)
+	fs := newFlags("check", "check [FILE...]  (default: the installed "+defaultBaseConfig+" and "+defaultUserConfig+")", stderr)
 	quiet := fs.Bool("q", false, "print errors only, not warnings")
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
 	files := fs.Args()
 	if len(files) == 0 {
-		files = []string{defaultUserConfig}
+		for _, p := range []string{defaultBaseConfig, defaultUserConfig} {
+			if _, err := os.Stat(p); err == nil {
+				files = append(files, p)
+			}
+		}
+		if len(files) == 0 {
+			fmt.Fprintf(stdout, "no %s nor %s: the built-in default is used\n", defaultBaseConfig, defaultUserConfig)
+			return nil
+		}
 	}
 	bad := false
 	for _, path := range files {
