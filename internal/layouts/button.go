@@ -1,6 +1,9 @@
 package layouts
 
-import "tiny-dfr/internal/config"
+import (
+	"tiny-dfr/internal/clock"
+	"tiny-dfr/internal/config"
+)
 
 // Face is what a button shows. The renderer switches on the concrete type;
 // new kinds of buttons (command output, sliders) add types here.
@@ -53,12 +56,6 @@ type KeyAction struct{ Codes []uint16 }
 
 func (KeyAction) action() {}
 
-// Time formats for the "24hr" and "12hr" shorthands (four spaces apart).
-const (
-	Format24hr = "%H:%M    %a %-e %b"
-	Format12hr = "%-l:%M %p    %a %-e %b"
-)
-
 // Default icon box.
 const DefaultIconSize = 48
 
@@ -82,9 +79,9 @@ func FromConfig(cb config.Button) Button {
 		f := ClockFace{Format: cb.Time, Locale: cb.Locale}
 		switch cb.Time {
 		case "24hr":
-			f.Format = Format24hr
+			f.Format = clock.Format24hr
 		case "12hr":
-			f.Format = Format12hr
+			f.Format = clock.Format12hr
 		}
 		b.Face = f
 	case cb.Battery != "":
