@@ -72,8 +72,8 @@ type Tracker struct {
 	layout  *layouts.Layout
 	base    int
 	touches []touch
-	buttons []pressCount // buttons with n > 0 pressing fingers
-	held    [evdev.KeyCnt]uint8
+	buttons []pressCount        // buttons with n > 0 pressing fingers
+	held    [evdev.KeyCnt]int32 // fingers × repeats in their chords: never wraps
 	nheld   int
 	pending [evdev.KeyCnt]bool // release failed: send again
 	npend   int

@@ -288,3 +288,26 @@ func TestKeyboardErrors(t *testing.T) {
 		t.Errorf("after retry: held %d, down %v, %d calls", tr.Held(), kb.down, kb.calls)
 	}
 }
+
+// A chord naming one key 256 times (a config can) must not wrap the
+// per-code count: the key would never be released.
+func TestChordRepeatingACodeIsReleased(t *testing.T) {
+	t.Parallel()
+	c := testConfig()
+	codes := make([]uint16, 256)
+	for i := range codes {
+		codes[i] = 30 // KEY_A
+	}
+	c.PrimaryLayerKeys[0].Codes = codes
+	l := layouts.Build(c, 2008, 60)
+	kb := newFakeKeyboard()
+	tr := NewTracker(kb)
+	v := View{Layout: l}
+	x, y := centre(l, 0, 0)
+	tr.Handle([]Touch{down(0, x, y)}, v)
+	tr.Handle([]Touch{up(0)}, v)
+	want := []keyEvent{{30, true}, {30, false}}
+	if got := kb.take(); !slices.Equal(got, want) || tr.Held() != 0 {
+		t.Errorf("keys %v, want %v; held %d (%v)", got, want, tr.Held(), kb.problems)
+	}
+}
