@@ -27,9 +27,10 @@ type core struct {
 	disp    Display
 	sw      layouts.Switcher
 
-	light Light
-	meter Meter
-	mainV int // last main display brightness read
+	light   Light
+	meter   Meter
+	mainV   int       // last main display brightness read
+	meterAt time.Time // when a touch last read it
 
 	lid          bool // closed
 	lastActivity time.Time
@@ -130,6 +131,9 @@ func (c *core) loadConfig(now time.Time, start bool) {
 		return
 	}
 	c.cfg = cfg
+	if c.adaptive() {
+		c.readMeter() // not read while it was off
+	}
 	c.sw = layouts.Switcher{MediaDefault: cfg.MediaLayerDefault, DoublePress: time.Duration(cfg.DoublePressSwitchLayers) * time.Millisecond}
 	c.env.Tracker.ReleaseAll()
 	c.shift = nil
@@ -175,16 +179,17 @@ func (c *core) onInput(ev input.Event, now time.Time) {
 	switch ev.Kind {
 	case input.Touches:
 		asleep := c.level == 0
-		c.activity(now)
+		c.lastActivity = now
+		// A finger sends frames at the panel's rate: re-read the display
+		// brightness at most every meterGap (other activity reads it at once).
+		if c.adaptive() && (now.Sub(c.meterAt) >= meterGap || now.Before(c.meterAt)) {
+			c.meterAt = now
+			c.readMeter()
+		}
 		if c.lay == nil {
 			return
 		}
-		refs := c.env.Tracker.Handle(ev.Touches, input.View{Layout: c.lay, Shown: c.sw.Shown(), Shift: c.offset(), Asleep: asleep, Base: input.BaseLayer(&c.sw)})
-		for _, r := range refs {
-			if r.Layer == c.sw.Shown() && !slices.Contains(c.need, r.Button) {
-				c.need = append(c.need, r.Button)
-			}
-		}
+		c.track(ev.Touches, asleep)
 	case input.Fn:
 		c.activity(now)
 		t := ev.Time
@@ -193,6 +198,9 @@ func (c *core) onInput(ev input.Event, now time.Time) {
 		}
 		if c.sw.Fn(ev.Down, t) {
 			c.needAll = true
+		}
+		if c.lay != nil {
+			c.track(nil, false) // a swap releases the keys held now
 		}
 	case input.Lid:
 		c.lid = ev.Down
@@ -213,10 +221,30 @@ func (c *core) onInput(ev input.Event, now time.Time) {
 	c.flush(now)
 }
 
+// track hands touches (none: only the view changed) to the Tracker and
+// asks for the buttons whose look changed on the shown layer.
+func (c *core) track(ts []input.Touch, asleep bool) {
+	refs := c.env.Tracker.Handle(ts, input.View{Layout: c.lay, Shown: c.sw.Shown(), Shift: c.offset(), Asleep: asleep, Base: input.BaseLayer(&c.sw)})
+	for _, r := range refs {
+		if r.Layer == c.sw.Shown() && !slices.Contains(c.need, r.Button) {
+			c.need = append(c.need, r.Button)
+		}
+	}
+}
+
 func (c *core) activity(now time.Time) {
 	c.lastActivity = now
-	c.readMeter() // the user may have just changed the display's brightness
+	if c.adaptive() {
+		c.readMeter() // the user may have just changed the display's brightness
+	}
 }
+
+// meterGap is the least time between two reads of the display brightness
+// caused by touches.
+const meterGap = 500 * time.Millisecond
+
+// adaptive tells whether the display brightness is used.
+func (c *core) adaptive() bool { return c.cfg != nil && c.cfg.AdaptiveBrightness }
 
 func (c *core) onConfigChanged(now time.Time) {
 	// (A counter, not the old painter: holding that here would keep the old

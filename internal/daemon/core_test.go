@@ -465,3 +465,56 @@ func TestBacklightGoneAndBack(t *testing.T) {
 		t.Error("a foreign removal dropped a backlight")
 	}
 }
+
+// A double Fn press swaps the layers: a key held by a finger that has not
+// moved is released at the swap, not when the finger next moves or lifts.
+func TestSwapReleasesHeldKeyAtOnce(t *testing.T) {
+	t.Parallel()
+	r := newRig(t, func(r *rig) { r.cfg.DoublePressSwitchLayers = 300 })
+	r.touch(0, input.Down, 1)
+	r.expectKeys("+60")
+	for i, down := range []bool{true, false, true} {
+		r.c.onInput(input.Event{Kind: input.Fn, Down: down, Time: r.now.Add(time.Duration(i) * 50 * time.Millisecond)}, r.now)
+	}
+	r.expectKeys("-60")
+	if r.kb.held() != 0 {
+		t.Error("key still held after the swap")
+	}
+}
+
+// countingMeter counts reads of the main display's brightness.
+type countingMeter struct {
+	Meter
+	reads int
+}
+
+func (m *countingMeter) Read() (int, error) { m.reads++; return m.Meter.Read() }
+
+// Touches do not read the main display's brightness on every frame: not at
+// all without AdaptiveBrightness, and at most every meterGap with it.
+func TestTouchesReadMeterSparingly(t *testing.T) {
+	t.Parallel()
+	for _, adaptive := range []bool{false, true} {
+		r := newRig(t, func(r *rig) { r.cfg.AdaptiveBrightness = adaptive })
+		m := &countingMeter{Meter: r.c.meter}
+		r.c.meter = m
+		for range 10 {
+			r.touch(0, input.Down, 1)
+			r.touch(0, input.Up, 1)
+			r.advance(10 * time.Millisecond)
+		}
+		want := 0
+		if adaptive {
+			want = 1
+		}
+		if m.reads != want {
+			t.Errorf("adaptive %v: %d reads over 20 touch frames in 100 ms, want %d", adaptive, m.reads, want)
+		}
+		// Other activity (the brightness keys) still reads at once.
+		fakeBacklight(t, r.main[:len(r.main)-len("/acpi_video0")], "acpi_video0", 25, 100)
+		r.c.onInput(input.Event{Kind: input.Activity}, r.now)
+		if adaptive && (m.reads != want+1 || r.c.mainV != 25) {
+			t.Errorf("activity: %d reads, display %d; want %d, 25", m.reads, r.c.mainV, want+1)
+		}
+	}
+}
