@@ -3,6 +3,7 @@ package render
 import (
 	"strings"
 	"testing"
+	"unicode/utf8"
 )
 
 // redAndWhite counts dark-red-ish background and white pixels of a frame.
@@ -63,5 +64,45 @@ func TestBanner(t *testing.T) {
 	f = r.DrawAll(&State{})
 	if red, _ := redAndWhite(f); red != 0 {
 		t.Error("banner left behind")
+	}
+}
+
+// fitText keeps the longest prefix that fits with its ellipsis, as cutting
+// one rune at a time does.
+func TestFitText(t *testing.T) {
+	t.Parallel()
+	face := EmbeddedFont(true).face(LabelSize)
+	slow := func(text string, avail int) string {
+		if textWidth(face, text) <= avail {
+			return text
+		}
+		for len(text) > 0 {
+			_, n := utf8.DecodeLastRuneInString(text)
+			text = strings.TrimRight(text[:len(text)-n], " ")
+			if textWidth(face, text+"…") <= avail {
+				return text + "…"
+			}
+		}
+		return ""
+	}
+	msg := "config.toml:12:3: unknown key name \"KEY_FOO\" — éàü 日本 (did you mean \"KEY_F10\"?)"
+	for _, avail := range []int{-5, 0, 10, 40, 200, 555, 1976, 5000} {
+		if got, want := fitText(face, msg, avail), slow(msg, avail); got != want {
+			t.Errorf("avail %d: %q, want %q", avail, got, want)
+		}
+	}
+	long := strings.Repeat("a long message ", 2000)
+	got := fitText(face, long, 1976)
+	if !strings.HasSuffix(got, "…") || textWidth(face, got) > 1976 || len(got) < 50 {
+		t.Errorf("long message cut to %q", got)
+	}
+}
+
+// BenchmarkBannerLong lays out a banner for a message far longer than the bar.
+func BenchmarkBannerLong(b *testing.B) {
+	f := EmbeddedFont(true)
+	msg := strings.Repeat("a long message ", 300)
+	for b.Loop() {
+		bannerLayout(2008, 60, msg, f)
 	}
 }
