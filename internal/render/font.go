@@ -112,11 +112,25 @@ func (f *Font) face(size float64) font.Face {
 // textMask rasterises s; the mask's bounds are the ink box relative to the
 // pen's start on the baseline (so Min.Y is negative above the baseline).
 func textMask(face font.Face, s string) *image.Alpha {
+	return textMaskIn(face, s, textInk(face, s))
+}
+
+// textInk is the ink box of s relative to the pen's start on the baseline.
+func textInk(face font.Face, s string) image.Rectangle {
 	if face == nil || s == "" {
-		return image.NewAlpha(image.Rectangle{})
+		return image.Rectangle{}
 	}
 	b, _ := font.BoundString(face, s)
-	r := image.Rect(b.Min.X.Floor(), b.Min.Y.Floor(), b.Max.X.Ceil(), b.Max.Y.Ceil())
+	return image.Rect(b.Min.X.Floor(), b.Min.Y.Floor(), b.Max.X.Ceil(), b.Max.Y.Ceil())
+}
+
+// textMaskIn rasterises the part of s inside r (pen coordinates, as
+// textInk): a label far longer than its button gets a mask no larger than
+// the button.
+func textMaskIn(face font.Face, s string, r image.Rectangle) *image.Alpha {
+	if face == nil || s == "" || r.Empty() {
+		return image.NewAlpha(image.Rectangle{})
+	}
 	m := image.NewAlpha(r)
 	d := font.Drawer{Dst: m, Src: image.White, Face: face, Dot: fixed.Point26_6{}}
 	d.DrawString(s)

@@ -1,6 +1,7 @@
 package render
 
 import (
+	"bytes"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -122,5 +123,27 @@ func TestLoadFontWithoutFcMatch(t *testing.T) {
 	f, _ = LoadFont("")
 	if f.Source != "embedded Go Regular" {
 		t.Errorf("LoadFont(\"\") = %s", f.Source)
+	}
+}
+
+// A label far wider than its button (the config sets it) gets a mask no
+// wider than the button, and draws the same pixels as its whole mask.
+func TestHugeLabelMaskIsClipped(t *testing.T) {
+	t.Parallel()
+	label := strings.Repeat("W", 1000) + "end"
+	c := defaultConfig()
+	c.PrimaryLayerKeys[3].Text = label
+	r := newTestRenderer(t, c, 2008, 60, true)
+	b := &r.layers[0][3]
+	l := r.textLayer(b, label, 0, 0)
+	if l.mask.Rect.Dx() > b.rows || len(l.mask.Pix) > b.rows*r.frame.BarHeight {
+		t.Fatalf("mask %v for a %d-column button", l.mask.Rect, b.rows)
+	}
+	got := bytes.Clone(r.DrawAll(&State{}).Pix)
+	// The same button painted with the whole mask.
+	whole := textMask(r.face, label)
+	r.paint(b, nil, layer{mask: whole, at: l.at})
+	if want := r.DrawAll(&State{}).Pix; !bytes.Equal(got, want) {
+		t.Error("clipped label draws differently from the whole one")
 	}
 }

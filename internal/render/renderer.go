@@ -273,16 +273,24 @@ func (r *Renderer) paint(b *button, base func(grey uint8) color.RGBA, layers ...
 	}
 }
 
+// maxInk is the widest text mask kept whole, in pixels: wider than any bar.
+const maxInk = 4096
+
 // stripCols is the width of the canvas layers are drawn on.
 const stripCols = 32
 
 // textLayer centres a label in the button, shifted by (dx, dy).
 func (r *Renderer) textLayer(b *button, s string, dx, dy int) layer {
-	m := textMask(r.face, s)
-	ink := m.Rect
+	ink := textInk(r.face, s)
 	ox := int(math.Round(b.width/2 - float64(ink.Min.X+ink.Max.X)/2))
 	oy := int(math.Round(float64(r.frame.BarHeight)/2 - float64(ink.Min.Y+ink.Max.Y)/2))
-	return layer{mask: m, at: image.Pt(ox+dx, oy+dy)}
+	if ink.Dx() > maxInk {
+		// Only the button's columns show: a huge label (the config sets
+		// it) must not size the mask. (Short texts keep their whole ink
+		// box: paintBattery centres by it.)
+		ink = ink.Intersect(image.Rect(-ox-dx, ink.Min.Y, -ox-dx+b.rows, ink.Max.Y))
+	}
+	return layer{mask: textMaskIn(r.face, s, ink), at: image.Pt(ox+dx, oy+dy)}
 }
 
 // iconLayer centres an icon in the button.
