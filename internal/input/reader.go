@@ -14,17 +14,25 @@ const activityGap = 500 * time.Millisecond
 
 // reader reads one device and sends what it means.
 type reader struct {
-	m    *monitor
-	dev  *evdev.Device
-	role role
-	dec  *decoder // digitizers only
-	fn   bool     // KEY_FN is down
-	busy bool     // activity seen in this frame
-	last time.Time
+	m       *monitor
+	dev     *evdev.Device
+	state   stateReader // dev: key and switch state after SYN_DROPPED
+	role    role
+	dec     *decoder // digitizers only
+	fn      bool     // KEY_FN is down
+	busy    bool     // activity seen in this frame
+	dropped bool     // SYN_DROPPED: events are skipped until SYN_REPORT
+	last    time.Time
+}
+
+// stateReader reads a device's current key and switch state (evdev.Device).
+type stateReader interface {
+	Keys() (evdev.Bits, error)
+	Switches() (evdev.Bits, error)
 }
 
 func newReader(m *monitor, dev *evdev.Device, ro role) (*reader, error) {
-	r := &reader{m: m, dev: dev, role: ro}
+	r := &reader{m: m, dev: dev, state: dev, role: ro}
 	if ro&roleDigitizer != 0 {
 		var firstErr error
 		info := func(code int) evdev.AbsInfo {
@@ -101,8 +109,19 @@ func (r *reader) handle(e evdev.RawEvent) bool {
 		}
 		return r.m.send(Event{Kind: Touches, Touches: append([]Touch(nil), ts...), Time: kernelTime(e), Device: r.dev.Path})
 	}
+	if r.dropped {
+		if e.Type == evdev.EvSyn && e.Code == evdev.SynReport {
+			r.dropped = false
+			return r.resync(kernelTime(e))
+		}
+		return true
+	}
 	switch e.Type {
 	case evdev.EvSyn:
+		if e.Code == evdev.SynDropped {
+			r.dropped = true
+			return true
+		}
 		if e.Code != evdev.SynReport || !r.busy {
 			return true
 		}
@@ -124,6 +143,26 @@ func (r *reader) handle(e evdev.RawEvent) bool {
 	case evdev.EvSw:
 		if e.Code == evdev.SwLid && r.role&roleLid != 0 {
 			return r.m.send(Event{Kind: Lid, Down: e.Value != 0, Time: kernelTime(e), Device: r.dev.Path})
+		}
+	}
+	return true
+}
+
+// resync reads the state after events were dropped: a Fn release or a lid
+// change may be among them (else the layer would stay flipped until the
+// next Fn press).
+func (r *reader) resync(t time.Time) bool {
+	if r.role&roleFn != 0 {
+		if keys, err := r.state.Keys(); err == nil && keys.Has(evdev.KeyFn) != r.fn {
+			r.fn = !r.fn
+			if !r.m.send(Event{Kind: Fn, Down: r.fn, Time: t, Device: r.dev.Path}) {
+				return false
+			}
+		}
+	}
+	if r.role&roleLid != 0 {
+		if sw, err := r.state.Switches(); err == nil {
+			return r.m.send(Event{Kind: Lid, Down: sw.Has(evdev.SwLid), Time: t, Device: r.dev.Path})
 		}
 	}
 	return true
