@@ -1,8 +1,10 @@
 package render
 
 import (
+	"fmt"
 	"image/color"
 	"math"
+	"strings"
 	"testing"
 
 	"tiny-dfr/internal/assets"
@@ -143,5 +145,50 @@ func TestEmbeddedIconsHoles(t *testing.T) {
 		if a := img.RGBAAt(tt.ink[0], tt.ink[1]).A; a != 255 {
 			t.Errorf("%s: ink pixel %v has alpha %d", tt.name, tt.ink, a)
 		}
+	}
+}
+
+// BenchmarkSVGManyShapes rasterises 1000 one-unit squares into the largest
+// icon box (each shape costs its own box, not the icon's area).
+func BenchmarkSVGManyShapes(b *testing.B) {
+	var sb strings.Builder
+	sb.WriteString(`<svg viewBox="0 0 1000 1000">`)
+	for i := range 1000 {
+		fmt.Fprintf(&sb, `<rect x="%d" y="%d" width="1" height="1"/>`, i, i)
+	}
+	sb.WriteString(`</svg>`)
+	data := []byte(sb.String())
+	for b.Loop() {
+		if _, err := decodeIcon(data, false, 1024, 1024); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+// Shapes rasterised in their own boxes land where they belong, including
+// ones cut by the image's edges.
+func TestSVGShapeBoxes(t *testing.T) {
+	t.Parallel()
+	var sb strings.Builder
+	sb.WriteString(`<svg viewBox="0 0 600 600">`)
+	for i := 0; i < 600; i += 7 {
+		fmt.Fprintf(&sb, `<rect x="%d" y="%d" width="1" height="1"/>`, i, 599-i)
+	}
+	sb.WriteString(`<rect x="-5" y="-5" width="8" height="9"/><rect x="597" y="595" width="10" height="10"/></svg>`)
+	img, err := decodeIcon([]byte(sb.String()), false, 600, 600)
+	if err != nil {
+		t.Fatal(err)
+	}
+	alpha := func(x, y int) uint8 { return img.Pix[img.PixOffset(x, y)+3] }
+	for i := 0; i < 600; i += 7 {
+		if alpha(i, 599-i) != 255 || (i+1 < 600 && alpha(i+1, 599-i) != 0) || (i > 0 && alpha(i, 600-i) != 0) {
+			t.Fatalf("square %d: alpha %d, right %d", i, alpha(i, 599-i), alpha(i+1, 599-i))
+		}
+	}
+	if alpha(0, 0) != 255 || alpha(2, 3) != 255 || alpha(3, 0) != 0 || alpha(0, 4) != 0 {
+		t.Error("corner square cut by the top left edges is wrong")
+	}
+	if alpha(599, 599) != 255 || alpha(597, 595) != 255 || alpha(596, 599) != 0 {
+		t.Error("corner square cut by the bottom right edges is wrong")
 	}
 }
