@@ -99,6 +99,9 @@ func run(in, out, pkg, only, prefixes string) error {
 	}
 	for _, it := range p.Interfaces {
 		if len(want) == 0 || want[it.Name] {
+			if err := checkTypes(it); err != nil {
+				return fmt.Errorf("%s: %w", in, err)
+			}
 			keep = append(keep, it)
 			g.local[it.Name] = true
 		}
@@ -203,7 +206,24 @@ func (g *gen) eventType(a arg) string {
 	case "fd":
 		return "int"
 	}
-	panic("wlgen: unknown type " + a.Type)
+	return "" // unreachable: checkTypes refused the file
+}
+
+// checkTypes refuses argument types the generator does not know, before any
+// code is written.
+func checkTypes(it iface) error {
+	for _, ms := range [][]message{it.Requests, it.Events} {
+		for _, m := range ms {
+			for _, a := range m.Args {
+				switch a.Type {
+				case "int", "uint", "object", "new_id", "fixed", "string", "array", "fd":
+				default:
+					return fmt.Errorf("%s.%s: argument %s has unknown type %q", it.Name, m.Name, a.Name, a.Type)
+				}
+			}
+		}
+	}
+	return nil
 }
 
 func (g *gen) request(it iface, t string, opcode int, r message) error {

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 )
 
@@ -36,5 +37,21 @@ func TestGeneratedUpToDate(t *testing.T) {
 		if !bytes.Equal(got, want) {
 			t.Errorf("%s is stale: run go generate ./internal/wayland/...", c.out)
 		}
+	}
+}
+
+func TestUnknownArgTypeIsAnError(t *testing.T) {
+	dir := t.TempDir()
+	in := dir + "/p.xml"
+	xml := `<protocol name="p"><interface name="wl_x" version="1"><event name="e"><arg name="a" type="quaternion"/></event></interface></protocol>`
+	if err := os.WriteFile(in, []byte(xml), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	err := run(in, dir+"/out.go", "x", "", "wl_")
+	if err == nil || !strings.Contains(err.Error(), "quaternion") {
+		t.Fatalf("run = %v, want an error naming the unknown type", err)
+	}
+	if _, statErr := os.Stat(dir + "/out.go"); statErr == nil {
+		t.Error("a file was written for a refused protocol")
 	}
 }
