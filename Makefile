@@ -12,6 +12,7 @@ BINDIR     ?= $(PREFIX)/bin
 DATADIR    ?= $(PREFIX)/share
 UNITDIR    ?= $(PREFIX)/lib/systemd/system
 UDEVDIR    ?= $(PREFIX)/lib/udev/rules.d
+SYSUSERSDIR ?= $(PREFIX)/lib/sysusers.d
 GO         ?= go
 GOFLAGS    ?= -trimpath
 INSTALL    ?= install
@@ -37,10 +38,12 @@ install: build
 	sed 's|@BINDIR@|$(BINDIR)|g' share/systemd/tiny-dfr.service > $(DESTDIR)$(UNITDIR)/tiny-dfr.service
 	chmod 644 $(DESTDIR)$(UNITDIR)/tiny-dfr.service
 	$(INSTALL) -Dm644 share/udev/72-tiny-dfr.rules $(DESTDIR)$(UDEVDIR)/72-tiny-dfr.rules
+	$(INSTALL) -Dm644 share/sysusers.d/tiny-dfr.conf $(DESTDIR)$(SYSUSERSDIR)/tiny-dfr.conf
 
 uninstall:
 	rm -f $(DESTDIR)$(BINDIR)/tiny-dfr $(DESTDIR)$(DATADIR)/tiny-dfr/config.toml \
-		$(DESTDIR)$(UNITDIR)/tiny-dfr.service $(DESTDIR)$(UDEVDIR)/72-tiny-dfr.rules
+		$(DESTDIR)$(UNITDIR)/tiny-dfr.service $(DESTDIR)$(UDEVDIR)/72-tiny-dfr.rules \
+		$(DESTDIR)$(SYSUSERSDIR)/tiny-dfr.conf
 	-rmdir $(DESTDIR)$(DATADIR)/tiny-dfr
 
 clean:

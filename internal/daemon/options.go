@@ -9,6 +9,7 @@ import (
 	"tiny-dfr/internal/battery"
 	"tiny-dfr/internal/drm"
 	"tiny-dfr/internal/input"
+	"tiny-dfr/internal/privs"
 )
 
 // Options configure Run. The zero value of a path means its default.
@@ -25,9 +26,9 @@ type Options struct {
 	// NoDrop keeps the process's identity (tests, previews, running as a
 	// user). Otherwise a root process drops to User with Groups.
 	NoDrop bool
-	User   string   // nobody
+	User   string   // tiny-dfr (privs.User); nobody where it does not exist
 	Groups []string // input, video
-	Root   string   // where etc/passwd and etc/group are read ("/")
+	Root   string   // where etc/passwd, etc/group (and usr/lib's) are read ("/")
 
 	Timing Timing
 	Logger *slog.Logger // nil: text to stderr
@@ -53,7 +54,7 @@ func (o *Options) fill() {
 	def(&o.Uinput, DefaultUinput)
 	def(&o.BacklightDir, backlight.DefaultRoot)
 	def(&o.PowerSupplyDir, battery.DefaultRoot)
-	def(&o.User, "nobody")
+	def(&o.User, privs.User)
 	def(&o.Root, "/")
 	if o.Groups == nil {
 		o.Groups = []string{"input", "video"}

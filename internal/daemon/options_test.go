@@ -22,7 +22,7 @@ func TestFlags(t *testing.T) {
 		t.Errorf("parsed %+v", o)
 	}
 	if o.BaseConfig != DefaultBaseConfig || o.DRIDir != "/dev/dri" || o.InputDir != "/dev/input" ||
-		o.Uinput != "/dev/uinput" || o.User != "nobody" || !slices.Equal(o.Groups, []string{"input", "video"}) {
+		o.Uinput != "/dev/uinput" || o.User != "tiny-dfr" || !slices.Equal(o.Groups, []string{"input", "video"}) {
 		t.Errorf("defaults %+v", o)
 	}
 	if o.Timing.ShiftStep != 10*time.Second || o.Timing.CrashHold <= 0 {

@@ -70,7 +70,7 @@ func Run(ctx context.Context, opts Options) error {
 	}
 	var creds privs.Creds
 	if !opts.NoDrop {
-		if creds, err = privs.Lookup(opts.Root, opts.User, opts.Groups...); err != nil {
+		if creds, err = privs.LookupService(opts.Root, log, opts.User, opts.Groups...); err != nil {
 			return fmt.Errorf("daemon: %w", err)
 		}
 	}

@@ -25,6 +25,8 @@ type console struct {
 	output  map[string][]string // output per open guest test
 	order   []string            // open tests, in start order
 	since   int                 // console index where the current binary started
+
+	initSeen bool // the guest's /init started (plan.Init)
 }
 
 func (c *console) line(line string) {
@@ -32,6 +34,7 @@ func (c *console) line(line string) {
 	c.onLine(line)
 	switch {
 	case strings.HasPrefix(line, plan.Init):
+		c.initSeen = true
 		c.res.Boot = c.now().Sub(c.began)
 		if f := strings.Fields(line); len(f) == 3 {
 			if s, err := strconv.ParseFloat(f[2], 64); err == nil {

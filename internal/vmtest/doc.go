@@ -11,7 +11,11 @@
 // and turns each guest "--- PASS/FAIL/SKIP: TestVMx" into a host subtest
 // t.Run("TestVMx") carrying the guest's output for it. A guest binary
 // exiting non-zero, a guest that dies, or the timeout fail the test with the
-// whole console. Without QEMU or the kit Run skips (fails when CI=true).
+// whole console. A guest that dies before its /init runs (a kernel panic
+// at boot under a loaded host) is booted once more, and the retry logged with
+// the dead guest's console tail; the kernel boots with no_timer_check, so the
+// IO-APIC timer check cannot panic it. Without QEMU or the kit Run skips
+// (fails when CI=true).
 //
 //	func TestGuest(t *testing.T) {
 //		res := vmtest.Run(t, vmtest.Config{
@@ -32,7 +36,9 @@
 //
 // Guest tests call GuestOnly(t) first (they skip on the host) and may call
 // AskHost to have the host act and answer (Config.OnAsk). The guest's /init
-// mounts proc, sysfs (writable), devtmpfs, tmpfs on /tmp and /run; loads the
+// mounts proc, sysfs (writable), devtmpfs, tmpfs on /tmp and /run (the
+// initramfs holds /etc/passwd and /etc/group with root, tiny-dfr, nobody,
+// input and video unless Config.Files replaces them); loads the
 // kit modules; waits for /dev/dri/card0 and /dev/uinput; sets
 // TINYDFR_GUEST=1, PATH=/bin, HOME=TMPDIR=/tmp and Config.Env (carried in
 // the initramfs, not on the kernel command line, so values may hold spaces);

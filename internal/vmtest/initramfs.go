@@ -77,6 +77,9 @@ func buildInitramfs(cfg *Config, k *kit.Kit, dir string) (string, error) {
 		}
 		fs.hostFiles[guest] = host
 	}
+	for guest, b := range guestAccounts() {
+		fs.files[guest] = []byte(b)
+	}
 	for guest, b := range cfg.Files {
 		fs.files[guest] = b
 	}
@@ -151,6 +154,27 @@ func (fs *initramfs) write(out string) (err error) {
 	}
 	return nil
 }
+
+// guestAccounts are the guest's /etc/passwd and /etc/group unless
+// Config.Files has its own: root, the daemon's user tiny-dfr, nobody, and
+// the groups input and video (gids as on Debian; the guest has no udev, so
+// tests chown device nodes themselves).
+func guestAccounts() map[string]string {
+	return map[string]string{
+		"/etc/passwd": fmt.Sprintf("root:x:0:0:root:/root:/bin/sh\n"+
+			"tiny-dfr:x:%d:%d:tiny-dfr Touch Bar daemon:/:/bin/false\n"+
+			"nobody:x:65534:65534:nobody:/nonexistent:/bin/false\n", GuestUserID, GuestUserID),
+		"/etc/group": fmt.Sprintf("root:x:0:\nvideo:x:%d:\ninput:x:%d:\ntiny-dfr:x:%d:\nnogroup:x:65534:\n",
+			GuestVideoGID, GuestInputGID, GuestUserID),
+	}
+}
+
+// Ids in the guest's default /etc/passwd and /etc/group.
+const (
+	GuestUserID   = 990 // uid and gid of tiny-dfr
+	GuestInputGID = 101
+	GuestVideoGID = 44
+)
 
 // modName normalises a module name ('-' and '_' are the same).
 func modName(s string) string { return strings.ReplaceAll(s, "-", "_") }

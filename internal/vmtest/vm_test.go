@@ -6,6 +6,7 @@ import (
 	"image/color"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -96,6 +97,14 @@ func TestVMGuest(t *testing.T) {
 	}
 	if b, err := os.ReadFile("/proc/cmdline"); err != nil || !strings.Contains(string(b), "vmtest_word=1") {
 		t.Errorf("/proc/cmdline = %q, %v; want Config.Cmdline in it", b, err)
+	}
+	if b, err := os.ReadFile("/proc/cmdline"); err != nil || !slices.Contains(strings.Fields(string(b)), "no_timer_check") {
+		t.Errorf("/proc/cmdline = %q, %v; want no_timer_check (no boot panic when the timer check misses ticks)", b, err)
+	}
+	for p, want := range map[string]string{"/etc/passwd": "tiny-dfr:x:990:990:", "/etc/group": "input:x:101:"} {
+		if b, err := os.ReadFile(p); err != nil || !strings.Contains(string(b), want) {
+			t.Errorf("%s = %q, %v; want the default accounts (%q)", p, b, err, want)
+		}
 	}
 	if b, err := os.ReadFile("/sys/module/drm/parameters/vblankoffdelay"); err != nil || string(b) != "5001\n" {
 		t.Errorf("drm vblankoffdelay = %q, %v; want 5001 from Config.ModuleParams", b, err)

@@ -19,7 +19,9 @@ type Config struct {
 	// Binaries are extra static programs: guest path → Go main package.
 	Binaries map[string]string
 	// Files are extra initramfs files: guest path → contents (mode 0644,
-	// or 0755 under /bin).
+	// or 0755 under /bin). Without its own /etc/passwd and /etc/group the
+	// guest has root, tiny-dfr (uid and gid GuestUserID), nobody (65534)
+	// and the groups input (GuestInputGID) and video (GuestVideoGID).
 	Files      map[string][]byte
 	XRes, YRes int // virtio-gpu mode; default 64×2008
 	// Env is added to the environment of the guest programs (the guest's
@@ -52,6 +54,7 @@ type Result struct {
 	InitUptime time.Duration // the guest kernel's uptime when /init started
 	Total      time.Duration // QEMU start → QEMU exit
 	Done       bool          // the guest's /init reported all runs finished
+	Boots      int           // 2 when the first guest died before /init and was booted again
 }
 
 func (c *Config) defaults() {
