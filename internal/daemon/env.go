@@ -43,6 +43,10 @@ type Env struct {
 
 	// LoadConfig reads the config files (config.Load); diagnostics of
 	// severity Error mean the user file was not used.
+	//
+	// LoadConfig and NewPainter run on a worker goroutine, one call at a
+	// time, while the loop draws with the previous painter: NewPainter must
+	// not share mutable state with the painters it made before.
 	LoadConfig func() (*config.Config, []config.Diagnostic)
 	NewPainter NewPainterFunc
 	// Crash draws the crash picture (render.Crash).
@@ -62,9 +66,8 @@ type Env struct {
 
 	ReadBattery func() (battery.State, error)
 
-	// Trim, if set, runs after a new layout was built (start, reload, a
-	// display re-opened), and before one is rebuilt (the old one is
-	// garbage then): Run collects and returns the freed memory to the
-	// kernel.
+	// Trim, if set, runs off the loop after each build was taken (the old
+	// painter and the build's garbage are free then) and after the display
+	// was lost: Run collects and returns the freed memory to the kernel.
 	Trim func()
 }

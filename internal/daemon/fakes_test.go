@@ -41,6 +41,8 @@ type fakeDisplay struct {
 	gone     bool
 	closed   bool
 	presents chan struct{} // signalled on each Present (buffered)
+	dev      [2]uint32     // major, minor of its card node; 0: unknown
+	card     string        // its card node; "": unknown
 }
 
 func newFakeDisplay() *fakeDisplay {
@@ -48,6 +50,10 @@ func newFakeDisplay() *fakeDisplay {
 }
 
 func (d *fakeDisplay) Size() (int, int) { return d.length, d.height }
+
+func (d *fakeDisplay) Dev() (uint32, uint32, bool) { return d.dev[0], d.dev[1], d.dev != [2]uint32{} }
+
+func (d *fakeDisplay) Card() string { return d.card }
 
 func (d *fakeDisplay) Present(f *render.Frame) error {
 	d.mu.Lock()
@@ -281,6 +287,7 @@ type rig struct {
 	realPainter bool
 	dispErr     error // what OpenDisplay fails with when noDisp
 	opens       int
+	newDisp     func(*fakeDisplay) // sets up each display opened
 	painter     *fakePainter
 }
 
@@ -336,6 +343,9 @@ func newRig(t testing.TB, opts ...func(*rig)) *rig {
 			}
 			r.opens++
 			r.disp = newFakeDisplay()
+			if r.newDisp != nil {
+				r.newDisp(r.disp)
+			}
 			return r.disp, nil
 		},
 		IsGone:      func(err error) bool { return errors.Is(err, errGone) },
@@ -349,6 +359,7 @@ func newRig(t testing.TB, opts ...func(*rig)) *rig {
 		},
 	}
 	r.c = newCore(env, r.now)
+	r.c.inline = true // builds run in the test's goroutine: one step at a time
 	r.c.start(r.now)
 	return r
 }
