@@ -47,6 +47,10 @@ type core struct {
 	bannerUntil time.Time
 
 	clockNext time.Time
+	zone      *time.Location // the clock's, from Env.Zone
+	zoneAt    time.Time      // when Env.Zone was last asked
+
+	mains map[string]string // AC supplies' last POWER_SUPPLY_ONLINE
 
 	// A card node that exists but cannot be opened yet (udev has not set
 	// its group) is tried again at retryAt, backing off.
@@ -398,9 +402,42 @@ func (c *core) onUevent(e uevent.Event, now time.Time) {
 		c.openMeter()
 		c.readMeter()
 	case "power_supply":
+		if c.mainsChanged(e) {
+			c.activity(now) // plugged or unplugged: wakes the bar like a touch
+		}
 		c.readBattery(now)
 	}
 	c.flush(now)
+}
+
+// mainsChanged tells whether the power_supply uevent e says an AC adapter
+// (type Mains) was plugged or unplugged. A battery's uevents (capacity
+// ticks) and an AC supply's that repeat its state do not count.
+func (c *core) mainsChanged(e uevent.Event) bool {
+	if e.Action != "change" || e.DevPath == "" {
+		return false
+	}
+	name := e.Env["POWER_SUPPLY_NAME"]
+	if name == "" {
+		name = path.Base(e.DevPath)
+	}
+	typ := e.Env["POWER_SUPPLY_TYPE"]
+	if typ == "" && c.env.SupplyType != nil {
+		typ = c.env.SupplyType(name)
+	}
+	if typ != "Mains" {
+		return false
+	}
+	online, ok := e.Env["POWER_SUPPLY_ONLINE"]
+	if !ok {
+		return true
+	}
+	last, seen := c.mains[name]
+	if c.mains == nil || len(c.mains) >= 8 {
+		c.mains = map[string]string{}
+	}
+	c.mains[name] = online
+	return !seen || last != online
 }
 
 // cardDevice is a Display that knows its card node's device number

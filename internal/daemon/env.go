@@ -65,6 +65,14 @@ type Env struct {
 	OpenMeter func() (Meter, error)
 
 	ReadBattery func() (battery.State, error)
+	// SupplyType reads a power supply's type ("Mains", "Battery") when
+	// its uevent does not carry it; nil: unknown.
+	SupplyType func(name string) string
+
+	// Zone, if set, is the system's time zone now (the clock shows the
+	// time in it). It is called at most every zoneGap, only while a clock
+	// is shown; nil: the time as Clock gives it.
+	Zone func() *time.Location
 
 	// Trim, if set, runs off the loop after each build was taken (the old
 	// painter and the build's garbage are free then) and after the display
