@@ -10,6 +10,7 @@ import (
 	"tiny-dfr/internal/config"
 	"tiny-dfr/internal/input"
 	"tiny-dfr/internal/layouts"
+	"tiny-dfr/internal/uevent"
 )
 
 // Layouts are built off the loop: a slow config or painter does not stop
@@ -255,5 +256,49 @@ func TestBuildForLostDisplayDropped(t *testing.T) {
 	r.c.onBuilt(<-r.c.built, r.now)
 	if r.c.lay == nil || r.c.lay.Length != 2170 {
 		t.Errorf("layout %v, want one for the new 2170 px display", r.c.lay)
+	}
+}
+
+// Through the loop: a dock's card going away while a key is held changes
+// nothing; the Touch Bar's own card going away releases it and closes the
+// display.
+func TestLoopForeignCardRemoval(t *testing.T) {
+	t.Parallel()
+	l := startLoopWith(t, "", func(env *Env) {
+		open := env.OpenDisplay
+		env.OpenDisplay = func() (Display, error) {
+			d, err := open()
+			d.(*fakeDisplay).dev = [2]uint32{226, 0} // card0
+			return d, err
+		}
+	})
+	l.waitFrame(t)
+	p := <-l.painter
+	l.tap(t, p, 1, input.Down)
+	l.waitFrame(t)
+	for _, e := range []uevent.Event{drmEvent("change", "card1", 226, 1), drmEvent("remove", "card1", 226, 1)} {
+		send(t, l, l.uevents, e, "foreign card "+e.Action)
+	}
+	// A tap's redraw is the next frame: none came from the uevents.
+	frames := len(l.disp.frames)
+	l.tap(t, p, 1, input.Up)
+	l.waitFrame(t)
+	if got := l.kb.take(); strings.Join(got, " ") != "+60 -60" {
+		t.Errorf("keys %q, want +60 -60 (held through the foreign card's events)", got)
+	}
+	l.disp.mu.Lock()
+	if n := len(l.disp.frames) - frames; n != 1 || l.disp.closed {
+		t.Errorf("%d frames for a tap after the foreign events, closed %v; want 1, open", n, l.disp.closed)
+	}
+	l.disp.mu.Unlock()
+	l.tap(t, p, 0, input.Down)
+	l.waitFrame(t)
+	send(t, l, l.uevents, drmEvent("remove", "card0", 226, 0), "own card remove")
+	l.cancel()
+	if err := <-l.done; err != nil {
+		t.Fatal(err)
+	}
+	if got := l.kb.take(); strings.Join(got, " ") != "+59 -59" || !l.disp.closed {
+		t.Errorf("own card removed: keys %q, closed %v", got, l.disp.closed)
 	}
 }
