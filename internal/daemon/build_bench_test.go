@@ -2,7 +2,11 @@ package daemon
 
 import (
 	"context"
+	"fmt"
 	"math/rand/v2"
+	"os"
+	"path/filepath"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -22,10 +26,18 @@ func (k pressKeyboard) Release([]uint16) error { return nil }
 // BenchmarkTapDuringReload is the latency of a tap (touch sent → key
 // pressed) made right after a config change, while the new layout is being
 // built: "slow" stands in for a hostile config (its painter takes 200 ms),
-// "real" is the default config with the real renderer (fc-match, icons).
+// "real" is the default config with the real renderer (fc-match, icons),
+// "hostile" a real user config of 20000 unknown keys (seconds to parse).
 func BenchmarkTapDuringReload(b *testing.B) {
-	for _, kind := range []string{"slow", "real"} {
+	for _, kind := range []string{"slow", "real", "hostile"} {
 		b.Run(kind, func(b *testing.B) {
+			user := filepath.Join(b.TempDir(), "config.toml")
+			var sb strings.Builder
+			for i := range 20000 {
+				fmt.Fprintf(&sb, "k%d = 1\n", i)
+			}
+			os.WriteFile(user, []byte(sb.String()), 0o644)
+			builds := make(chan struct{}, 16)
 			kb := pressKeyboard{pressed: make(chan time.Time, 16)}
 			var log []string
 			var mu sync.Mutex
@@ -35,6 +47,11 @@ func BenchmarkTapDuringReload(b *testing.B) {
 				Rand:   rand.New(rand.NewPCG(1, 1)),
 				Timing: DefaultTiming(),
 				LoadConfig: func() (*config.Config, []config.Diagnostic) {
+					if kind == "hostile" {
+						cfg, d := config.Load("", user)
+						cfg.PrimaryLayerKeys = fButtons(12)
+						return cfg, d
+					}
 					if kind == "real" {
 						cfg := config.Default()
 						cfg.PrimaryLayerKeys = fButtons(12)
@@ -43,7 +60,8 @@ func BenchmarkTapDuringReload(b *testing.B) {
 					return testConfig(), nil
 				},
 				NewPainter: func(lay *layouts.Layout, o bool, f string) (Painter, []config.Diagnostic) {
-					if kind == "real" {
+					defer func() { builds <- struct{}{} }()
+					if kind != "slow" {
 						return painters(lay, o, f)
 					}
 					time.Sleep(200 * time.Millisecond)
@@ -63,6 +81,7 @@ func BenchmarkTapDuringReload(b *testing.B) {
 			tap := func(phase input.Phase) {
 				inputs <- input.Event{Kind: input.Touches, Touches: []input.Touch{{Slot: 0, Phase: phase, X: 0.05, Y: 0.5}}}
 			}
+			<-builds
 			for { // until the first layout is up
 				tap(input.Down)
 				tap(input.Up)
@@ -86,7 +105,8 @@ func BenchmarkTapDuringReload(b *testing.B) {
 				n++
 				// Let the build finish before the next round.
 				b.StopTimer()
-				time.Sleep(250 * time.Millisecond)
+				<-builds
+				time.Sleep(10 * time.Millisecond)
 				b.StartTimer()
 			}
 			cancel()
