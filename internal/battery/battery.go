@@ -112,3 +112,16 @@ func readInt(dir, name string) (int64, error) {
 	}
 	return strconv.ParseInt(s, 10, 64)
 }
+
+// SupplyType reads the type of the power supply name under root: "Mains"
+// (an AC adapter), "Battery", "USB"…
+func SupplyType(root, name string) (string, error) {
+	if name == "" || name == "." || name == ".." || strings.ContainsRune(name, '/') {
+		return "", fmt.Errorf("battery: bad power supply name %q", name)
+	}
+	t, err := readString(filepath.Join(root, name), "type")
+	if err != nil {
+		return "", fmt.Errorf("battery: %w", err)
+	}
+	return t, nil
+}

@@ -80,3 +80,20 @@ func TestFindFirstBatteryByName(t *testing.T) {
 		t.Errorf("Find = %q, %v; want BAT1", dir, err)
 	}
 }
+
+func TestSupplyType(t *testing.T) {
+	t.Parallel()
+	root := t.TempDir()
+	writeSupply(t, root, "macsmc-ac", map[string]string{"type": "Mains", "online": "1"})
+	writeSupply(t, root, "macsmc-battery", map[string]string{"type": "Battery"})
+	for name, want := range map[string]string{"macsmc-ac": "Mains", "macsmc-battery": "Battery"} {
+		if got, err := SupplyType(root, name); err != nil || got != want {
+			t.Errorf("SupplyType(%q) = %q, %v; want %q", name, got, err, want)
+		}
+	}
+	for _, bad := range []string{"", "..", "../etc", "nope"} {
+		if got, err := SupplyType(root, bad); err == nil {
+			t.Errorf("SupplyType(%q) = %q, want an error", bad, got)
+		}
+	}
+}

@@ -5,7 +5,9 @@ import (
 	"fmt"
 	"log/slog"
 	"path"
+	"runtime/debug"
 	"slices"
+	"strconv"
 	"time"
 
 	"tiny-dfr/internal/battery"
@@ -45,6 +47,10 @@ type core struct {
 	bannerUntil time.Time
 
 	clockNext time.Time
+	zone      *time.Location // the clock's, from Env.Zone
+	zoneAt    time.Time      // when Env.Zone was last asked
+
+	mains map[string]string // AC supplies' last POWER_SUPPLY_ONLINE
 
 	// A card node that exists but cannot be opened yet (udev has not set
 	// its group) is tried again at retryAt, backing off.
@@ -63,27 +69,35 @@ type core struct {
 	once map[string]bool // things logged once until they change
 
 	shownOnDisp bool // a frame reached the open display
-	builds      int  // painters built (the older ones' memory is garbage)
+	dispGen     int  // counts display opens and losses
+
+	// Builds of the layout (see runBuild).
+	building   bool       // one runs
+	wantReload bool       // a config change arrived during it
+	wantLayout bool       // the display changed during it
+	built      chan built // its result (buffered: the worker never blocks)
+	inline     bool       // tests: build on the calling goroutine
 
 	// Stats, for measurements.
 	frames, wakeups int
 }
 
 func newCore(env Env, now time.Time) *core {
-	c := &core{env: env, log: env.Log, lastActivity: now, level: -1, once: map[string]bool{}}
+	c := &core{env: env, log: env.Log, lastActivity: now, level: -1, once: map[string]bool{}, built: make(chan built, 1)}
 	if c.log == nil {
 		c.log = slog.New(slog.DiscardHandler)
 	}
 	return c
 }
 
-// start loads the config, opens what is there and draws the first frame.
+// start opens what is there and asks for the first layout: the bar stays
+// blank until it is built (off the loop, like every layout).
 func (c *core) start(now time.Time) {
-	c.loadConfig(now, true)
 	c.openLight()
 	c.openMeter()
 	c.readBattery(now)
 	c.openDisplay(now)
+	c.requestBuild(true, now)
 	c.flush(now)
 }
 
@@ -98,13 +112,152 @@ func (c *core) logOnce(key string, level slog.Level, msg string, args ...any) {
 
 func (c *core) forget(key string) { delete(c.once, key) }
 
-// ---- configuration ----
+// ---- configuration and layout ----
+//
+// Reading the config, laying it out and making its painter (fc-match, fonts,
+// icons, tiles: seconds on a hostile config) run on a worker goroutine, one
+// build at a time. The loop keeps serving touches, timers and SIGTERM on the
+// layout on screen until the new one is ready; a change that arrives during
+// a build makes exactly one more build after it. The old painter lives
+// until its successor is ready: two painters at once while a build runs
+// (one painter more at the peak, ~2.6 MB at 2008 px, measured by the
+// daemon's guest test), for a bar that never stops answering.
 
-// loadConfig reads the config. A config with errors keeps the running
-// layout (or, at start, runs on the defaults it carries) and shows the
-// first error as a banner.
-func (c *core) loadConfig(now time.Time, start bool) {
-	cfg, diags := c.env.LoadConfig()
+// buildReq is one build: read the config first (reload), then lay out the
+// config for the display of generation gen (length 0: no display).
+type buildReq struct {
+	reload         bool
+	cfg            *config.Config // in use when asked (nil: none yet)
+	length, height int
+	gen            int
+}
+
+// built is a build's result, handed to the loop.
+type built struct {
+	req     buildReq
+	cfg     *config.Config      // read (reload)
+	diags   []config.Diagnostic // of reading it
+	lay     *layouts.Layout     // nil: nothing laid out
+	painter Painter
+	pdiags  []config.Diagnostic // of making the painter
+	panic   any                 // the build panicked with this
+	stack   []byte
+}
+
+// runBuild does a build. It runs off the loop and touches nothing of the
+// core: only the config files and env's LoadConfig and NewPainter.
+func runBuild(env *Env, req buildReq) (b built) {
+	b.req = req
+	defer func() {
+		if r := recover(); r != nil {
+			b.panic, b.stack = r, debug.Stack()
+		}
+	}()
+	cfg := req.cfg
+	if req.reload {
+		b.cfg, b.diags = env.LoadConfig()
+		if hasError(b.diags) && cfg != nil {
+			return b // refused: the running config stays
+		}
+		cfg = b.cfg
+	}
+	if cfg == nil || req.length <= 0 {
+		return b
+	}
+	b.lay = layouts.Build(cfg, req.length, req.height)
+	b.painter, b.pdiags = env.NewPainter(b.lay, cfg.ShowButtonOutlines, cfg.FontTemplate)
+	return b
+}
+
+func hasError(diags []config.Diagnostic) bool {
+	for _, d := range diags {
+		if d.Severity == config.Error {
+			return true
+		}
+	}
+	return false
+}
+
+// requestBuild asks for a build: at once, or after the running one (asking
+// again while one runs costs nothing more).
+func (c *core) requestBuild(reload bool, now time.Time) {
+	if c.building {
+		c.wantReload = c.wantReload || reload
+		c.wantLayout = true
+		return
+	}
+	c.startBuild(reload, now)
+}
+
+func (c *core) startBuild(reload bool, now time.Time) {
+	req := buildReq{reload: reload, cfg: c.cfg, gen: c.dispGen}
+	if c.disp != nil {
+		req.length, req.height = c.disp.Size()
+	}
+	if !reload && (req.cfg == nil || req.length <= 0) {
+		return // nothing to lay out
+	}
+	c.building = true
+	env := c.env // the worker's own copy
+	if c.inline {
+		c.applyBuilt(runBuild(&env, req), now)
+		return
+	}
+	out := c.built
+	go func() { out <- runBuild(&env, req) }() // buffered: never blocks, even after the loop ended
+}
+
+// applyBuilt takes a build's result on the loop: the config (or its
+// banner), then the layout unless the display changed meanwhile. Then the
+// next build, if one was asked for during this one.
+func (c *core) applyBuilt(b built, now time.Time) {
+	c.building = false
+	if b.panic != nil {
+		c.log.Error("building the layout", "stack", string(b.stack))
+		panic(fmt.Sprintf("building the layout: %v", b.panic))
+	}
+	use := true
+	if b.req.reload {
+		use = c.applyConfig(b.cfg, b.diags, now)
+	}
+	for _, d := range b.pdiags {
+		c.log.Warn("drawing", "problem", d.Error())
+	}
+	switch {
+	case !use, b.req.gen != c.dispGen, b.lay == nil:
+		// Refused, made for a display that is gone (a build for the new
+		// one is asked for), or nothing to lay out.
+	case b.painter == nil:
+		c.log.Error("no renderer for this layout")
+	default:
+		c.lay, c.painter = b.lay, b.painter
+		c.needAll = true
+	}
+	if c.wantReload || c.wantLayout {
+		reload := c.wantReload
+		c.wantReload, c.wantLayout = false, false
+		c.startBuild(reload, now)
+	}
+	c.trim() // the old painter and the build's garbage
+}
+
+// trim returns freed memory to the kernel, off the loop.
+func (c *core) trim() {
+	if c.env.Trim == nil {
+		return
+	}
+	if c.inline {
+		c.env.Trim()
+		return
+	}
+	go c.env.Trim()
+}
+
+// applyConfig takes a config just read. A config with errors keeps the
+// running one (or, at start, runs on the defaults it carries) and shows the
+// first error as a banner. It reports whether cfg is now in use.
+func (c *core) applyConfig(cfg *config.Config, diags []config.Diagnostic, now time.Time) bool {
+	start := c.cfg == nil
 	var first *config.Diagnostic
 	for i, d := range diags {
 		if d.Severity == config.Error {
@@ -120,15 +273,15 @@ func (c *core) loadConfig(now time.Time, start bool) {
 		c.banner = first.Error()
 		c.bannerUntil = now.Add(c.env.Timing.Banner)
 		c.needAll = true
-		if !start && c.cfg != nil {
-			return // keep the running layout
+		if !start {
+			return false // keep the running layout
 		}
 	} else if !start {
 		c.banner = ""
 		c.log.Info("config reloaded")
 	}
 	if cfg == nil {
-		return
+		return false
 	}
 	c.cfg = cfg
 	if c.adaptive() {
@@ -140,37 +293,7 @@ func (c *core) loadConfig(now time.Time, start bool) {
 	if cfg.EnablePixelShift {
 		c.shift = newShifter(now, c.env.Rand, c.env.Timing.ShiftStep, c.env.Timing.ShiftDwell)
 	}
-	c.layout(now)
-}
-
-// layout builds the layout and painter for the open display.
-func (c *core) layout(now time.Time) {
-	c.lay, c.painter = nil, nil
-	if c.disp == nil || c.cfg == nil {
-		return
-	}
-	if c.builds > 0 && c.env.Trim != nil {
-		// The old layout's pictures (megabytes) are garbage already: free
-		// them first, so that the new ones reuse their memory instead of
-		// both being resident at once.
-		c.env.Trim()
-	}
-	c.builds++
-	length, height := c.disp.Size()
-	lay := layouts.Build(c.cfg, length, height)
-	p, diags := c.env.NewPainter(lay, c.cfg.ShowButtonOutlines, c.cfg.FontTemplate)
-	for _, d := range diags {
-		c.log.Warn("drawing", "problem", d.Error())
-	}
-	if p == nil {
-		c.log.Error("no renderer for this layout")
-		return
-	}
-	c.lay, c.painter = lay, p
-	c.needAll = true
-	if c.env.Trim != nil {
-		c.env.Trim() // building left garbage
-	}
+	return true
 }
 
 // ---- events ----
@@ -247,26 +370,31 @@ const meterGap = 500 * time.Millisecond
 func (c *core) adaptive() bool { return c.cfg != nil && c.cfg.AdaptiveBrightness }
 
 func (c *core) onConfigChanged(now time.Time) {
-	// (A counter, not the old painter: holding that here would keep the old
-	// pictures alive while the new ones are built.)
-	builds := c.builds
-	c.loadConfig(now, false)
+	c.requestBuild(true, now)
 	c.flush(now)
-	if c.builds == builds && c.env.Trim != nil {
-		c.env.Trim() // parsing and the banner left garbage (a rebuild trimmed already)
-	}
+}
+
+// onBuilt takes a build's result.
+func (c *core) onBuilt(b built, now time.Time) {
+	c.applyBuilt(b, now)
+	c.flush(now)
 }
 
 func (c *core) onUevent(e uevent.Event, now time.Time) {
 	switch e.Subsystem {
 	case "drm":
-		if e.Action == "remove" && c.disp != nil && isCard(e.DevPath) {
-			c.lostDisplay(fmt.Errorf("%s removed", e.DevPath))
+		// Only the Touch Bar's own card matters: another card's removal
+		// (an eGPU, a dock) must not drop the display or the held keys.
+		if c.disp != nil {
+			if e.Action == "remove" && c.ownCard(e) {
+				c.lostDisplay(fmt.Errorf("%s removed", e.DevPath))
+			}
+			break // its own removal is followed by an "add" when it comes back
 		}
-		if c.disp == nil {
+		if e.Action != "remove" { // any card may be the Touch Bar's, late
 			c.retryDelay, c.afterEvent = 0, true
+			c.openDisplay(now)
 		}
-		c.openDisplay(now)
 	case "backlight":
 		if e.Action == "remove" {
 			c.dropBacklights(path.Base(e.DevPath))
@@ -275,9 +403,74 @@ func (c *core) onUevent(e uevent.Event, now time.Time) {
 		c.openMeter()
 		c.readMeter()
 	case "power_supply":
+		if c.mainsChanged(e) {
+			c.activity(now) // plugged or unplugged: wakes the bar like a touch
+		}
 		c.readBattery(now)
 	}
 	c.flush(now)
+}
+
+// mainsChanged tells whether the power_supply uevent e says an AC adapter
+// (type Mains) was plugged or unplugged. A battery's uevents (capacity
+// ticks) and an AC supply's that repeat its state do not count.
+func (c *core) mainsChanged(e uevent.Event) bool {
+	if e.Action != "change" || e.DevPath == "" {
+		return false
+	}
+	name := e.Env["POWER_SUPPLY_NAME"]
+	if name == "" {
+		name = path.Base(e.DevPath)
+	}
+	typ := e.Env["POWER_SUPPLY_TYPE"]
+	if typ == "" && c.env.SupplyType != nil {
+		typ = c.env.SupplyType(name)
+	}
+	if typ != "Mains" {
+		return false
+	}
+	online, ok := e.Env["POWER_SUPPLY_ONLINE"]
+	if !ok {
+		return true
+	}
+	last, seen := c.mains[name]
+	if c.mains == nil || len(c.mains) >= 8 {
+		c.mains = map[string]string{}
+	}
+	c.mains[name] = online
+	return !seen || last != online
+}
+
+// cardDevice is a Display that knows its card node's device number
+// (drm.Display).
+type cardDevice interface {
+	Dev() (major, minor uint32, ok bool)
+}
+
+// cardNamed is a Display that knows its card node (drm.Display).
+type cardNamed interface {
+	Card() string // "/dev/dri/card0"
+}
+
+// ownCard tells whether the drm uevent e is about the open display's card:
+// by device number (MAJOR, MINOR) when both sides know it, else by the
+// card's name; a display that tells neither takes any card as its own.
+func (c *core) ownCard(e uevent.Event) bool {
+	if !isCard(e.DevPath) {
+		return false // a connector, a render node, a synthetic event
+	}
+	if d, ok := c.disp.(cardDevice); ok {
+		maj, mnr, known := d.Dev()
+		emaj, err1 := strconv.ParseUint(e.Env["MAJOR"], 10, 32)
+		emnr, err2 := strconv.ParseUint(e.Env["MINOR"], 10, 32)
+		if known && err1 == nil && err2 == nil {
+			return uint32(emaj) == maj && uint32(emnr) == mnr
+		}
+	}
+	if d, ok := c.disp.(cardNamed); ok && d.Card() != "" {
+		return path.Base(d.Card()) == path.Base(e.DevPath)
+	}
+	return true
 }
 
 // isCard tells a card's devpath (…/drm/card1) from a connector's

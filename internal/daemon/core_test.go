@@ -6,6 +6,7 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
+	"strconv"
 	"syscall"
 	"testing"
 	"time"
@@ -13,6 +14,7 @@ import (
 
 	"tiny-dfr/internal/battery"
 	"tiny-dfr/internal/config"
+	"tiny-dfr/internal/drm"
 	"tiny-dfr/internal/uevent"
 )
 
@@ -518,3 +520,81 @@ func TestTouchesReadMeterSparingly(t *testing.T) {
 		}
 	}
 }
+
+// drmEvent is a card's uevent as the kernel sends it.
+func drmEvent(action, name string, major, minor int) uevent.Event {
+	e := uevent.Event{Action: action, Subsystem: "drm", DevPath: "/devices/pci0000:00/0000:00:02.0/drm/" + name,
+		Env: map[string]string{"DEVNAME": "dri/" + name}}
+	if major != 0 {
+		e.Env["MAJOR"], e.Env["MINOR"] = strconv.Itoa(major), strconv.Itoa(minor)
+	}
+	return e
+}
+
+// Only the Touch Bar's own card matters: another card's uevents (an eGPU,
+// a DisplayLink dock, a render node) neither close the display nor release
+// the held key nor redraw; its own card's removal does, and the bar waits
+// for it to come back.
+func TestForeignCardEventsIgnored(t *testing.T) {
+	t.Parallel()
+	for _, byName := range []bool{false, true} {
+		r := newRig(t, func(r *rig) {
+			r.newDisp = func(d *fakeDisplay) {
+				d.card = "/dev/dri/card1"
+				if !byName {
+					d.dev = [2]uint32{226, 1}
+				}
+			}
+		})
+		r.touch(0, input.Down, 0)
+		r.expectKeys("+59")
+		r.takeDraws()
+		disp, opens := r.disp, r.opens
+		for _, e := range []uevent.Event{
+			drmEvent("remove", "card0", 226, 0),
+			drmEvent("change", "card0", 226, 0),
+			drmEvent("add", "card2", 226, 2),
+			drmEvent("change", "card2", 226, 2),
+			drmEvent("remove", "card2", 226, 2),
+			drmEvent("remove", "renderD129", 226, 129),
+			drmEvent("remove", "card1-DP-1", 0, 0),
+			drmEvent("change", "card1", 226, 1),  // its own hotplug event
+			{Action: "change", Subsystem: "drm"}, // after lost uevents
+		} {
+			if byName {
+				delete(e.Env, "MAJOR")
+				delete(e.Env, "MINOR")
+			}
+			r.c.onUevent(e, r.now)
+		}
+		r.expectKeys()
+		r.expectDraws()
+		if r.kb.held() != 1 || disp.closed || r.c.disp != disp || r.opens != opens {
+			t.Errorf("by name %v: held %d, closed %v, display kept %v, %d opens: a foreign card disturbed the bar",
+				byName, r.kb.held(), disp.closed, r.c.disp == disp, r.opens-opens)
+		}
+		// Its own card's removal closes the display and releases the key.
+		r.noDisp = true
+		e := drmEvent("remove", "card1", 226, 1)
+		if byName {
+			e.Env = nil
+		}
+		r.c.onUevent(e, r.now)
+		r.expectKeys("-59")
+		if !disp.closed || r.c.disp != nil {
+			t.Fatalf("by name %v: own card's removal kept the display", byName)
+		}
+		// Waiting: any card's arrival is a chance to find it again.
+		r.noDisp = false
+		r.c.onUevent(drmEvent("add", "card1", 226, 1), r.now)
+		if r.c.disp == nil {
+			t.Errorf("by name %v: not re-opened", byName)
+		}
+	}
+}
+
+// The real display tells its card both ways.
+var _ interface {
+	cardDevice
+	cardNamed
+} = (*drm.Display)(nil)

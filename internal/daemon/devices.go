@@ -10,8 +10,8 @@ import (
 	"time"
 )
 
-// openDisplay opens the Touch Bar display unless one is open, and lays
-// out the bar for it.
+// openDisplay opens the Touch Bar display unless one is open, and asks for
+// the bar's layout for it.
 func (c *core) openDisplay(now time.Time) {
 	if c.disp != nil {
 		return
@@ -37,7 +37,8 @@ func (c *core) openDisplay(now time.Time) {
 	length, height := d.Size()
 	c.log.Info("display open", "length", length, "height", height)
 	c.disp, c.shownOnDisp = d, false
-	c.layout(now)
+	c.dispGen++
+	c.requestBuild(false, now)
 }
 
 // lostDisplay forgets a display that vanished (T2 suspend unloads the
@@ -49,6 +50,8 @@ func (c *core) lostDisplay(err error) {
 		c.disp.Close()
 	}
 	c.disp, c.lay, c.painter = nil, nil, nil
+	c.dispGen++
+	c.trim() // the painter's pictures
 }
 
 func (c *core) openLight() {

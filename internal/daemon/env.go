@@ -43,6 +43,10 @@ type Env struct {
 
 	// LoadConfig reads the config files (config.Load); diagnostics of
 	// severity Error mean the user file was not used.
+	//
+	// LoadConfig and NewPainter run on a worker goroutine, one call at a
+	// time, while the loop draws with the previous painter: NewPainter must
+	// not share mutable state with the painters it made before.
 	LoadConfig func() (*config.Config, []config.Diagnostic)
 	NewPainter NewPainterFunc
 	// Crash draws the crash picture (render.Crash).
@@ -61,10 +65,17 @@ type Env struct {
 	OpenMeter func() (Meter, error)
 
 	ReadBattery func() (battery.State, error)
+	// SupplyType reads a power supply's type ("Mains", "Battery") when
+	// its uevent does not carry it; nil: unknown.
+	SupplyType func(name string) string
 
-	// Trim, if set, runs after a new layout was built (start, reload, a
-	// display re-opened), and before one is rebuilt (the old one is
-	// garbage then): Run collects and returns the freed memory to the
-	// kernel.
+	// Zone, if set, is the system's time zone now (the clock shows the
+	// time in it). It is called at most every zoneGap, only while a clock
+	// is shown; nil: the time as Clock gives it.
+	Zone func() *time.Location
+
+	// Trim, if set, runs off the loop after each build was taken (the old
+	// painter and the build's garbage are free then) and after the display
+	// was lost: Run collects and returns the freed memory to the kernel.
 	Trim func()
 }

@@ -41,6 +41,8 @@ type fakeDisplay struct {
 	gone     bool
 	closed   bool
 	presents chan struct{} // signalled on each Present (buffered)
+	dev      [2]uint32     // major, minor of its card node; 0: unknown
+	card     string        // its card node; "": unknown
 }
 
 func newFakeDisplay() *fakeDisplay {
@@ -48,6 +50,10 @@ func newFakeDisplay() *fakeDisplay {
 }
 
 func (d *fakeDisplay) Size() (int, int) { return d.length, d.height }
+
+func (d *fakeDisplay) Dev() (uint32, uint32, bool) { return d.dev[0], d.dev[1], d.dev != [2]uint32{} }
+
+func (d *fakeDisplay) Card() string { return d.card }
 
 func (d *fakeDisplay) Present(f *render.Frame) error {
 	d.mu.Lock()
@@ -117,7 +123,8 @@ type fakePainter struct {
 	lay   *layouts.Layout
 	f     *render.Frame
 	log   *[]string
-	panic string // DrawAll panics with this when set
+	panic string    // DrawAll panics with this when set
+	now   time.Time // the scene's time at the last draw
 }
 
 func (p *fakePainter) frame() *render.Frame {
@@ -131,6 +138,7 @@ func (p *fakePainter) DrawAll(s *Scene) *render.Frame {
 	if p.panic != "" {
 		panic(p.panic)
 	}
+	p.now = s.Now
 	line := fmt.Sprintf("all L%d %v", s.Layer, s.Shift)
 	if s.Banner != "" {
 		line += " banner=" + s.Banner
@@ -140,6 +148,7 @@ func (p *fakePainter) DrawAll(s *Scene) *render.Frame {
 }
 
 func (p *fakePainter) DrawButtons(s *Scene, bs ...int) *render.Frame {
+	p.now = s.Now
 	var pressed []int
 	for _, b := range bs {
 		if s.Pressed(s.Layer, b) {
@@ -281,6 +290,10 @@ type rig struct {
 	realPainter bool
 	dispErr     error // what OpenDisplay fails with when noDisp
 	opens       int
+	newDisp     func(*fakeDisplay) // sets up each display opened
+	supplies    map[string]string  // power supply name → type (sysfs)
+	zone        *time.Location     // Env.Zone's answer (nil: no Env.Zone)
+	zoneCalls   int
 	painter     *fakePainter
 }
 
@@ -336,6 +349,9 @@ func newRig(t testing.TB, opts ...func(*rig)) *rig {
 			}
 			r.opens++
 			r.disp = newFakeDisplay()
+			if r.newDisp != nil {
+				r.newDisp(r.disp)
+			}
 			return r.disp, nil
 		},
 		IsGone:      func(err error) bool { return errors.Is(err, errGone) },
@@ -343,12 +359,17 @@ func newRig(t testing.TB, opts ...func(*rig)) *rig {
 		OpenLight:   func() (Light, error) { return backlight.OpenLight(r.bl) },
 		OpenMeter:   func() (Meter, error) { return backlight.OpenMeter(r.main) },
 		ReadBattery: func() (battery.State, error) { return r.bat, nil },
+		SupplyType:  func(name string) string { return r.supplies[name] },
 		Crash: func(length, h int, reason string) *render.Frame {
 			r.draws = append(r.draws, "crash "+reason)
 			return render.NewFrame(length, h)
 		},
 	}
+	if r.zone != nil {
+		env.Zone = func() *time.Location { r.zoneCalls++; return r.zone }
+	}
 	r.c = newCore(env, r.now)
+	r.c.inline = true // builds run in the test's goroutine: one step at a time
 	r.c.start(r.now)
 	return r
 }

@@ -73,6 +73,8 @@ func Loop(ctx context.Context, env Env, src Sources, stats *Stats) (err error) {
 				continue
 			}
 			c.onUevent(e, clk.Now())
+		case b := <-c.built:
+			c.onBuilt(b, clk.Now())
 		case <-timer.C():
 			c.onTimer(clk.Now())
 		}

@@ -13,6 +13,7 @@ import (
 	"tiny-dfr/internal/input"
 	"tiny-dfr/internal/layouts"
 	"tiny-dfr/internal/render"
+	"tiny-dfr/internal/uevent"
 )
 
 // loopRig runs Loop in a goroutine with a fake clock.
@@ -23,6 +24,7 @@ type loopRig struct {
 	bl      string
 	inputs  chan input.Event
 	configs chan struct{}
+	uevents chan uevent.Event
 	cancel  context.CancelFunc
 	done    chan error
 	stats   Stats
@@ -31,6 +33,12 @@ type loopRig struct {
 
 func startLoop(t *testing.T, panicMsg string) *loopRig {
 	t.Helper()
+	return startLoopWith(t, panicMsg, nil)
+}
+
+// startLoopWith is startLoop with env changed by opt before the loop starts.
+func startLoopWith(t *testing.T, panicMsg string, opt func(*Env)) *loopRig {
+	t.Helper()
 	l := &loopRig{
 		clk:     &fakeClock{now: time.Date(2026, 1, 1, 8, 0, 0, 0, time.UTC)},
 		disp:    newFakeDisplay(),
@@ -38,6 +46,7 @@ func startLoop(t *testing.T, panicMsg string) *loopRig {
 		bl:      fakeBacklight(t, t.TempDir(), "display-pipe", 0, 255),
 		inputs:  make(chan input.Event),
 		configs: make(chan struct{}),
+		uevents: make(chan uevent.Event),
 		done:    make(chan error, 1),
 		painter: make(chan *fakePainter, 10),
 	}
@@ -67,9 +76,14 @@ func startLoop(t *testing.T, panicMsg string) *loopRig {
 			return &fakePainter{lay: lay, log: &log, panic: panicMsg}, nil
 		}
 	}
+	if opt != nil {
+		opt(&env)
+	}
 	ctx, cancel := context.WithCancel(context.Background())
 	l.cancel = cancel
-	go func() { l.done <- Loop(ctx, env, Sources{Inputs: l.inputs, Configs: l.configs}, &l.stats) }()
+	go func() {
+		l.done <- Loop(ctx, env, Sources{Inputs: l.inputs, Configs: l.configs, Uevents: l.uevents}, &l.stats)
+	}()
 	return l
 }
 

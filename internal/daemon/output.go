@@ -115,12 +115,29 @@ func (c *core) scene(now time.Time) *Scene {
 	c.sc = Scene{
 		Layer:   c.sw.Shown(),
 		Pressed: c.pressed,
-		Now:     now,
+		Now:     c.local(now),
 		Battery: c.bat,
 		Shift:   c.offset(),
 		Banner:  c.banner,
 	}
 	return &c.sc
+}
+
+// local is now in the system's time zone (Env.Zone), asked again at most
+// every zoneGap and only while the shown layer has a clock: a zone change
+// shows within a minute and costs no wake-up.
+func (c *core) local(now time.Time) time.Time {
+	if c.env.Zone == nil {
+		return now
+	}
+	if c.painter != nil && c.painter.Resolution(c.sw.Shown()) > 0 &&
+		(c.zoneAt.IsZero() || now.Sub(c.zoneAt) >= zoneGap || now.Before(c.zoneAt)) {
+		c.zoneAt, c.zone = now, c.env.Zone()
+	}
+	if c.zone == nil {
+		return now
+	}
+	return now.In(c.zone)
 }
 
 func (c *core) draw(now time.Time) {

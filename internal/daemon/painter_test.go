@@ -62,10 +62,9 @@ func TestCachedPainters(t *testing.T) {
 	}
 }
 
-// A rebuilt layout frees the old one's memory before building (so the new
-// pictures reuse it) and its own garbage after; a reload that keeps the
-// layout frees the parser's garbage.
-func TestTrimAroundRebuild(t *testing.T) {
+// Each build is followed by a Trim (off the loop): the old painter and
+// the build's garbage are free then; so is a lost display's painter.
+func TestTrimAfterEachBuild(t *testing.T) {
 	t.Parallel()
 	r := newRig(t)
 	var log []string
@@ -76,7 +75,7 @@ func TestTrimAroundRebuild(t *testing.T) {
 	}
 	r.c.env.Trim = func() { log = append(log, "trim") }
 	r.c.onConfigChanged(r.now)
-	if want := []string{"trim", "build", "trim"}; !slices.Equal(log, want) {
+	if want := []string{"build", "trim"}; !slices.Equal(log, want) {
 		t.Errorf("reload: %v, want %v", log, want)
 	}
 	log = nil
@@ -90,36 +89,31 @@ func TestTrimAroundRebuild(t *testing.T) {
 	r.c.lostDisplay(errGone)
 	r.c.openDisplay(r.now)
 	if want := []string{"trim", "build", "trim"}; !slices.Equal(log, want) {
-		t.Errorf("display re-opened: %v, want %v", log, want)
+		t.Errorf("display lost and re-opened: %v, want %v", log, want)
 	}
 }
 
-// Nothing keeps the old painter alive while its successor is built: its
-// megabytes of pictures are free for the new ones.
-func TestOldPainterFreedBeforeRebuild(t *testing.T) { // not parallel: runtime.GC
+// The old painter draws the bar until its successor is ready (the bar
+// never goes blank during a reload), and nothing keeps it once replaced.
+func TestOldPainterKeptUntilReplaced(t *testing.T) { // not parallel: runtime.GC
 	r := newRig(t, func(r *rig) { r.realPainter = true })
 	build := r.c.env.NewPainter
 	var old weak.Pointer[renderPainter]
-	alive := false
+	shown := false
 	r.c.env.NewPainter = func(lay *layouts.Layout, outlines bool, font string) (Painter, []config.Diagnostic) {
-		runtime.GC()
-		alive = old.Value() != nil
+		shown = r.c.painter != nil && r.c.painter.(*renderPainter) == old.Value()
 		return build(lay, outlines, font)
 	}
-	for _, step := range []struct {
-		name string
-		do   func()
-	}{
-		{"reload", func() { r.c.onConfigChanged(r.now) }},
-		{"display re-opened", func() { r.c.lostDisplay(errGone); r.c.openDisplay(r.now) }},
-	} {
-		old = weak.Make(r.c.painter.(*renderPainter))
-		step.do()
-		if r.c.painter == nil {
-			t.Fatalf("%s: no painter", step.name)
-		}
-		if alive {
-			t.Errorf("%s: the old painter is still reachable while the new one is built", step.name)
-		}
+	old = weak.Make(r.c.painter.(*renderPainter))
+	r.c.onConfigChanged(r.now)
+	if !shown {
+		t.Error("the old painter was dropped before the new one was ready")
+	}
+	if r.c.painter == nil {
+		t.Fatal("no painter")
+	}
+	runtime.GC()
+	if old.Value() != nil {
+		t.Error("the old painter is still reachable after the new one took over")
 	}
 }

@@ -159,6 +159,11 @@ func Run(ctx context.Context, opts Options) error {
 		},
 		ReadBattery: func() (battery.State, error) { return battery.Read(opts.PowerSupplyDir) },
 		Trim:        debug.FreeOSMemory,
+		Zone:        systemZone(log),
+		SupplyType: func(name string) string {
+			t, _ := battery.SupplyType(opts.PowerSupplyDir, name)
+			return t
+		},
 	}
 	var stats Stats
 	start := time.Now()

@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"log/slog"
 	"os"
+
+	"golang.org/x/sys/unix"
 )
 
 // DefaultDir is where Open looks for cards.
@@ -33,6 +35,7 @@ type Display struct {
 	log  *slog.Logger
 	card string
 	fd   int
+	rdev uint64 // the node's device number; 0: unknown
 
 	mode           modeInfo
 	connID, crtcID uint32
@@ -77,6 +80,16 @@ func (d *Display) Mode() Mode {
 
 // Card is the device node of the card, such as "/dev/dri/card0".
 func (d *Display) Card() string { return d.card }
+
+// Dev is the device number of the card's node (major 226 for DRM), as the
+// kernel's uevents for the card give it in MAJOR and MINOR; ok is false when
+// it could not be read.
+func (d *Display) Dev() (major, minor uint32, ok bool) {
+	if d.rdev == 0 {
+		return 0, 0, false
+	}
+	return unix.Major(d.rdev), unix.Minor(d.rdev), true
+}
 
 // Atomic reports whether the mode was set by an atomic commit (else by the
 // legacy SETCRTC).

@@ -82,6 +82,11 @@ func openCard(s *sys, log *slog.Logger, path string) (*Display, error) {
 		return nil, fmt.Errorf("open: %w", err)
 	}
 	d := &Display{sys: s, log: log, card: path, fd: fd}
+	if s.fstat != nil {
+		if rdev, err := s.fstat(fd); err == nil {
+			d.rdev = rdev
+		}
+	}
 	if err := d.setup(); err != nil {
 		d.release()
 		return nil, err

@@ -271,3 +271,27 @@ func TestOpenCountsNeverSettle(t *testing.T) {
 		t.Errorf("card still holds %v", h)
 	}
 }
+
+// Dev gives the card node's device number (what the card's uevents carry
+// in MAJOR and MINOR), so the daemon reacts only to its own card's events.
+func TestDevNumber(t *testing.T) {
+	t.Parallel()
+	k := newFakeKernel(t, map[string]*fakeCard{"card1": portrait(60, 2008)})
+	opts := k.options()
+	d, err := Open(opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, _, ok := d.Dev(); ok {
+		t.Error("Dev known without fstat")
+	}
+	d.Close()
+	opts.sys.fstat = func(fd int) (uint64, error) { return unix.Mkdev(226, 1), nil }
+	if d, err = Open(opts); err != nil {
+		t.Fatal(err)
+	}
+	defer d.Close()
+	if maj, mnr, ok := d.Dev(); !ok || maj != 226 || mnr != 1 {
+		t.Errorf("Dev() = %d:%d %v, want 226:1", maj, mnr, ok)
+	}
+}

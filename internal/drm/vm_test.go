@@ -43,6 +43,14 @@ func guestDisplay(t *testing.T) *Display {
 		t.Fatalf("Size() = %d, %d; want %d, 64", length, height, want)
 	}
 	t.Logf("%s: mode %+v, atomic %v, pitch %d", d.Card(), d.Mode(), d.Atomic(), d.pitch)
+	// Dev is the node's device number, as the card's uevents name it.
+	var st unix.Stat_t
+	if err := unix.Stat(d.Card(), &st); err != nil {
+		t.Fatal(err)
+	}
+	if maj, mnr, ok := d.Dev(); !ok || maj != unix.Major(uint64(st.Rdev)) || mnr != unix.Minor(uint64(st.Rdev)) {
+		t.Errorf("Dev() = %d:%d %v, want the node's %d:%d", maj, mnr, ok, unix.Major(uint64(st.Rdev)), unix.Minor(uint64(st.Rdev)))
+	}
 	return d
 }
 
