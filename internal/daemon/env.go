@@ -67,4 +67,8 @@ type Env struct {
 	// garbage then): Run collects and returns the freed memory to the
 	// kernel.
 	Trim func()
+
+	// Ping, if set, tells the service manager the loop is alive
+	// (WATCHDOG=1); the loop calls it on each Sources.Watchdog tick.
+	Ping func()
 }
