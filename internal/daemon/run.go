@@ -75,7 +75,7 @@ func Run(ctx context.Context, opts Options) error {
 		t := time.NewTicker(every)
 		defer t.Stop()
 		watchdog = t.C
-		log.Debug("systemd watchdog", "ping every", every)
+		log.Debug("systemd watchdog", "every", every)
 	}
 
 	// As root: the things nobody cannot open.
