@@ -78,4 +78,8 @@ type Env struct {
 	// painter and the build's garbage are free then) and after the display
 	// was lost: Run collects and returns the freed memory to the kernel.
 	Trim func()
+
+	// Ping, if set, tells the service manager the loop is alive
+	// (WATCHDOG=1); the loop calls it on each Sources.Watchdog tick.
+	Ping func()
 }

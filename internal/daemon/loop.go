@@ -17,12 +17,19 @@ type Sources struct {
 	Inputs  <-chan input.Event
 	Configs <-chan struct{}
 	Uevents <-chan uevent.Event
+	// Fatal ends the loop as a crash would: the error is shown on the bar
+	// and returned (a source the daemon cannot run without died).
+	Fatal <-chan error
+	// Watchdog ticks make the loop goroutine call Env.Ping, so that a
+	// stuck loop stops the pings. They are not counted as wake-ups.
+	Watchdog <-chan time.Time
 }
 
 // Stats are the loop's counters, for measurements and tests.
 type Stats struct {
 	Wakeups int // loop iterations: events and timer expiries
 	Frames  int // frames presented
+	Pings   int // watchdog ticks served (not in Wakeups)
 }
 
 // Loop runs the daemon's state machine until ctx ends (then it releases
@@ -32,12 +39,13 @@ type Stats struct {
 // counters when Loop returns.
 func Loop(ctx context.Context, env Env, src Sources, stats *Stats) (err error) {
 	c := newCore(env, env.Clock.Now())
+	pings := 0
 	defer func() {
 		if r := recover(); r != nil {
 			err = c.crash(ctx, r, debug.Stack())
 		}
 		if stats != nil {
-			*stats = Stats{Wakeups: c.wakeups, Frames: c.frames}
+			*stats = Stats{Wakeups: c.wakeups, Frames: c.frames, Pings: pings}
 		}
 	}()
 	c.start(env.Clock.Now())
@@ -77,6 +85,18 @@ func Loop(ctx context.Context, env Env, src Sources, stats *Stats) (err error) {
 			c.onBuilt(b, clk.Now())
 		case <-timer.C():
 			c.onTimer(clk.Now())
+		case err, ok := <-src.Fatal:
+			if !ok {
+				src.Fatal = nil
+				continue
+			}
+			return c.crash(ctx, err, nil)
+		case <-src.Watchdog:
+			pings++
+			if env.Ping != nil {
+				env.Ping()
+			}
+			continue
 		}
 		c.wakeups++
 	}

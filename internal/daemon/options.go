@@ -3,6 +3,7 @@ package daemon
 import (
 	"flag"
 	"log/slog"
+	"os"
 	"time"
 
 	"tiny-dfr/internal/backlight"
@@ -10,6 +11,8 @@ import (
 	"tiny-dfr/internal/drm"
 	"tiny-dfr/internal/input"
 	"tiny-dfr/internal/privs"
+	"tiny-dfr/internal/uevent"
+	"tiny-dfr/internal/uinput"
 )
 
 // Options configure Run. The zero value of a path means its default.
@@ -32,6 +35,24 @@ type Options struct {
 
 	Timing Timing
 	Logger *slog.Logger // nil: text to stderr
+
+	// Seams for tests; nil means the real thing.
+	Getenv       func(string) string                        // os.Getenv (NOTIFY_SOCKET, WATCHDOG_USEC, WATCHDOG_PID)
+	OpenKeyboard func(path string) (VirtualKeyboard, error) // uinput.NewKeyboard
+	OpenDisplay  func() (Display, error)                    // drm.Open on DRIDir
+	OpenUevents  func() (UeventReader, error)               // uevent.Open
+}
+
+// VirtualKeyboard is the keyboard Run creates (uinput.Keyboard).
+type VirtualKeyboard interface {
+	Keyboard
+	Close() error
+}
+
+// UeventReader is the kernel uevent socket (uevent.Conn).
+type UeventReader interface {
+	Read() (uevent.Event, error)
+	Close() error
 }
 
 // Default paths.
@@ -56,6 +77,37 @@ func (o *Options) fill() {
 	def(&o.PowerSupplyDir, battery.DefaultRoot)
 	def(&o.User, privs.User)
 	def(&o.Root, "/")
+	if o.Getenv == nil {
+		o.Getenv = os.Getenv
+	}
+	if o.OpenKeyboard == nil {
+		o.OpenKeyboard = func(path string) (VirtualKeyboard, error) {
+			k, err := uinput.NewKeyboard(path)
+			if err != nil {
+				return nil, err
+			}
+			return k, nil
+		}
+	}
+	if o.OpenDisplay == nil {
+		dir, log := o.DRIDir, o.Logger
+		o.OpenDisplay = func() (Display, error) {
+			d, err := drm.Open(drm.Options{Dir: dir, Logger: log})
+			if err != nil {
+				return nil, err
+			}
+			return d, nil
+		}
+	}
+	if o.OpenUevents == nil {
+		o.OpenUevents = func() (UeventReader, error) {
+			c, err := uevent.Open()
+			if err != nil {
+				return nil, err
+			}
+			return c, nil
+		}
+	}
 	if o.Groups == nil {
 		o.Groups = []string{"input", "video"}
 	}

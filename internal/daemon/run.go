@@ -21,8 +21,8 @@ import (
 	"tiny-dfr/internal/input"
 	"tiny-dfr/internal/privs"
 	"tiny-dfr/internal/render"
+	"tiny-dfr/internal/sdnotify"
 	"tiny-dfr/internal/uevent"
-	"tiny-dfr/internal/uinput"
 	"tiny-dfr/internal/watch"
 )
 
@@ -36,22 +36,52 @@ const keyboardLinger = 250 * time.Millisecond
 // Run is the daemon: it opens what needs root (the virtual keyboard, the
 // Touch Bar display and backlight), drops root, and runs the loop until ctx
 // ends or SIGTERM/SIGINT arrives (nil: keys released, bar blank and dark),
-// or the loop crashes (an error, after the crash picture was shown).
-// Missing devices are waited for; only a missing /dev/uinput is fatal.
+// or something it cannot run without fails (an error, after the crash
+// picture was shown on the bar if it was open). Missing devices are waited
+// for, /dev/uinput included.
+//
+// Under systemd (Type=notify) it sends READY=1 once the bar is drawn or a
+// wait for a device began, STATUS= lines for the waits, WATCHDOG=1 from the
+// loop goroutine at half of $WATCHDOG_USEC, and STOPPING=1.
 func Run(ctx context.Context, opts Options) error {
+	if opts.Logger == nil {
+		opts.Logger = slog.New(slog.NewTextHandler(os.Stderr, nil))
+	}
 	opts.fill()
 	log := opts.Logger
-	if log == nil {
-		log = slog.New(slog.NewTextHandler(os.Stderr, nil))
-	}
 	debug.SetMemoryLimit(memoryLimit)
 	ctx, stop := signal.NotifyContext(ctx, syscall.SIGTERM, syscall.SIGINT)
 	defer stop()
 
-	// As root: the things nobody cannot open.
-	kb, err := uinput.NewKeyboard(opts.Uinput)
+	// The notify socket is connected as root and kept: a service user may
+	// not be allowed to connect to it later.
+	sd, err := sdnotify.Open(opts.Getenv)
 	if err != nil {
-		return fmt.Errorf("daemon: virtual keyboard: %w", err)
+		log.Warn("systemd notification socket", "err", err)
+	}
+	defer sd.Close()
+	st := &status{sd: sd, log: log}
+	// STOPPING=1 as soon as a stop is asked for, and at the latest before
+	// the socket closes.
+	stopCtx := ctx
+	defer func() {
+		if stopCtx.Err() != nil {
+			st.stopping()
+		}
+	}()
+	defer context.AfterFunc(stopCtx, st.stopping)()
+	var watchdog <-chan time.Time
+	if every, ok := sdnotify.Watchdog(opts.Getenv, os.Getpid()); ok && sd != nil {
+		t := time.NewTicker(every)
+		defer t.Stop()
+		watchdog = t.C
+		log.Debug("systemd watchdog", "every", every)
+	}
+
+	// As root: the things nobody cannot open.
+	kb, err := openKeyboard(ctx, opts, log, st, watchdog)
+	if err != nil || kb == nil {
+		return err // nil: stopped while waiting
 	}
 	defer func() {
 		// Whoever reads the virtual keyboard (the compositor) must get
@@ -60,30 +90,38 @@ func Run(ctx context.Context, opts Options) error {
 		time.Sleep(keyboardLinger)
 		kb.Close()
 	}()
-	first, firstErr := drm.Open(drm.Options{Dir: opts.DRIDir, Logger: log})
-	light, lightErr := openLight(opts.BacklightDir)
+	first, firstErr := opts.OpenDisplay()
 	if first != nil {
 		defer first.Close() // idempotent: the loop closes it first
 	}
-	if light != nil {
-		defer light.Close()
+	var light Light
+	if l, err := openLight(opts.BacklightDir); err == nil {
+		light = l
+		defer l.Close()
+	}
+	lightTaken := false
+	// fatal shows err on the bar while the display is still Run's (not
+	// yet the loop's), then returns it: exit non-zero, systemd restarts.
+	fatal := func(err error) error {
+		err = fmt.Errorf("daemon: %w", err)
+		return showFatal(ctx, first, light, opts.Timing.CrashHold, log, st, err)
 	}
 	var creds privs.Creds
 	if !opts.NoDrop {
 		if creds, err = privs.LookupService(opts.Root, log, opts.User, opts.Groups...); err != nil {
-			return fmt.Errorf("daemon: %w", err)
+			return fatal(err)
 		}
 	}
 
 	// Sources.
-	uev, err := uevent.Open()
+	uev, err := opts.OpenUevents()
 	if err != nil {
-		return fmt.Errorf("daemon: %w", err)
+		return fatal(err)
 	}
 	defer uev.Close()
 	w, err := watch.New(opts.UserConfig)
 	if err != nil {
-		return fmt.Errorf("daemon: %w", err)
+		return fatal(err)
 	}
 	defer w.Close()
 
@@ -91,26 +129,32 @@ func Run(ctx context.Context, opts Options) error {
 		if os.Geteuid() != 0 {
 			log.Warn("not root: running as the current user", "uid", os.Geteuid())
 		} else if err := privs.Drop(creds); err != nil {
-			return fmt.Errorf("daemon: %w", err)
+			return fatal(err)
 		}
 	}
 
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
+	// A source the bar cannot work without died: the loop shows the crash
+	// picture and Run fails, so that systemd restarts the daemon.
+	fatalc := make(chan error, 2)
 	inputs := make(chan input.Event, 64)
 	inputDone := make(chan error, 1)
 	go func() {
 		err := input.Run(ctx, input.Options{Dir: opts.InputDir, Logger: log}, inputs)
 		if err != nil && ctx.Err() == nil {
-			// Without input the bar is useless: stop, and let systemd
-			// restart the daemon.
 			log.Error("input stopped", "err", err)
-			cancel()
+			fatalc <- fmt.Errorf("input stopped: %w", err)
 		}
 		inputDone <- err
 	}()
 	uevents := make(chan uevent.Event, 16)
-	go readUevents(ctx, uev, uevents, log)
+	go func() {
+		if err := readUevents(ctx, uev, uevents, log); err != nil && ctx.Err() == nil {
+			log.Error("uevents stopped", "err", err)
+			fatalc <- fmt.Errorf("uevents stopped: %w", err)
+		}
+	}()
 
 	opened := false
 	env := Env{
@@ -124,31 +168,31 @@ func Run(ctx context.Context, opts Options) error {
 		NewPainter: cachedPainters(),
 		Crash:      render.Crash,
 		OpenDisplay: func() (Display, error) {
-			if !opened { // the first open happened as root
-				opened = true
-				if firstErr != nil {
-					return nil, firstErr
-				}
-				return first, nil
+			d, err := first, firstErr
+			if opened { // the first open happened as root
+				d, err = opts.OpenDisplay()
 			}
-			d, err := drm.Open(drm.Options{Dir: opts.DRIDir, Logger: log})
+			opened = true
 			if err != nil {
+				st.set("waiting for the Touch Bar display")
 				return nil, err
 			}
-			return d, nil
+			return readyDisplay{Display: d, st: st}, nil
 		},
 		IsGone:  func(err error) bool { return errors.Is(err, drm.ErrGone) },
 		Tracker: input.NewTracker(kb),
 		OpenLight: func() (Light, error) {
-			if light != nil || lightErr != nil {
-				l, err := light, lightErr
-				light, lightErr = nil, nil
-				if err != nil {
-					return nil, err
+			if !lightTaken {
+				lightTaken = true
+				if light != nil {
+					return light, nil
 				}
-				return l, nil
 			}
-			return openLight(opts.BacklightDir)
+			l, err := openLight(opts.BacklightDir)
+			if err != nil {
+				return nil, err
+			}
+			return l, nil
 		},
 		OpenMeter: func() (Meter, error) {
 			dir, err := backlight.Find(opts.BacklightDir, backlight.DisplayNames())
@@ -164,11 +208,16 @@ func Run(ctx context.Context, opts Options) error {
 			t, _ := battery.SupplyType(opts.PowerSupplyDir, name)
 			return t
 		},
+		Ping: st.ping,
 	}
 	var stats Stats
 	start := time.Now()
-	err = Loop(ctx, env, Sources{Inputs: inputs, Configs: w.C(), Uevents: uevents}, &stats)
-	log.Info("loop ended", "wakeups", stats.Wakeups, "frames", stats.Frames, "ran", time.Since(start).Round(time.Second))
+	err = Loop(ctx, env, Sources{Inputs: inputs, Configs: w.C(), Uevents: uevents, Fatal: fatalc, Watchdog: watchdog}, &stats)
+	log.Info("loop ended", "wakeups", stats.Wakeups, "frames", stats.Frames, "pings", stats.Pings,
+		"ran", time.Since(start).Round(time.Second))
+	if err != nil {
+		st.set("failed: " + err.Error())
+	}
 	cancel()
 	uev.Close()
 	if ierr := <-inputDone; ierr != nil && err == nil {
@@ -186,16 +235,15 @@ func openLight(root string) (*backlight.Light, error) {
 }
 
 // readUevents forwards the uevents the loop cares about until the socket is
-// closed.
-func readUevents(ctx context.Context, c *uevent.Conn, out chan<- uevent.Event, log *slog.Logger) {
+// closed (nil) or fails (the error).
+func readUevents(ctx context.Context, c UeventReader, out chan<- uevent.Event, log *slog.Logger) error {
 	for {
 		e, err := c.Read()
 		if errors.Is(err, os.ErrClosed) {
-			return
+			return nil
 		}
 		if err != nil && !errors.Is(err, unix.ENOBUFS) {
-			log.Warn("uevents stopped", "err", err)
-			return
+			return err
 		}
 		if err != nil {
 			// Events were lost: a synthetic "change" makes the loop look at
@@ -205,7 +253,7 @@ func readUevents(ctx context.Context, c *uevent.Conn, out chan<- uevent.Event, l
 				select {
 				case out <- uevent.Event{Action: "change", Subsystem: s}:
 				case <-ctx.Done():
-					return
+					return nil
 				}
 			}
 			continue
@@ -218,7 +266,7 @@ func readUevents(ctx context.Context, c *uevent.Conn, out chan<- uevent.Event, l
 		select {
 		case out <- e:
 		case <-ctx.Done():
-			return
+			return nil
 		}
 	}
 }

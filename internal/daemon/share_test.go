@@ -21,6 +21,7 @@ func TestSystemdUnit(t *testing.T) {
 		"ProtectHome=yes\n", "PrivateTmp=yes\n", "PrivateIPC=yes\n", "ProtectKernelTunables=yes\n",
 		"ProtectKernelModules=yes\n", "ProtectKernelLogs=yes\n", "ProtectControlGroups=yes\n",
 		"RestrictAddressFamilies=AF_UNIX AF_NETLINK\n", "RestrictNamespaces=yes\n", "RestrictSUIDSGID=yes\n",
+		"Type=notify\n", "NotifyAccess=main\n", "WatchdogSec=60s\n", "MemoryMax=128M\n",
 	} {
 		if !strings.Contains(unit, "\n"+want) {
 			t.Errorf("unit lacks %q", strings.TrimSpace(want))

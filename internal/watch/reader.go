@@ -5,17 +5,15 @@ import (
 	"errors"
 	"fmt"
 	"os"
-	"path/filepath"
 
 	"golang.org/x/sys/unix"
 )
 
-// Events asked for on a file's directory, and on an ancestor waiting for
-// the directory to appear.
+// Events asked for on each watched directory.
 const (
 	dirMask = unix.IN_CLOSE_WRITE | unix.IN_MODIFY | unix.IN_ATTRIB |
 		unix.IN_CREATE | unix.IN_DELETE | unix.IN_MOVED_FROM | unix.IN_MOVED_TO |
-		unix.IN_DELETE_SELF | unix.IN_MOVE_SELF | unix.IN_ONLYDIR
+		unix.IN_DELETE_SELF | unix.IN_MOVE_SELF | unix.IN_ONLYDIR | unix.IN_DONT_FOLLOW
 	// selfGone: the watched directory itself went away.
 	selfGone = unix.IN_DELETE_SELF | unix.IN_MOVE_SELF | unix.IN_IGNORED | unix.IN_UNMOUNT
 )
@@ -24,33 +22,78 @@ const (
 // len); the name follows, NUL padded to len bytes.
 const eventHeader = 16
 
-// reader owns the inotify descriptor's watches; only its goroutine touches
-// wds after New returns.
+// syncTries bounds the re-resolutions when a directory vanishes between
+// resolving a path and watching it.
+const syncTries = 8
+
+// reader owns the inotify descriptor's watches and the resolved targets;
+// only its goroutine touches them after New returns.
 type reader struct {
-	w   *Watcher
-	fd  int
-	wds map[int32]string // watch descriptor → watched directory
+	w       *Watcher
+	fd      int
+	paths   []string         // absolute paths asked for
+	targets []target         // what the paths resolve through, as of the last sync
+	wds     map[int32]string // watch descriptor → watched directory
 }
 
-// sync watches, for each target, its directory or else the nearest existing
-// ancestor. Adding a watch twice returns the same descriptor.
+// sync resolves every path again (symlinks may point elsewhere now),
+// watches each directory on the way and drops the watches no longer needed.
 func (r *reader) sync() error {
-	for _, t := range r.w.targets {
-		dir := t.dir
-		for {
-			wd, err := unix.InotifyAddWatch(r.fd, dir, dirMask)
-			if err == nil {
-				r.wds[int32(wd)] = dir
-				break
-			}
-			parent := filepath.Dir(dir)
-			if !(errors.Is(err, unix.ENOENT) || errors.Is(err, unix.ENOTDIR)) || parent == dir {
-				return fmt.Errorf("watch: %s: %w", dir, err)
-			}
-			dir = parent
+	var err error
+	for range syncTries {
+		var retry bool
+		if retry, err = r.syncOnce(); !retry {
+			return err
 		}
 	}
-	return nil
+	return err
+}
+
+func (r *reader) syncOnce() (retry bool, err error) {
+	var ts []target
+	for _, p := range r.paths {
+		// A symlink loop is not an error here: the links met so far are
+		// watched, so a fix is seen; reading the file reports the loop.
+		got, _ := resolve(p)
+		for _, t := range got {
+			if !containsTarget(ts, t) {
+				ts = append(ts, t)
+			}
+		}
+	}
+	r.targets = ts
+	want := map[string]bool{}
+	for _, t := range ts {
+		want[t.dir] = true
+	}
+	for wd, dir := range r.wds {
+		if !want[dir] {
+			// Stale (a link now points elsewhere). The IN_IGNORED that
+			// follows names an unknown descriptor and is skipped.
+			unix.InotifyRmWatch(r.fd, uint32(wd))
+			delete(r.wds, wd)
+		}
+	}
+	for dir := range want {
+		wd, err := unix.InotifyAddWatch(r.fd, dir, dirMask)
+		if err != nil {
+			if errors.Is(err, unix.ENOENT) || errors.Is(err, unix.ENOTDIR) {
+				return true, fmt.Errorf("watch: %s: %w", dir, err) // changed under us
+			}
+			return false, fmt.Errorf("watch: %s: %w", dir, err)
+		}
+		r.wds[int32(wd)] = dir
+	}
+	return false, nil
+}
+
+func containsTarget(ts []target, t target) bool {
+	for _, o := range ts {
+		if o == t {
+			return true
+		}
+	}
+	return false
 }
 
 func (r *reader) run() {
@@ -79,7 +122,9 @@ func (r *reader) run() {
 }
 
 // parse reads a batch of events and reports whether a target may have
-// changed and whether the watches must be set again.
+// changed and whether the paths must be resolved and watched again.
+// Every event naming a target resolves again: the target may be a link
+// that now points elsewhere, or a directory on the way that appeared.
 func (r *reader) parse(b []byte) (changed, resync bool) {
 	for len(b) >= eventHeader {
 		wd := int32(binary.NativeEndian.Uint32(b[0:]))
@@ -103,20 +148,10 @@ func (r *reader) parse(b []byte) (changed, resync bool) {
 			if mask&unix.IN_IGNORED != 0 {
 				delete(r.wds, wd)
 			}
-			if r.isTargetDir(dir) || r.isAncestor(dir) {
-				changed, resync = true, true
-			}
+			changed, resync = true, true
 			continue
 		}
-		if name == "" {
-			continue
-		}
-		if r.isTarget(dir, name) {
-			changed = true
-			continue
-		}
-		// A directory on the way to a target appeared: watch deeper.
-		if mask&unix.IN_ISDIR != 0 && mask&(unix.IN_CREATE|unix.IN_MOVED_TO) != 0 && r.leadsToTarget(filepath.Join(dir, name)) {
+		if name != "" && r.isTarget(dir, name) {
 			changed, resync = true, true
 		}
 	}
@@ -124,50 +159,7 @@ func (r *reader) parse(b []byte) (changed, resync bool) {
 }
 
 func (r *reader) isTarget(dir, name string) bool {
-	for _, t := range r.w.targets {
-		if t.dir == dir && t.base == name {
-			return true
-		}
-	}
-	return false
-}
-
-func (r *reader) isTargetDir(dir string) bool {
-	for _, t := range r.w.targets {
-		if t.dir == dir {
-			return true
-		}
-	}
-	return false
-}
-
-// isAncestor: dir is a proper ancestor of some target's directory.
-func (r *reader) isAncestor(dir string) bool {
-	for _, t := range r.w.targets {
-		if t.dir != dir && r.leadsTo(dir, t.dir) {
-			return true
-		}
-	}
-	return false
-}
-
-// leadsToTarget: p is a target's directory or one of its ancestors.
-func (r *reader) leadsToTarget(p string) bool {
-	for _, t := range r.w.targets {
-		if r.leadsTo(p, t.dir) {
-			return true
-		}
-	}
-	return false
-}
-
-func (r *reader) leadsTo(p, dir string) bool {
-	rel, err := filepath.Rel(p, dir)
-	return err == nil && rel != ".." && !startsWithDotDot(rel)
-}
-
-func startsWithDotDot(rel string) bool {
-	return len(rel) >= 3 && rel[:3] == ".."+string(filepath.Separator) || rel == ".."
+	return containsTarget(r.targets, target{dir: dir, base: name})
 }
 
 func cstring(b []byte) string {

@@ -17,12 +17,15 @@ const DefaultDebounce = 100 * time.Millisecond
 
 // Watcher signals on C when one of its files may have changed: written,
 // created, replaced by a rename, deleted, or its directory appeared or
-// vanished. A signal only says "read again"; the reader decides what changed.
+// vanished. A file or directory on the way that is a symlink is followed:
+// the link chain is resolved again after every change, so an edit of the
+// file it points to now, a re-pointed link or a swapped directory link
+// (NixOS's /etc/static) all signal. A signal only says "read again"; the
+// reader decides what changed.
 type Watcher struct {
 	f        *os.File
 	c        chan struct{}
 	debounce time.Duration
-	targets  []target
 	done     chan struct{} // closed when the reader goroutine has stopped
 
 	mu     sync.Mutex
@@ -31,13 +34,13 @@ type Watcher struct {
 	err    error // why the reader stopped, if not Close
 }
 
-// target is one watched file.
+// target is one watched name in a directory without symlinks.
 type target struct{ dir, base string }
 
 // New watches the given files with DefaultDebounce. The files need not
-// exist, nor their directories: the nearest existing ancestor is watched
-// until they appear. A file that is a symlink is also watched where it
-// points (as resolved now).
+// exist, nor their directories: the first missing component is waited for.
+// Symlinks on the way are followed, at most 40 in a row (a loop is watched
+// link by link until it is fixed).
 func New(paths ...string) (*Watcher, error) {
 	return NewDebounced(DefaultDebounce, paths...)
 }
@@ -48,17 +51,13 @@ func NewDebounced(debounce time.Duration, paths ...string) (*Watcher, error) {
 	if len(paths) == 0 {
 		return nil, errors.New("watch: no paths")
 	}
-	var ts []target
+	var abs []string
 	for _, p := range paths {
-		abs, err := filepath.Abs(p)
+		a, err := filepath.Abs(p)
 		if err != nil {
 			return nil, fmt.Errorf("watch: %s: %w", p, err)
 		}
-		ts = append(ts, target{dir: filepath.Dir(abs), base: filepath.Base(abs)})
-		// A symlinked file (dotfiles, NixOS) changes where it points to.
-		if real, err := filepath.EvalSymlinks(abs); err == nil && real != abs {
-			ts = append(ts, target{dir: filepath.Dir(real), base: filepath.Base(real)})
-		}
+		abs = append(abs, a)
 	}
 	fd, err := unix.InotifyInit1(unix.IN_NONBLOCK | unix.IN_CLOEXEC)
 	if err != nil {
@@ -68,10 +67,9 @@ func NewDebounced(debounce time.Duration, paths ...string) (*Watcher, error) {
 		f:        os.NewFile(uintptr(fd), "inotify"),
 		c:        make(chan struct{}, 1),
 		debounce: debounce,
-		targets:  ts,
 		done:     make(chan struct{}),
 	}
-	r := &reader{w: w, fd: fd, wds: map[int32]string{}}
+	r := &reader{w: w, fd: fd, paths: abs, wds: map[int32]string{}}
 	if err := r.sync(); err != nil {
 		w.f.Close()
 		return nil, err

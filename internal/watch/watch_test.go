@@ -135,21 +135,23 @@ func event(wd int32, mask uint32, name string) []byte {
 
 func TestParse(t *testing.T) {
 	t.Parallel()
-	w := &Watcher{targets: []target{{dir: "/etc/tiny-dfr", base: "config.toml"}}}
-	r := &reader{w: w, wds: map[int32]string{1: "/etc/tiny-dfr", 2: "/etc"}}
+	r := &reader{
+		targets: []target{{dir: "/etc/tiny-dfr", base: "config.toml"}, {dir: "/etc", base: "static"}},
+		wds:     map[int32]string{1: "/etc/tiny-dfr", 2: "/etc"},
+	}
 	for _, c := range []struct {
 		name            string
 		ev              []byte
 		changed, resync bool
 	}{
-		{"target written", event(1, unix.IN_CLOSE_WRITE, "config.toml"), true, false},
-		{"renamed onto target", event(1, unix.IN_MOVED_TO, "config.toml"), true, false},
-		{"target deleted", event(1, unix.IN_DELETE, "config.toml"), true, false},
+		{"target written", event(1, unix.IN_CLOSE_WRITE, "config.toml"), true, true},
+		{"renamed onto target", event(1, unix.IN_MOVED_TO, "config.toml"), true, true},
+		{"target deleted", event(1, unix.IN_DELETE, "config.toml"), true, true},
+		{"link on the way swapped", event(2, unix.IN_MOVED_TO, "static"), true, true},
 		{"other file", event(1, unix.IN_CLOSE_WRITE, "config.toml~"), false, false},
 		{"swap file", event(1, unix.IN_CREATE, ".config.toml.swp"), false, false},
 		{"unknown wd", event(9, unix.IN_CLOSE_WRITE, "config.toml"), false, false},
-		{"file of that name in ancestor", event(2, unix.IN_CLOSE_WRITE, "config.toml"), false, false},
-		{"directory appears", event(2, unix.IN_CREATE|unix.IN_ISDIR, "tiny-dfr"), true, true},
+		{"file of that name in another watched directory", event(2, unix.IN_CLOSE_WRITE, "config.toml"), false, false},
 		{"other directory appears", event(2, unix.IN_CREATE|unix.IN_ISDIR, "tiny-dfr2"), false, false},
 		{"directory gone", event(1, unix.IN_DELETE_SELF, ""), true, true},
 		{"overflow", event(-1, unix.IN_Q_OVERFLOW, ""), true, true},
