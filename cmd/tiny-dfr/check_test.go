@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -38,8 +39,23 @@ func hostileConfigs(t *testing.T, dir string) map[string]string {
 	if err := os.Symlink("loop.toml", loop); err != nil {
 		t.Fatal(err)
 	}
+	// Content over the limits: a layer of 65 buttons, and 90k unknown
+	// keys (once 15 s and more to parse).
+	buttons := filepath.Join(dir, "buttons.toml")
+	if err := os.WriteFile(buttons, []byte("PrimaryLayerKeys = ["+strings.Repeat(`{ Text = "a" },`, 65)+"]\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	var keys strings.Builder
+	for i := range 90000 {
+		fmt.Fprintf(&keys, "k%05d = 1\n", i)
+	}
+	unknown := filepath.Join(dir, "keys.toml")
+	if err := os.WriteFile(unknown, []byte(keys.String()), 0o644); err != nil {
+		t.Fatal(err)
+	}
 	return map[string]string{
 		"fifo": fifo, "over-cap": big, "directory": sub, "dev-zero": "/dev/zero", "symlink-loop": loop,
+		"buttons": buttons, "unknown-keys": unknown,
 	}
 }
 
@@ -85,8 +101,9 @@ func withDeadline(t *testing.T, f func()) {
 }
 
 // TestBinaryHostileConfig runs the built binary: `check` and `render` on a
-// FIFO (and the other refused kinds) end at once with exit 1 and a line
-// naming the file and what it is.
+// FIFO (and the other refused kinds, and content over the limits) end at
+// once with exit 1 and a line naming the file (and the place) and what is
+// wrong.
 func TestBinaryHostileConfig(t *testing.T) {
 	t.Parallel()
 	dir := t.TempDir()
@@ -97,9 +114,13 @@ func TestBinaryHostileConfig(t *testing.T) {
 		t.Fatalf("go build: %v\n%s", err, out)
 	}
 	what := map[string]string{
-		"fifo": "is a FIFO, not a regular file", "over-cap": "over the 1.0 MiB cap",
-		"directory": "is a directory, not a regular file", "dev-zero": "is a character device, not a regular file",
+		"fifo":         "is a FIFO, not a regular file",
+		"over-cap":     "over the 1.0 MiB cap",
+		"directory":    "is a directory, not a regular file",
+		"dev-zero":     "is a character device, not a regular file",
 		"symlink-loop": "symbolic links",
+		"buttons":      "more than 64 buttons",
+		"unknown-keys": "more than 4096 keys",
 	}
 	for name, path := range hostileConfigs(t, dir) {
 		for _, args := range [][]string{
@@ -117,7 +138,7 @@ func TestBinaryHostileConfig(t *testing.T) {
 				t.Fatalf("%v: still running after a minute", args)
 			}
 			code := cmd.ProcessState.ExitCode()
-			line := regexp.MustCompile(`(?m)^` + regexp.QuoteMeta(path) + `: .*` + regexp.QuoteMeta(what[name]))
+			line := regexp.MustCompile(`(?m)^` + regexp.QuoteMeta(path) + `(:\d+:\d+)?: .*` + regexp.QuoteMeta(what[name]))
 			if code != 1 || !line.MatchString(stderr.String()) {
 				t.Errorf("%v: exit %d (%v), stderr %q; want 1 and %q", args, code, err, stderr.String(), line)
 			}

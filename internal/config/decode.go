@@ -68,7 +68,7 @@ func (d *decoder) topLevel(root *table) {
 		case keyAdaptiveBrightness:
 			d.boolean(k, v, &c.AdaptiveBrightness)
 		case keyFontTemplate:
-			d.str(k, v, &c.FontTemplate)
+			d.strMax(k, v, &c.FontTemplate, maxFontPattern)
 		case keyActiveBrightness:
 			d.integer(k, v, 0, 255, &c.ActiveBrightness)
 		case keyDoublePressSwitchLayers:
@@ -150,6 +150,20 @@ func (d *decoder) str(name string, v *value, dst *string) bool {
 	return true
 }
 
+// strMax is str for a string of at most limit bytes; a longer one is an
+// error at its first byte past the limit.
+func (d *decoder) strMax(name string, v *value, dst *string, limit int) bool {
+	if v.kind == kString && len(v.str) > limit {
+		p := v.pos
+		if plainString(v) {
+			p.Col += 1 + limit
+		}
+		d.errorf(p, KindLimit, "%s: longer than %d bytes (tiny-dfr's limit)", name, limit)
+		return false
+	}
+	return d.str(name, v, dst)
+}
+
 func (d *decoder) integer(name string, v *value, lo, hi int64, dst *int) bool {
 	if v.kind != kInteger {
 		d.wrongType(name, v, kInteger)
@@ -172,6 +186,10 @@ func (d *decoder) layer(name string, v *value) []Button {
 		d.errorf(v.pos, KindEmptyLayer, "%s: a layer needs at least one button", name)
 		return nil
 	}
+	if len(v.list) > maxButtons {
+		d.errorf(v.list[maxButtons].pos, KindLimit, "%s: more than %d buttons in a layer (tiny-dfr's limit)", name, maxButtons)
+		return nil
+	}
 	out := make([]Button, 0, len(v.list))
 	for i, e := range v.list {
 		bname := fmt.Sprintf("%s[%d]", name, i)
@@ -192,23 +210,23 @@ func (d *decoder) button(name string, v *value) Button {
 		field := name + "." + k
 		switch k {
 		case "Text":
-			d.str(field, f, &b.Text)
+			d.strMax(field, f, &b.Text, maxTextLen)
 		case "Icon":
-			d.str(field, f, &b.Icon)
+			d.strMax(field, f, &b.Icon, maxNameLen)
 		case "Svg":
 			if t.get("Icon") != nil {
 				d.warnf(f.keyPos, KindDeprecated, "%s: Svg is the old name of Icon; both are set, Icon is used", field)
 				continue
 			}
-			d.str(field, f, &b.Icon)
+			d.strMax(field, f, &b.Icon, maxNameLen)
 		case "Theme":
-			d.str(field, f, &b.Theme)
+			d.strMax(field, f, &b.Theme, maxNameLen)
 		case "Time":
-			if d.str(field, f, &b.Time) {
+			if d.strMax(field, f, &b.Time, maxTimeLen) {
 				d.timeFormat(field, f)
 			}
 		case "Locale":
-			if d.str(field, f, &b.Locale) && b.Locale != "" {
+			if d.strMax(field, f, &b.Locale, maxLocaleLen) && b.Locale != "" {
 				if _, ok := clock.FindLocale(b.Locale); !ok {
 					d.warnf(f.pos, KindLocale, "%s: no day and month names for locale %q; English (POSIX) names are used", field, b.Locale)
 				}
@@ -311,6 +329,10 @@ func (d *decoder) action(field string, f *value) ([]string, []uint16) {
 		items = f.list
 	default:
 		d.errorf(f.pos, KindType, "%s: expected a key name or an array of key names, got %s %s", field, f.kind, shortRaw(f))
+		return nil, nil
+	}
+	if len(items) > maxActionKeys {
+		d.errorf(items[maxActionKeys].pos, KindLimit, "%s: more than %d keys in one Action (tiny-dfr's limit)", field, maxActionKeys)
 		return nil, nil
 	}
 	names := make([]string, 0, len(items))
