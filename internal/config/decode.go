@@ -4,7 +4,9 @@ import (
 	"errors"
 	"fmt"
 	"math"
+	"strconv"
 	"strings"
+	"unicode/utf8"
 
 	"tiny-dfr/internal/clock"
 )
@@ -38,6 +40,20 @@ func (d *decoder) warnf(p Pos, k Kind, format string, args ...any) {
 // wrongType reports a value of the wrong kind.
 func (d *decoder) wrongType(name string, v *value, want valueKind) {
 	d.errorf(v.pos, KindType, "%s: expected %s, got %s %s", name, want, v.kind, shortRaw(v))
+}
+
+// quoteShort quotes a name from the file for a message, cut after 64
+// bytes: a hostile file's 1 MB key must not make a 1 MB log line.
+func quoteShort(s string) string {
+	const max = 64
+	if len(s) <= max {
+		return strconv.Quote(s)
+	}
+	cut := max
+	for cut > 0 && !utf8.RuneStart(s[cut]) {
+		cut--
+	}
+	return strconv.Quote(s[:cut]) + "…"
 }
 
 func shortRaw(v *value) string {
@@ -86,7 +102,7 @@ func (d *decoder) topLevel(root *table) {
 }
 
 func (d *decoder) unknownTopLevel(k string, v *value) {
-	msg := fmt.Sprintf("unknown key %q, ignored", k)
+	msg := fmt.Sprintf("unknown key %s, ignored", quoteShort(k))
 	if s := suggest(k, TopLevelKeys()); s != "" {
 		msg += fmt.Sprintf(" (did you mean %q?)", s)
 	}
@@ -113,6 +129,9 @@ func suggest(s string, known []string) string {
 		if strings.EqualFold(s, k) {
 			return k
 		}
+	}
+	if len(s) > 64 { // no known name is within two edits: skip the work
+		return ""
 	}
 	limit := 0 // edits allowed + 1
 	switch {
@@ -252,7 +271,7 @@ func (d *decoder) button(name string, v *value) Button {
 		case "IconHeight":
 			d.integer(field, f, 1, maxIconSize, &b.IconHeight)
 		default:
-			msg := fmt.Sprintf("%s: unknown button field %q, ignored", name, k)
+			msg := fmt.Sprintf("%s: unknown button field %s, ignored", name, quoteShort(k))
 			if s := suggest(k, ButtonFields()); s != "" {
 				msg += fmt.Sprintf(" (did you mean %q?)", s)
 			}
@@ -284,7 +303,7 @@ func (d *decoder) battery(field string, f *value, dst *string) {
 		case BatteryPercentage, BatteryIcon, BatteryBoth:
 			*dst = f.str
 		default:
-			msg := fmt.Sprintf("%s: unknown mode %q; want \"percentage\", \"icon\" or \"both\"", field, f.str)
+			msg := fmt.Sprintf("%s: unknown mode %s; want \"percentage\", \"icon\" or \"both\"", field, quoteShort(f.str))
 			if s := suggest(f.str, []string{BatteryPercentage, BatteryIcon, BatteryBoth}); s != "" {
 				msg += fmt.Sprintf(" (did you mean %q?)", s)
 			}
@@ -344,7 +363,7 @@ func (d *decoder) action(field string, f *value) ([]string, []uint16) {
 		}
 		c, ok := KeyCode(it.str)
 		if !ok {
-			msg := fmt.Sprintf("%s: unknown key name %q", field, it.str)
+			msg := fmt.Sprintf("%s: unknown key name %s", field, quoteShort(it.str))
 			if s := SuggestKey(it.str); s != "" {
 				msg += fmt.Sprintf(" (did you mean %q?)", s)
 			}

@@ -97,6 +97,31 @@ func TestPathologicalInputsRefused(t *testing.T) {
 	}
 }
 
+// TestLongNamesShortMessages: names too long to be a typo of a known one
+// get no suggestion (no comparison with every name) and are cut in
+// messages.
+func TestLongNamesShortMessages(t *testing.T) {
+	t.Parallel()
+	for name, data := range longNames() {
+		diags := Check("p.toml", data)
+		if len(diags) == 0 {
+			t.Errorf("%s: no diagnostic", name)
+		}
+		for _, d := range diags {
+			if len(d.Msg) > 200 || strings.Contains(d.Msg, "did you mean") || !strings.Contains(d.Msg, `QQQ"…`) {
+				t.Errorf("%s: message of %d bytes: %.200s", name, len(d.Msg), d.Msg)
+				break
+			}
+		}
+	}
+	if s := SuggestKey(strings.Repeat("F", 100) + "1"); s != "" {
+		t.Errorf("SuggestKey(FFF…1) = %q", s)
+	}
+	if s := SuggestKey("F" + strings.Repeat("_", 100) + "1"); s != "F1" {
+		t.Errorf("SuggestKey(F___…1) = %q, want F1 as before", s)
+	}
+}
+
 // TestLimitScanIgnoresQuotedAndComments: what looks like keys, dots or
 // brackets inside strings and comments counts for nothing.
 func TestLimitScanIgnoresQuotedAndComments(t *testing.T) {
