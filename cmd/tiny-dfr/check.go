@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -20,7 +21,9 @@ func runCheck(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	files := fs.Args()
 	if len(files) == 0 {
 		for _, p := range []string{defaultBaseConfig, defaultUserConfig} {
-			if _, err := os.Stat(p); err == nil {
+			// As the daemon: only a missing file is skipped; a FIFO,
+			// a directory or a symlink loop there is reported.
+			if _, err := os.Stat(p); !errors.Is(err, os.ErrNotExist) {
 				files = append(files, p)
 			}
 		}
@@ -31,12 +34,7 @@ func runCheck(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	}
 	bad := false
 	for _, path := range files {
-		diags, err := checkFile(path)
-		if err != nil {
-			fmt.Fprintf(stderr, "%s: %v\n", path, err)
-			bad = true
-			continue
-		}
+		diags := checkFile(path)
 		fileBad := false
 		for _, d := range diags {
 			fileBad = fileBad || d.Severity == config.Error
@@ -57,24 +55,21 @@ func runCheck(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 }
 
 // checkFile validates one file on its own (as a user file over the built-in
-// default) and, when it is usable, loads its icons and fonts to report what
-// would be missing on the bar.
-func checkFile(path string) ([]config.Diagnostic, error) {
-	data, err := os.ReadFile(path)
-	if err != nil {
-		return nil, err
+// default), read and parsed exactly as the daemon reads it
+// (config.ParseFile: regular files only, at most 1 MiB, the same limits),
+// and, when it is usable, loads its icons and fonts to report what would
+// be missing on the bar.
+func checkFile(path string) []config.Diagnostic {
+	f, diags := config.ParseFile(path)
+	if config.HasErrors(diags) {
+		return diags
 	}
-	diags := config.Check(path, data)
-	for _, d := range diags {
-		if d.Severity == config.Error {
-			return diags, nil
-		}
-	}
-	cfg, _ := config.Load("", path)
+	cfg := config.Default()
+	f.Apply(cfg)
 	for _, length := range []int{2170} {
 		r := layouts.Build(cfg, length, 60)
 		_, rd := render.New(r, render.Options{FontTemplate: cfg.FontTemplate, ShowOutlines: cfg.ShowButtonOutlines})
 		diags = append(diags, rd...)
 	}
-	return diags, nil
+	return diags
 }

@@ -2,6 +2,7 @@ package clock
 
 import (
 	"errors"
+	"strings"
 	"testing"
 	"time"
 )
@@ -115,6 +116,9 @@ func TestParseErrors(t *testing.T) {
 		{"%é", 0},
 		{"%%%", 2},
 		{"ok %H %E", 6},
+		// Over MaxFormatLen: at the first byte past it.
+		{strings.Repeat("%S", MaxFormatLen/2+1), MaxFormatLen},
+		{strings.Repeat("x", MaxFormatLen+1), MaxFormatLen},
 	} {
 		_, err := Parse(tc.format)
 		var fe *FormatError
@@ -125,6 +129,9 @@ func TestParseErrors(t *testing.T) {
 		if fe.Offset != tc.offset {
 			t.Errorf("Parse(%q) offset %d, want %d (%v)", tc.format, fe.Offset, tc.offset, err)
 		}
+	}
+	if _, err := Parse(strings.Repeat("%S", MaxFormatLen/2)); err != nil {
+		t.Errorf("a format of MaxFormatLen bytes: %v", err)
 	}
 	if f := MustParse("%Q"); string(f.Append(nil, ref(), nil)) == "" {
 		t.Error("MustParse of a bad format prints nothing")
@@ -229,6 +236,21 @@ func BenchmarkAppend24hr(b *testing.B) {
 	b.ReportAllocs()
 	for b.Loop() {
 		buf = f.Append(buf[:0], now, loc)
+	}
+}
+
+// BenchmarkAppendLongest is the cost of one tick of the longest format a
+// config may hold (64 × %S, redrawn every second).
+func BenchmarkAppendLongest(b *testing.B) {
+	f, err := Parse(strings.Repeat("%S", MaxFormatLen/2))
+	if err != nil {
+		b.Fatal(err)
+	}
+	buf := make([]byte, 0, 2*MaxFormatLen)
+	now := ref()
+	b.ReportAllocs()
+	for b.Loop() {
+		buf = f.Append(buf[:0], now, nil)
 	}
 }
 

@@ -4,7 +4,9 @@ import (
 	"errors"
 	"fmt"
 	"math"
+	"strconv"
 	"strings"
+	"unicode/utf8"
 
 	"tiny-dfr/internal/clock"
 )
@@ -40,6 +42,20 @@ func (d *decoder) wrongType(name string, v *value, want valueKind) {
 	d.errorf(v.pos, KindType, "%s: expected %s, got %s %s", name, want, v.kind, shortRaw(v))
 }
 
+// quoteShort quotes a name from the file for a message, cut after 64
+// bytes: a hostile file's 1 MB key must not make a 1 MB log line.
+func quoteShort(s string) string {
+	const max = 64
+	if len(s) <= max {
+		return strconv.Quote(s)
+	}
+	cut := max
+	for cut > 0 && !utf8.RuneStart(s[cut]) {
+		cut--
+	}
+	return strconv.Quote(s[:cut]) + "…"
+}
+
 func shortRaw(v *value) string {
 	switch v.kind {
 	case kArray:
@@ -68,7 +84,7 @@ func (d *decoder) topLevel(root *table) {
 		case keyAdaptiveBrightness:
 			d.boolean(k, v, &c.AdaptiveBrightness)
 		case keyFontTemplate:
-			d.str(k, v, &c.FontTemplate)
+			d.strMax(k, v, &c.FontTemplate, maxFontPattern)
 		case keyActiveBrightness:
 			d.integer(k, v, 0, 255, &c.ActiveBrightness)
 		case keyDoublePressSwitchLayers:
@@ -86,7 +102,7 @@ func (d *decoder) topLevel(root *table) {
 }
 
 func (d *decoder) unknownTopLevel(k string, v *value) {
-	msg := fmt.Sprintf("unknown key %q, ignored", k)
+	msg := fmt.Sprintf("unknown key %s, ignored", quoteShort(k))
 	if s := suggest(k, TopLevelKeys()); s != "" {
 		msg += fmt.Sprintf(" (did you mean %q?)", s)
 	}
@@ -113,6 +129,9 @@ func suggest(s string, known []string) string {
 		if strings.EqualFold(s, k) {
 			return k
 		}
+	}
+	if len(s) > 64 { // no known name is within two edits: skip the work
+		return ""
 	}
 	limit := 0 // edits allowed + 1
 	switch {
@@ -150,6 +169,20 @@ func (d *decoder) str(name string, v *value, dst *string) bool {
 	return true
 }
 
+// strMax is str for a string of at most limit bytes; a longer one is an
+// error at its first byte past the limit.
+func (d *decoder) strMax(name string, v *value, dst *string, limit int) bool {
+	if v.kind == kString && len(v.str) > limit {
+		p := v.pos
+		if plainString(v) {
+			p.Col += 1 + limit
+		}
+		d.errorf(p, KindLimit, "%s: longer than %d bytes (tiny-dfr's limit)", name, limit)
+		return false
+	}
+	return d.str(name, v, dst)
+}
+
 func (d *decoder) integer(name string, v *value, lo, hi int64, dst *int) bool {
 	if v.kind != kInteger {
 		d.wrongType(name, v, kInteger)
@@ -172,6 +205,10 @@ func (d *decoder) layer(name string, v *value) []Button {
 		d.errorf(v.pos, KindEmptyLayer, "%s: a layer needs at least one button", name)
 		return nil
 	}
+	if len(v.list) > maxButtons {
+		d.errorf(v.list[maxButtons].pos, KindLimit, "%s: more than %d buttons in a layer (tiny-dfr's limit)", name, maxButtons)
+		return nil
+	}
 	out := make([]Button, 0, len(v.list))
 	for i, e := range v.list {
 		bname := fmt.Sprintf("%s[%d]", name, i)
@@ -192,23 +229,23 @@ func (d *decoder) button(name string, v *value) Button {
 		field := name + "." + k
 		switch k {
 		case "Text":
-			d.str(field, f, &b.Text)
+			d.strMax(field, f, &b.Text, maxTextLen)
 		case "Icon":
-			d.str(field, f, &b.Icon)
+			d.strMax(field, f, &b.Icon, maxNameLen)
 		case "Svg":
 			if t.get("Icon") != nil {
 				d.warnf(f.keyPos, KindDeprecated, "%s: Svg is the old name of Icon; both are set, Icon is used", field)
 				continue
 			}
-			d.str(field, f, &b.Icon)
+			d.strMax(field, f, &b.Icon, maxNameLen)
 		case "Theme":
-			d.str(field, f, &b.Theme)
+			d.strMax(field, f, &b.Theme, maxNameLen)
 		case "Time":
-			if d.str(field, f, &b.Time) {
+			if d.strMax(field, f, &b.Time, maxTimeLen) {
 				d.timeFormat(field, f)
 			}
 		case "Locale":
-			if d.str(field, f, &b.Locale) && b.Locale != "" {
+			if d.strMax(field, f, &b.Locale, maxLocaleLen) && b.Locale != "" {
 				if _, ok := clock.FindLocale(b.Locale); !ok {
 					d.warnf(f.pos, KindLocale, "%s: no day and month names for locale %q; English (POSIX) names are used", field, b.Locale)
 				}
@@ -234,7 +271,7 @@ func (d *decoder) button(name string, v *value) Button {
 		case "IconHeight":
 			d.integer(field, f, 1, maxIconSize, &b.IconHeight)
 		default:
-			msg := fmt.Sprintf("%s: unknown button field %q, ignored", name, k)
+			msg := fmt.Sprintf("%s: unknown button field %s, ignored", name, quoteShort(k))
 			if s := suggest(k, ButtonFields()); s != "" {
 				msg += fmt.Sprintf(" (did you mean %q?)", s)
 			}
@@ -266,7 +303,7 @@ func (d *decoder) battery(field string, f *value, dst *string) {
 		case BatteryPercentage, BatteryIcon, BatteryBoth:
 			*dst = f.str
 		default:
-			msg := fmt.Sprintf("%s: unknown mode %q; want \"percentage\", \"icon\" or \"both\"", field, f.str)
+			msg := fmt.Sprintf("%s: unknown mode %s; want \"percentage\", \"icon\" or \"both\"", field, quoteShort(f.str))
 			if s := suggest(f.str, []string{BatteryPercentage, BatteryIcon, BatteryBoth}); s != "" {
 				msg += fmt.Sprintf(" (did you mean %q?)", s)
 			}
@@ -313,6 +350,10 @@ func (d *decoder) action(field string, f *value) ([]string, []uint16) {
 		d.errorf(f.pos, KindType, "%s: expected a key name or an array of key names, got %s %s", field, f.kind, shortRaw(f))
 		return nil, nil
 	}
+	if len(items) > maxActionKeys {
+		d.errorf(items[maxActionKeys].pos, KindLimit, "%s: more than %d keys in one Action (tiny-dfr's limit)", field, maxActionKeys)
+		return nil, nil
+	}
 	names := make([]string, 0, len(items))
 	codes := make([]uint16, 0, len(items))
 	for _, it := range items {
@@ -322,7 +363,7 @@ func (d *decoder) action(field string, f *value) ([]string, []uint16) {
 		}
 		c, ok := KeyCode(it.str)
 		if !ok {
-			msg := fmt.Sprintf("%s: unknown key name %q", field, it.str)
+			msg := fmt.Sprintf("%s: unknown key name %s", field, quoteShort(it.str))
 			if s := SuggestKey(it.str); s != "" {
 				msg += fmt.Sprintf(" (did you mean %q?)", s)
 			}

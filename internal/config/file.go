@@ -4,9 +4,12 @@ import (
 	"cmp"
 	"errors"
 	"fmt"
-	"io"
 	"os"
 	"slices"
+
+	"golang.org/x/sys/unix"
+
+	"tiny-dfr/internal/safefile"
 )
 
 // Top-level keys, in the order of the spec.
@@ -42,7 +45,9 @@ const (
 	UserPath = "/etc/tiny-dfr/config.toml"       // the administrator's overrides
 )
 
-// maxFileSize bounds what is read of a configuration file.
+// maxFileSize is the largest configuration file read, in bytes (1 MiB; the
+// largest real-world config is about 12 KiB). Larger files are refused
+// before they are read.
 const maxFileSize = 1 << 20
 
 // File is what one configuration file sets: Config holds the values of the
@@ -124,34 +129,40 @@ func Check(name string, data []byte) []Diagnostic {
 	return diags
 }
 
-// ParseFile reads and parses the file at path. A file that cannot be read
-// gives one KindIO diagnostic wrapping the error (errors.Is(d,
-// fs.ErrNotExist) tells a missing file).
+// ParseFile reads and parses the file at path; it is the one way configs
+// are read, by the daemon (through Load), `render` and `check`. Only a
+// regular file of at most maxFileSize bytes is read, opened without
+// blocking (a FIFO, a device such as /dev/zero, a directory or a symlink
+// loop is refused at once). A file that cannot be read gives one KindIO
+// error diagnostic naming the path and why (errors.Is(d, fs.ErrNotExist)
+// tells a missing file; the errno is kept).
 func ParseFile(path string) (*File, []Diagnostic) {
-	data, err := readFile(path)
+	data, err := safefile.ReadFile(path, maxFileSize)
 	if err != nil {
 		return &File{Name: path, set: map[string]bool{}}, []Diagnostic{{
 			Pos: Pos{File: path}, Severity: Error, Kind: KindIO,
-			Msg: err.Error(), Err: err,
+			Msg: ioMessage(err), Err: err,
 		}}
 	}
 	return Parse(path, data)
 }
 
-func readFile(path string) ([]byte, error) {
-	fh, err := os.Open(path)
-	if err != nil {
-		return nil, err
+// ioMessage says why a config file could not be read, without repeating
+// its path (the diagnostic's position names it).
+func ioMessage(err error) string {
+	var se *safefile.Error
+	if !errors.As(err, &se) {
+		return err.Error()
 	}
-	defer fh.Close()
-	data, err := io.ReadAll(io.LimitReader(fh, maxFileSize+1))
-	if err != nil {
-		return nil, fmt.Errorf("read %s: %w", path, err)
+	switch {
+	case errors.Is(se.Err, safefile.ErrNotRegular):
+		return fmt.Sprintf("is %s, not a regular file; not read as a config", se.Detail)
+	case errors.Is(se.Err, safefile.ErrTooLarge):
+		return fmt.Sprintf("too large for a config (%s); not read", se.Detail)
+	case errors.Is(se.Err, unix.ELOOP):
+		return "cannot read: too many levels of symbolic links (a symlink loop?)"
 	}
-	if len(data) > maxFileSize {
-		return nil, fmt.Errorf("%s: larger than %d bytes", path, maxFileSize)
-	}
-	return data, nil
+	return "cannot read: " + se.Err.Error()
 }
 
 // HasErrors reports whether any diagnostic has Severity Error.

@@ -1,6 +1,8 @@
 package config
 
 import (
+	"fmt"
+	"strings"
 	"testing"
 
 	"tiny-dfr/internal/assets"
@@ -16,10 +18,19 @@ func FuzzParse(f *testing.F) {
 		"a.b.c = 1\n[a]\n[[x.y]]\nz = { q = [1, [2, {r = 3}]] }\n",
 		"Battery = true\nPrimaryLayerKeys = [ { Battery = \"x\", Locale = \"de\" } ]",
 		"FontTemplate = \"\\u00e9\\e\"\r\n",
+		// Shapes of the inputs that froze the parser, just over the limits.
+		strings.Repeat("a.", maxKeyParts) + "a = 1\n",
+		"[" + strings.Repeat("a.", maxKeyParts) + "a]\n",
+		"x = " + strings.Repeat("[{a=", maxNesting/2) + "1" + strings.Repeat("}]", maxNesting/2) + "\n",
+		"PrimaryLayerKeys = [ " + strings.Repeat("{ Text = \"a\" }, ", maxButtons) + "{} ]\n",
+		"PrimaryLayerKeys = [ { Time = \"" + strings.Repeat("%S", maxTimeLen/2+1) + "\", Action = [" + strings.Repeat("\"A\",", maxActionKeys+1) + "] } ]\n",
+		lines(maxEntries+1, func(i int) string { return fmt.Sprintf("k%d = 1", i) }),
+		"x = [" + strings.Repeat("1,", maxElements) + "1]\n",
 	} {
 		f.Add([]byte(s))
 	}
 	f.Fuzz(func(t *testing.T, data []byte) {
+		checkScanCounts(t, data)
 		file, diags := Parse("f.toml", data)
 		if file == nil {
 			t.Fatal("nil File")

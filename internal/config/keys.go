@@ -105,7 +105,10 @@ func SuggestKey(name string) string {
 		return name
 	}
 	norm := normKey(name)
-	if norm == "" {
+	if norm == "" || len(norm) > 64 {
+		// Key names have at most 21 letters and a suggestion is at most
+		// len/3 edits away: nothing is close to a longer name, and
+		// comparing it with every key name would be slow.
 		return ""
 	}
 	if a := keyAlias(norm); a != "" {

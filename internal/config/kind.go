@@ -16,6 +16,7 @@ const (
 	KindLocale                        // a Locale without day/month names (warning)
 	KindStretchZero                   // Stretch = 0, read as 1 (warning)
 	KindDeprecated                    // an old spelling that still works (warning)
+	KindLimit                         // over one of tiny-dfr's size limits (limits.go)
 )
 
 func (k Kind) String() string {
@@ -44,6 +45,8 @@ func (k Kind) String() string {
 		return "stretch-zero"
 	case KindDeprecated:
 		return "deprecated"
+	case KindLimit:
+		return "limit"
 	}
 	return "unknown"
 }

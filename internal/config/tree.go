@@ -105,9 +105,13 @@ func (p positions) at(offset int) Pos {
 	return Pos{File: p.file, Line: line + 1, Col: offset - p.lines[line] + 1}
 }
 
-// parseTree parses data into a tree. A file that is not valid TOML 1.0 gives
-// a nil tree and one syntax diagnostic.
+// parseTree parses data into a tree. A file that is not valid TOML 1.0, or
+// over one of the file-wide limits (limits.go), gives a nil tree and one
+// diagnostic.
 func parseTree(file string, data []byte) (*table, *Diagnostic) {
+	if d := scanLimits(file, data); d != nil {
+		return nil, d
+	}
 	pos := newPositions(file, data)
 	var generic map[string]any
 	if err := toml.Unmarshal(data, &generic); err != nil {
