@@ -86,7 +86,10 @@ type bar struct {
 	id     int32
 }
 
-func newBar(t testing.TB) *bar {
+func newBar(t testing.TB) *bar { return newBarWith(t, nil) }
+
+// newBarWith is newBar; setup runs on the fresh devices before Run starts.
+func newBarWith(t testing.TB, setup func(b *bar)) *bar {
 	t.Helper()
 	requireUinput(t)
 	before := openFDs(t)
@@ -102,6 +105,9 @@ func newBar(t testing.TB) *bar {
 		t.Fatal(err)
 	}
 	b.addDigitizer()
+	if setup != nil {
+		setup(b)
+	}
 	ctx, cancel := context.WithCancel(context.Background())
 	in := make(chan Event, 64)
 	runDone := make(chan error, 1)
@@ -202,14 +208,16 @@ func (b *bar) x(layer, button int) int32 {
 	return int32(x * 2007)
 }
 
-func (b *bar) touchDown(slot, x int32) {
+func (b *bar) touchDown(slot, x int32) { b.touchDownAt(slot, x, 30) }
+
+func (b *bar) touchDownAt(slot, x, y int32) {
 	b.t.Helper()
 	b.id++
 	if err := b.digi.Report(
 		uinput.Event{Type: evdev.EvAbs, Code: evdev.AbsMtSlot, Value: slot},
 		uinput.Event{Type: evdev.EvAbs, Code: evdev.AbsMtTrackingID, Value: b.id},
 		uinput.Event{Type: evdev.EvAbs, Code: evdev.AbsMtPositionX, Value: x},
-		uinput.Event{Type: evdev.EvAbs, Code: evdev.AbsMtPositionY, Value: 30},
+		uinput.Event{Type: evdev.EvAbs, Code: evdev.AbsMtPositionY, Value: y},
 		uinput.Event{Type: evdev.EvKey, Code: evdev.BtnTouch, Value: 1},
 	); err != nil {
 		b.t.Fatal(err)
@@ -394,4 +402,40 @@ func TestVMKeyboardGoneReleasesFn(t *testing.T) {
 	b.waitFor(KeyboardGone)
 	b.fnKbd, _ = uinput.Create(uinputPath, uinput.FnKeyboardConfig("again"))
 	b.tap(0, fCodes[0])
+}
+
+// The kernel drops an ABS event equal to the slot's last value, also
+// across our open: a touch made and lifted before Run starts leaves its
+// position in the slot, and a tap at the same spot (or the same height)
+// after Run started carries no position at all. It used to land at (0,0)
+// and hit nothing (or the first button).
+func TestVMTapAtLastPositionBeforeStart(t *testing.T) {
+	const y = 25
+	b := newBarWith(t, func(b *bar) {
+		b.touchDownAt(0, b.x(0, 5), y)
+		b.touchUp(0)
+	})
+	b.touchDownAt(0, b.x(0, 5), y)
+	b.touchUp(0)
+	b.expect("tap on F6 at the spot of the touch before Run", keyEvent{fCodes[5], true}, keyEvent{fCodes[5], false})
+}
+
+func TestVMTapAtLastHeightBeforeStart(t *testing.T) {
+	const y = 25
+	b := newBarWith(t, func(b *bar) {
+		b.touchDownAt(0, b.x(0, 5), y)
+		b.touchUp(0)
+	})
+	b.touchDownAt(0, b.x(0, 8), y)
+	b.touchUp(0)
+	b.expect("tap on F9 at the height of the touch before Run", keyEvent{fCodes[8], true}, keyEvent{fCodes[8], false})
+}
+
+// A finger already down when Run opens the digitizer started before us: it
+// presses nothing, even when it moves or lifts; the next tap works.
+func TestVMFingerDownBeforeStartIgnored(t *testing.T) {
+	b := newBarWith(t, func(b *bar) { b.touchDown(0, b.x(0, 2)) })
+	b.touchMove(0, b.x(0, 3))
+	b.touchUp(0)
+	b.tap(7, fCodes[7])
 }
