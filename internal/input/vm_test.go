@@ -84,6 +84,7 @@ type bar struct {
 	events chan Event    // what the loop saw, for synchronisation
 	stop   func()
 	id     int32
+	opts   Options // for Run; setup may change it
 }
 
 func newBar(t testing.TB) *bar { return newBarWith(t, nil) }
@@ -111,7 +112,7 @@ func newBarWith(t testing.TB, setup func(b *bar)) *bar {
 	ctx, cancel := context.WithCancel(context.Background())
 	in := make(chan Event, 64)
 	runDone := make(chan error, 1)
-	go func() { runDone <- Run(ctx, Options{}, in) }()
+	go func() { runDone <- Run(ctx, b.opts, in) }()
 	loopDone := make(chan struct{})
 	go func() {
 		defer close(loopDone)
@@ -438,4 +439,96 @@ func TestVMFingerDownBeforeStartIgnored(t *testing.T) {
 	b.touchMove(0, b.x(0, 3))
 	b.touchUp(0)
 	b.tap(7, fCodes[7])
+}
+
+// nodeOf is the event node of the input device named name.
+func nodeOf(t testing.TB, name string) string {
+	t.Helper()
+	for range 100 {
+		names, _ := filepath.Glob("/sys/class/input/event*/device/name")
+		for _, n := range names {
+			if b, err := os.ReadFile(n); err == nil && strings.TrimSpace(string(b)) == name {
+				node := "/dev/input/" + filepath.Base(filepath.Dir(filepath.Dir(n)))
+				if _, err := os.Stat(node); err == nil {
+					return node
+				}
+			}
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	t.Fatalf("no event node for %q", name)
+	return ""
+}
+
+// Devices opened before Run (OpenExisting, as root in the daemon) are
+// taken over by Run: here their nodes are gone before Run starts, so Run
+// could not open them itself; the digitizer and Fn keyboard still work.
+func TestVMOpenedBeforeRunTakenOver(t *testing.T) {
+	b := newBarWith(t, func(b *bar) {
+		digi, fn := nodeOf(t, uinput.DigitizerT2), nodeOf(t, "Apple Internal Keyboard / Trackpad")
+		b.opts.Opened = OpenExisting("", "", nil)
+		if n := b.opts.Opened.Len(); n < 2 {
+			t.Fatalf("OpenExisting holds %d devices", n)
+		}
+		for _, n := range []string{digi, fn} {
+			if err := os.Remove(n); err != nil {
+				t.Fatal(err)
+			}
+		}
+	})
+	b.tap(3, fCodes[3])
+	b.fn(true)
+	b.tap(3, mediaCodes[3])
+	b.fn(false)
+}
+
+// What sysfs says about a node is what the node says when opened: the
+// same name and the same role (so a node we may not open is judged right).
+func TestVMSysInfoMatchesDevice(t *testing.T) {
+	requireUinput(t)
+	var devs []*uinput.Device
+	for _, c := range []uinput.Config{
+		uinput.DigitizerConfig(uinput.DigitizerT2, 2008, 60, 11),
+		uinput.DigitizerConfig(uinput.DigitizerM1, 2008, 60, 11),
+		uinput.FnKeyboardConfig("Apple Internal Keyboard / Trackpad"),
+		uinput.LidConfig("Lid Switch"),
+	} {
+		d, err := uinput.Create(uinputPath, c)
+		if err != nil {
+			t.Fatal(err)
+		}
+		devs = append(devs, d)
+	}
+	defer func() {
+		for _, d := range devs {
+			d.Close()
+		}
+	}()
+	kb, err := uinput.NewKeyboard(uinputPath)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer kb.Close()
+	nodeOf(t, "Lid Switch")
+	nodeOf(t, uinput.KeyboardName)
+	nodes, _ := filepath.Glob("/dev/input/event*")
+	roles := map[role]int{}
+	for _, n := range nodes {
+		d, err := evdev.Open(n)
+		if err != nil {
+			t.Errorf("%s: %v", n, err)
+			continue
+		}
+		in, err := sysInfo("/sys/class/input", filepath.Base(n))
+		if err != nil {
+			t.Errorf("%s: sysfs: %v", n, err)
+		} else if in.Name != d.Name || classify(&in) != classify(&d.Info) {
+			t.Errorf("%s: sysfs says %q role %d, the device %q role %d", n, in.Name, classify(&in), d.Name, classify(&d.Info))
+		}
+		roles[classify(&d.Info)]++
+		d.Close()
+	}
+	if roles[roleDigitizer] < 2 || roles[roleFn|roleActivity] < 1 || roles[roleLid] < 1 {
+		t.Errorf("roles seen %v: want two digitizers, an Fn keyboard and a lid", roles)
+	}
 }
