@@ -68,6 +68,10 @@ func Run(ctx context.Context, opts Options) error {
 	if light != nil {
 		defer light.Close()
 	}
+	// The input devices present now, opened as root: they work even where
+	// their nodes are root-only; input.Run takes them over.
+	inputDevs := input.OpenExisting(opts.InputDir, "", log)
+	defer inputDevs.Close() // no-op once input.Run took them
 	var creds privs.Creds
 	if !opts.NoDrop {
 		if creds, err = privs.Lookup(opts.Root, opts.User, opts.Groups...); err != nil {
@@ -100,7 +104,7 @@ func Run(ctx context.Context, opts Options) error {
 	inputs := make(chan input.Event, 64)
 	inputDone := make(chan error, 1)
 	go func() {
-		err := input.Run(ctx, input.Options{Dir: opts.InputDir, Logger: log}, inputs)
+		err := input.Run(ctx, input.Options{Dir: opts.InputDir, Logger: log, Opened: inputDevs}, inputs)
 		if err != nil && ctx.Err() == nil {
 			// Without input the bar is useless: stop, and let systemd
 			// restart the daemon.
