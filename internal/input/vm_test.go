@@ -532,3 +532,43 @@ func TestVMSysInfoMatchesDevice(t *testing.T) {
 		t.Errorf("roles seen %v: want two digitizers, an Fn keyboard and a lid", roles)
 	}
 }
+
+// Devices opened before Run are closed by Close when Run is never reached,
+// and by Run when they come from another directory (a caller's mistake):
+// no fd is left behind either way.
+func TestVMOpenExistingClosed(t *testing.T) {
+	requireUinput(t)
+	d, err := uinput.Create(uinputPath, uinput.DigitizerConfig(uinput.DigitizerT2, 2008, 60, 11))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer d.Close()
+	nodeOf(t, uinput.DigitizerT2)
+	before := openFDs(t)
+	o := OpenExisting("", "", nil)
+	if o.Len() == 0 {
+		t.Fatal("OpenExisting opened nothing")
+	}
+	o.Close()
+	o.Close()
+	checkNoLeak(t, before)
+
+	o = OpenExisting("", "", nil)
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error, 1)
+	go func() { done <- Run(ctx, Options{Dir: t.TempDir(), Opened: o}, make(chan Event, 16)) }()
+	time.Sleep(100 * time.Millisecond)
+	cancel()
+	if err := <-done; err != nil {
+		t.Fatal(err)
+	}
+	if o.Len() != 0 {
+		t.Error("Run did not take the devices")
+	}
+	checkNoLeak(t, before)
+	var none *Opened
+	none.Close()
+	if none.Len() != 0 {
+		t.Error("nil Opened not empty")
+	}
+}
