@@ -8,6 +8,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"golang.org/x/sys/unix"
 
@@ -158,5 +159,45 @@ func TestSysInfo(t *testing.T) {
 	}
 	if _, err := sysInfo(sys, "event9"); err == nil {
 		t.Error("missing node: no error")
+	}
+}
+
+// Run waits a grace period before warning about a refused node: udev
+// gives a new node its group a moment after devtmpfs made it root-only,
+// and a hotplugged digitizer must not log a false alarm. A node still
+// refused after the grace period is warned about; one gone is not.
+func TestRefusedNodeWarnsAfterGrace(t *testing.T) {
+	t.Parallel()
+	sys := t.TempDir()
+	fakeSysfs(t, sys, "event3", uinput.DigitizerT2, "b", "400 0 0 0 0 0", "663800000000003", "0")
+	fakeSysfs(t, sys, "event4", uinput.DigitizerM1, "b", "400 0 0 0 0 0", "663800000000003", "0")
+	var buf logBuf
+	m := newMonitor("/dev/input", sys, slog.New(slog.NewTextHandler(&buf, &slog.HandlerOptions{Level: slog.LevelDebug})))
+	m.grace = time.Hour // the test fires the recheck itself
+	gone := map[string]bool{}
+	m.openDev = func(path string) (*evdev.Device, error) {
+		if gone[path] {
+			return nil, fmt.Errorf("evdev: open %s: %w", path, unix.ENOENT)
+		}
+		return nil, fmt.Errorf("evdev: open %s: %w", path, unix.EACCES)
+	}
+	m.open("/dev/input/event3")
+	m.open("/dev/input/event4")
+	m.open("/dev/input/event3") // IN_ATTRIB, still refused
+	if w := buf.lines("WARN"); len(w) != 0 || m.graceC == nil {
+		t.Fatalf("warned within the grace period (%v), or no recheck armed", w)
+	}
+	gone["/dev/input/event4"] = true
+	m.recheck()
+	w := buf.lines("WARN")
+	if len(w) != 1 || !strings.Contains(w[0], "dev=/dev/input/event3") {
+		t.Errorf("after the grace period: warnings %q, want one for event3", w)
+	}
+	if m.graceC != nil || len(m.due) != 0 {
+		t.Error("recheck left work behind")
+	}
+	m.open("/dev/input/event3")
+	if n := len(buf.lines("WARN")); n != 1 {
+		t.Errorf("%d warnings after another try, want still 1", n)
 	}
 }

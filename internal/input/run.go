@@ -9,6 +9,7 @@ import (
 	"sort"
 	"strings"
 	"sync"
+	"time"
 
 	"golang.org/x/sys/unix"
 
@@ -47,7 +48,7 @@ func Run(ctx context.Context, opts Options, out chan<- Event) error {
 	}
 	ctx, cancel := context.WithCancel(ctx)
 	m := newMonitor(dir, sysDirFor(dir, opts.SysDir), log)
-	m.ctx, m.out = ctx, out
+	m.ctx, m.out, m.grace = ctx, out, refusedGrace
 	changes := make(chan change)
 	watchErr := make(chan error, 1)
 	m.wg.Add(1)
@@ -87,9 +88,12 @@ loop:
 			case c.gone:
 				m.drop(c.path)
 				delete(m.warned, c.path) // a new node there is a new device
+				delete(m.due, c.path)
 			default:
 				m.open(c.path)
 			}
+		case <-m.graceC:
+			m.recheck()
 		case r := <-m.exited:
 			if m.devs[r.dev.Path] == r {
 				delete(m.devs, r.dev.Path)
@@ -117,11 +121,22 @@ type monitor struct {
 	sysfs   string                                   // where nodes are described without opening them; "" none
 	openDev func(path string) (*evdev.Device, error) // evdev.Open; tests replace it
 	warned  map[string]bool                          // nodes whose refusal was logged at Warn
+	// A refused node is warned about only if still refused after grace
+	// (0: at once): udev gives a new node its group a moment after
+	// devtmpfs made it root-only.
+	grace  time.Duration
+	due    map[string]bool // refused nodes to try again when graceC fires
+	graceC <-chan time.Time
+	now    bool // recheck: warn at once
 }
+
+// refusedGrace is how long a new node may stay refused before the warning:
+// udev sets its group and mode within milliseconds.
+const refusedGrace = 2 * time.Second
 
 func newMonitor(dir, sysfs string, log *slog.Logger) *monitor {
 	return &monitor{ctx: context.Background(), dir: dir, log: log, devs: map[string]*reader{}, exited: make(chan *reader),
-		sysfs: sysfs, openDev: evdev.Open, warned: map[string]bool{}}
+		sysfs: sysfs, openDev: evdev.Open, warned: map[string]bool{}, due: map[string]bool{}}
 }
 
 // sysDirFor is the sysfs directory describing the nodes of dir: set, or
@@ -212,9 +227,36 @@ func (m *monitor) refused(path string, err error) {
 		m.log.Debug("input: no access", "dev", path, "err", err)
 		return
 	}
+	if m.grace > 0 && !m.now {
+		m.log.Debug("input: no access yet", "dev", path, "err", err)
+		m.due[path] = true
+		if m.graceC == nil {
+			m.graceC = time.After(m.grace)
+		}
+		return
+	}
 	m.warned[path] = true
 	m.log.Warn("input: no access to "+name+"; is the node group input, mode 0660? (udev's default rules make it so; a device present at start is opened as root)",
 		"dev", path, "name", name, "err", err)
+}
+
+// recheck tries the nodes refused a grace period ago once more, and warns
+// about those still refused.
+func (m *monitor) recheck() {
+	m.graceC = nil
+	paths := make([]string, 0, len(m.due))
+	for p := range m.due {
+		paths = append(paths, p)
+	}
+	clear(m.due)
+	sort.Strings(paths)
+	m.now = true
+	for _, p := range paths {
+		if _, ok := m.devs[p]; !ok {
+			m.open(p)
+		}
+	}
+	m.now = false
 }
 
 // follow starts reading an open device.
