@@ -102,98 +102,97 @@ func FuzzDecoder(f *testing.F) {
 // fuzzDecoder runs one FuzzDecoder input; its keys go through a Tracker on
 // lay.
 func fuzzDecoder(t *testing.T, lay *layouts.Layout, data []byte) {
-	{
-		if len(data) < fuzzHeader {
-			return
+
+	if len(data) < fuzzHeader {
+		return
+	}
+	hdr, data := data[:fuzzHeader], data[fuzzHeader:]
+	abs := bitsOf(evdev.AbsX, evdev.AbsY)
+	if hdr[0]&1 != 0 {
+		abs = bitsOf(evdev.AbsX, evdev.AbsY, evdev.AbsMtSlot, evdev.AbsMtPositionX, evdev.AbsMtPositionY, evdev.AbsMtTrackingID)
+	}
+	info := func(code int) evdev.AbsInfo {
+		a := digitizerAxes(code)
+		if code == evdev.AbsMtSlot {
+			a.Maximum = int32(int8(hdr[1]))
+		} else if hdr[0]&4 != 0 {
+			a.Minimum, a.Maximum = a.Maximum, a.Maximum/2 // inverted, or empty for y
 		}
-		hdr, data := data[:fuzzHeader], data[fuzzHeader:]
-		abs := bitsOf(evdev.AbsX, evdev.AbsY)
-		if hdr[0]&1 != 0 {
-			abs = bitsOf(evdev.AbsX, evdev.AbsY, evdev.AbsMtSlot, evdev.AbsMtPositionX, evdev.AbsMtPositionY, evdev.AbsMtTrackingID)
+		return a
+	}
+	fs := &fakeSync{abs: map[int]int32{evdev.AbsMtSlot: int32(hdr[3])}, slots: map[int][]int32{}, touch: hdr[2]&1 != 0}
+	for i := range 8 {
+		id := int32(-1)
+		if hdr[2]&(1<<i) != 0 {
+			id = int32(i)
 		}
-		info := func(code int) evdev.AbsInfo {
-			a := digitizerAxes(code)
-			if code == evdev.AbsMtSlot {
-				a.Maximum = int32(int8(hdr[1]))
-			} else if hdr[0]&4 != 0 {
-				a.Minimum, a.Maximum = a.Maximum, a.Maximum/2 // inverted, or empty for y
+		fs.slots[evdev.AbsMtTrackingID] = append(fs.slots[evdev.AbsMtTrackingID], id)
+		fs.slots[evdev.AbsMtPositionX] = append(fs.slots[evdev.AbsMtPositionX], int32(i)*250)
+		fs.slots[evdev.AbsMtPositionY] = append(fs.slots[evdev.AbsMtPositionY], 30)
+	}
+	if hdr[0]&2 != 0 {
+		fs.err = errFake
+	}
+	d := newDecoder(abs, info, fs)
+	kb := newFakeKeyboard()
+	tr := NewTracker(kb)
+	v := View{Layout: lay}
+	active := map[int]bool{}
+	check := func(ts []Touch) {
+		seen := map[int]int{}
+		for _, tc := range ts {
+			if tc.Slot < 0 || tc.Slot >= len(d.slots) {
+				t.Fatalf("touch %+v: slot out of range (%d slots)", tc, len(d.slots))
 			}
-			return a
-		}
-		fs := &fakeSync{abs: map[int]int32{evdev.AbsMtSlot: int32(hdr[3])}, slots: map[int][]int32{}, touch: hdr[2]&1 != 0}
-		for i := range 8 {
-			id := int32(-1)
-			if hdr[2]&(1<<i) != 0 {
-				id = int32(i)
+			if math.IsNaN(tc.X) || math.IsNaN(tc.Y) || math.IsInf(tc.X, 0) || math.IsInf(tc.Y, 0) {
+				t.Fatalf("touch %+v: position not finite", tc)
 			}
-			fs.slots[evdev.AbsMtTrackingID] = append(fs.slots[evdev.AbsMtTrackingID], id)
-			fs.slots[evdev.AbsMtPositionX] = append(fs.slots[evdev.AbsMtPositionX], int32(i)*250)
-			fs.slots[evdev.AbsMtPositionY] = append(fs.slots[evdev.AbsMtPositionY], 30)
-		}
-		if hdr[0]&2 != 0 {
-			fs.err = errFake
-		}
-		d := newDecoder(abs, info, fs)
-		kb := newFakeKeyboard()
-		tr := NewTracker(kb)
-		v := View{Layout: lay}
-		active := map[int]bool{}
-		check := func(ts []Touch) {
-			seen := map[int]int{}
-			for _, tc := range ts {
-				if tc.Slot < 0 || tc.Slot >= len(d.slots) {
-					t.Fatalf("touch %+v: slot out of range (%d slots)", tc, len(d.slots))
+			if seen[tc.Slot]++; seen[tc.Slot] > 2 {
+				t.Fatalf("frame %v: slot %d more than twice", ts, tc.Slot)
+			}
+			switch tc.Phase {
+			case Down:
+				if active[tc.Slot] {
+					t.Fatalf("frame %v: Down on slot %d already down", ts, tc.Slot)
 				}
-				if math.IsNaN(tc.X) || math.IsNaN(tc.Y) || math.IsInf(tc.X, 0) || math.IsInf(tc.Y, 0) {
-					t.Fatalf("touch %+v: position not finite", tc)
+				active[tc.Slot] = true
+			case Move, Up, Cancel:
+				if !active[tc.Slot] {
+					t.Fatalf("frame %v: %v on slot %d not down", ts, tc.Phase, tc.Slot)
 				}
-				if seen[tc.Slot]++; seen[tc.Slot] > 2 {
-					t.Fatalf("frame %v: slot %d more than twice", ts, tc.Slot)
+				if tc.Phase != Move {
+					delete(active, tc.Slot)
 				}
-				switch tc.Phase {
-				case Down:
-					if active[tc.Slot] {
-						t.Fatalf("frame %v: Down on slot %d already down", ts, tc.Slot)
-					}
-					active[tc.Slot] = true
-				case Move, Up, Cancel:
-					if !active[tc.Slot] {
-						t.Fatalf("frame %v: %v on slot %d not down", ts, tc.Phase, tc.Slot)
-					}
-					if tc.Phase != Move {
-						delete(active, tc.Slot)
-					}
-				default:
-					t.Fatalf("touch %+v: phase %d", tc, tc.Phase)
-				}
-			}
-			tr.Handle(ts, v)
-		}
-		for ; len(data) >= fuzzEventSize; data = data[fuzzEventSize:] {
-			e := evdev.RawEvent{
-				Type:  uint16(data[0] & 7),
-				Code:  binary.LittleEndian.Uint16(data[1:3]),
-				Value: int32(binary.LittleEndian.Uint32(data[3:7])),
-			}
-			if ts := d.feed(e); ts != nil {
-				check(ts)
+			default:
+				t.Fatalf("touch %+v: phase %d", tc, tc.Phase)
 			}
 		}
-		// The device goes.
-		if ts := d.cancel(); ts != nil {
-			for _, tc := range ts {
-				if tc.Phase != Cancel {
-					t.Fatalf("removal gives %+v", tc)
-				}
-			}
+		tr.Handle(ts, v)
+	}
+	for ; len(data) >= fuzzEventSize; data = data[fuzzEventSize:] {
+		e := evdev.RawEvent{
+			Type:  uint16(data[0] & 7),
+			Code:  binary.LittleEndian.Uint16(data[1:3]),
+			Value: int32(binary.LittleEndian.Uint32(data[3:7])),
+		}
+		if ts := d.feed(e); ts != nil {
 			check(ts)
 		}
-		if len(active) != 0 {
-			t.Fatalf("slots %v still down after removal", active)
+	}
+	// The device goes.
+	if ts := d.cancel(); ts != nil {
+		for _, tc := range ts {
+			if tc.Phase != Cancel {
+				t.Fatalf("removal gives %+v", tc)
+			}
 		}
-		if len(kb.down) != 0 || tr.Held() != 0 || len(kb.problems) != 0 {
-			t.Fatalf("after removal: keys down %v, held %d, problems %v", kb.down, tr.Held(), kb.problems)
-		}
+		check(ts)
+	}
+	if len(active) != 0 {
+		t.Fatalf("slots %v still down after removal", active)
+	}
+	if len(kb.down) != 0 || tr.Held() != 0 || len(kb.problems) != 0 {
+		t.Fatalf("after removal: keys down %v, held %d, problems %v", kb.down, tr.Held(), kb.problems)
 	}
 }
 
