@@ -102,7 +102,6 @@ func FuzzDecoder(f *testing.F) {
 // fuzzDecoder runs one FuzzDecoder input; its keys go through a Tracker on
 // lay.
 func fuzzDecoder(t *testing.T, lay *layouts.Layout, data []byte) {
-
 	if len(data) < fuzzHeader {
 		return
 	}
