@@ -4,6 +4,8 @@ import (
 	"bufio"
 	"errors"
 	"fmt"
+	"image"
+	"math"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -14,17 +16,17 @@ import (
 	"testing"
 	"time"
 
+	"tiny-dfr/internal/config"
 	"tiny-dfr/internal/evdev"
+	"tiny-dfr/internal/layouts"
 	"tiny-dfr/internal/uinput"
 	"tiny-dfr/internal/vmtest"
 )
 
 // Helpers of the guest scenario (guest_test.go).
 
-const (
-	barLength = 2008
-	barHeight = 64
-)
+// barHeight is the guest display's (and the fake digitizer's) short side.
+const barHeight = 64
 
 // screen is the host's summary of its screendump.
 type screen struct {
@@ -142,6 +144,34 @@ func (p *daemonProc) wait(t *testing.T) int {
 	return 0
 }
 
+// rootOnlyNodes makes every input and DRM node root:root 0600, as
+// devtmpfs makes them without udev (the harness may have been kinder),
+// and checks it.
+func rootOnlyNodes(t *testing.T) {
+	t.Helper()
+	time.Sleep(200 * time.Millisecond) // let devtmpfs make the nodes
+	ms, _ := filepath.Glob("/dev/input/event*")
+	cards, _ := filepath.Glob("/dev/dri/card*")
+	if len(ms) == 0 || len(cards) == 0 {
+		t.Fatalf("nodes: input %v, dri %v", ms, cards)
+	}
+	for _, m := range append(ms, cards...) {
+		if err := os.Chown(m, 0, 0); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.Chmod(m, 0o600); err != nil {
+			t.Fatal(err)
+		}
+		var st syscall.Stat_t
+		if err := syscall.Stat(m, &st); err != nil {
+			t.Fatal(err)
+		}
+		if st.Uid != 0 || st.Gid != 0 || st.Mode&0o777 != 0o600 {
+			t.Fatalf("%s: uid %d gid %d mode %o, want root:root 0600", m, st.Uid, st.Gid, st.Mode&0o777)
+		}
+	}
+}
+
 // setNodeGroups gives device nodes the groups udev would.
 func setNodeGroups(t *testing.T) {
 	t.Helper()
@@ -240,24 +270,54 @@ func (k *keys) expectNone(t *testing.T, what string) {
 	}
 }
 
-// tap touches the centre of button i of n equal buttons.
-func tap(t *testing.T, d *uinput.Device, i, n int) {
+// geometry is the bar of this guest run: its length comes from the host
+// (DAEMON_BAR_LENGTH, the display's mode), the buttons from the config the
+// daemon reads, built with the daemon's own layout code.
+type geometry struct {
+	length int
+	full   bool  // the run at 2008 px: also the parts that do not depend on the length
+	id     int32 // last tracking id
+}
+
+func newGeometry(t *testing.T) *geometry {
 	t.Helper()
-	w := float64(barLength-16*(n-1)) / float64(n)
-	x := int32(float64(i)*(w+16) + w/2)
-	y := int32(barHeight / 2)
-	if err := d.Report(
-		uinput.Event{Type: evdev.EvAbs, Code: evdev.AbsMtSlot, Value: 0},
-		uinput.Event{Type: evdev.EvAbs, Code: evdev.AbsMtTrackingID, Value: 7},
-		uinput.Event{Type: evdev.EvAbs, Code: evdev.AbsMtPositionX, Value: x},
-		uinput.Event{Type: evdev.EvAbs, Code: evdev.AbsMtPositionY, Value: y},
-		uinput.Event{Type: evdev.EvKey, Code: evdev.BtnTouch, Value: 1},
-		uinput.Event{Type: evdev.EvAbs, Code: evdev.AbsX, Value: x},
-		uinput.Event{Type: evdev.EvAbs, Code: evdev.AbsY, Value: y},
-	); err != nil {
-		t.Fatal(err)
+	g := &geometry{length: 2008}
+	if v := os.Getenv("DAEMON_BAR_LENGTH"); v != "" {
+		n, err := strconv.Atoi(v)
+		if err != nil {
+			t.Fatalf("DAEMON_BAR_LENGTH=%q", v)
+		}
+		g.length = n
 	}
-	time.Sleep(50 * time.Millisecond)
+	g.full = g.length == 2008
+	return g
+}
+
+// layout is the daemon's layout for the user config at path.
+func (g *geometry) layout(t *testing.T, path string) *layouts.Layout {
+	t.Helper()
+	cfg, diags := config.Load("/nonexistent/config.toml", path)
+	if config.HasErrors(diags) {
+		t.Fatalf("config %s: %v", path, diags)
+	}
+	return layouts.Build(cfg, g.length, barHeight)
+}
+
+// raw is the digitizer value (axis 0..size−1) that the daemon maps to bar
+// pixel p of a side of size px.
+func raw(p float64, size int) int32 {
+	v := int32(math.Round(p * float64(size-1) / float64(size)))
+	return max(0, min(v, int32(size-1)))
+}
+
+// seen is the bar pixel the daemon makes of a raw value.
+func seen(v int32, size int) float64 { return float64(v) * float64(size) / float64(size-1) }
+
+// tap touches bar pixel (x, y) and lifts.
+func (g *geometry) tap(t *testing.T, d *uinput.Device, x, y float64) {
+	t.Helper()
+	g.touch(t, d, x, y)
+	time.Sleep(20 * time.Millisecond)
 	if err := d.Report(
 		uinput.Event{Type: evdev.EvAbs, Code: evdev.AbsMtSlot, Value: 0},
 		uinput.Event{Type: evdev.EvAbs, Code: evdev.AbsMtTrackingID, Value: -1},
@@ -265,6 +325,115 @@ func tap(t *testing.T, d *uinput.Device, i, n int) {
 	); err != nil {
 		t.Fatal(err)
 	}
+}
+
+// touch puts a finger down at bar pixel (x, y).
+func (g *geometry) touch(t *testing.T, d *uinput.Device, x, y float64) {
+	t.Helper()
+	g.id++
+	rx, ry := raw(x, g.length), raw(y, barHeight)
+	if err := d.Report(
+		uinput.Event{Type: evdev.EvAbs, Code: evdev.AbsMtSlot, Value: 0},
+		uinput.Event{Type: evdev.EvAbs, Code: evdev.AbsMtTrackingID, Value: g.id},
+		uinput.Event{Type: evdev.EvAbs, Code: evdev.AbsMtPositionX, Value: rx},
+		uinput.Event{Type: evdev.EvAbs, Code: evdev.AbsMtPositionY, Value: ry},
+		uinput.Event{Type: evdev.EvKey, Code: evdev.BtnTouch, Value: 1},
+		uinput.Event{Type: evdev.EvAbs, Code: evdev.AbsX, Value: rx},
+		uinput.Event{Type: evdev.EvAbs, Code: evdev.AbsY, Value: ry},
+	); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// centre is the middle of button i of layer.
+func centre(lay *layouts.Layout, layer, i int) (float64, float64) {
+	b := lay.Button(layer, i)
+	return float64(b.Left) + b.Width/2, barHeight / 2
+}
+
+// tapCentre taps the middle of button i of layer.
+func (g *geometry) tapCentre(t *testing.T, d *uinput.Device, lay *layouts.Layout, layer, i int) {
+	t.Helper()
+	x, y := centre(lay, layer, i)
+	g.tap(t, d, x, y)
+}
+
+// codesOf is the key chord of a button.
+func codesOf(t *testing.T, lay *layouts.Layout, layer, i int) []uint16 {
+	t.Helper()
+	k, ok := lay.Button(layer, i).Action.(layouts.KeyAction)
+	if !ok {
+		t.Fatalf("button %d of layer %d sends no keys", i, layer)
+	}
+	return k.Codes
+}
+
+// tapButton taps button i of layer (shown) and expects its keys down
+// and up.
+func (g *geometry) tapButton(t *testing.T, d *uinput.Device, kb *keys, lay *layouts.Layout, layer, i int) {
+	t.Helper()
+	g.tapCentre(t, d, lay, layer, i)
+	var want []string
+	codes := codesOf(t, lay, layer, i)
+	for _, c := range codes {
+		want = append(want, "+"+strconv.Itoa(int(c)))
+	}
+	for _, c := range codes {
+		want = append(want, "-"+strconv.Itoa(int(c)))
+	}
+	kb.expect(t, fmt.Sprintf("button %d of layer %d (%d px bar)", i, layer, g.length), want...)
+}
+
+// button finds the button of layer 0 sending code.
+func button(t *testing.T, lay *layouts.Layout, code uint16) int {
+	t.Helper()
+	for i := range lay.Layers[0].Buttons {
+		if k, ok := lay.Button(0, i).Action.(layouts.KeyAction); ok && slices.Equal(k.Codes, []uint16{code}) {
+			return i
+		}
+	}
+	t.Fatalf("no button sends %d", code)
+	return -1
+}
+
+// tapCode taps the button of layer 0 sending code and expects it.
+func (g *geometry) tapCode(t *testing.T, d *uinput.Device, kb *keys, lay *layouts.Layout, code uint16) {
+	t.Helper()
+	g.tapButton(t, d, kb, lay, 0, button(t, lay, code))
+}
+
+// down puts a finger on the button sending code, and leaves it there.
+func (g *geometry) down(t *testing.T, d *uinput.Device, lay *layouts.Layout, code uint16) {
+	t.Helper()
+	x, y := centre(lay, 0, button(t, lay, code))
+	g.touch(t, d, x, y)
+}
+
+// misses are points of layer where a tap presses nothing: the middle of
+// every gap between buttons, and the top and bottom edges of the bar
+// (outside the band that counts as a touch) over the first, a middle and
+// the last button, and its corners. Each is checked against the layout
+// as the daemon will see it.
+func (g *geometry) misses(t *testing.T, lay *layouts.Layout, layer int) []image.Point {
+	t.Helper()
+	bs := lay.Layers[layer].Buttons
+	var pts []image.Point
+	for i := 0; i+1 < len(bs); i++ {
+		end := float64(bs[i].Left) + bs[i].Width
+		pts = append(pts, image.Pt(int(math.Round((end+float64(bs[i+1].Left))/2)), barHeight/2))
+	}
+	for _, i := range []int{0, len(bs) / 2, len(bs) - 1} {
+		x, _ := centre(lay, layer, i)
+		pts = append(pts, image.Pt(int(x), 1), image.Pt(int(x), barHeight-2))
+	}
+	pts = append(pts, image.Pt(0, 0), image.Pt(g.length-1, 0), image.Pt(0, barHeight-1), image.Pt(g.length-1, barHeight-1))
+	for _, p := range pts {
+		x, y := seen(raw(float64(p.X), g.length), g.length), seen(raw(float64(p.Y), barHeight), barHeight)
+		if b := lay.Hit(layer, x, y); b >= 0 {
+			t.Fatalf("test point %v hits button %d", p, b)
+		}
+	}
+	return pts
 }
 
 func create(t *testing.T, c uinput.Config) *uinput.Device {

@@ -106,6 +106,10 @@ func Run(ctx context.Context, opts Options) error {
 		err = fmt.Errorf("daemon: %w", err)
 		return showFatal(ctx, first, light, opts.Timing.CrashHold, log, st, err)
 	}
+	// The input devices present now, opened as root: they work even where
+	// their nodes are root-only; input.Run takes them over.
+	inputDevs := input.OpenExisting(opts.InputDir, "", log)
+	defer inputDevs.Close() // no-op once input.Run took them
 	var creds privs.Creds
 	if !opts.NoDrop {
 		if creds, err = privs.LookupService(opts.Root, log, opts.User, opts.Groups...); err != nil {
@@ -141,7 +145,7 @@ func Run(ctx context.Context, opts Options) error {
 	inputs := make(chan input.Event, 64)
 	inputDone := make(chan error, 1)
 	go func() {
-		err := input.Run(ctx, input.Options{Dir: opts.InputDir, Logger: log}, inputs)
+		err := input.Run(ctx, input.Options{Dir: opts.InputDir, Logger: log, Opened: inputDevs}, inputs)
 		if err != nil && ctx.Err() == nil {
 			log.Error("input stopped", "err", err)
 			fatalc <- fmt.Errorf("input stopped: %w", err)

@@ -24,11 +24,21 @@ const (
 	guestVideoGID = 44
 )
 
+// TestDaemonVM runs the scenario (guest_test.go) on a 2008 px bar and on
+// a 2170 px one (esc in front of each row), device nodes root-only.
 func TestDaemonVM(t *testing.T) {
 	if testing.Short() {
 		t.Skip("guest run in -short mode")
 	}
+	for _, length := range []int{2008, 2170} {
+		t.Run(fmt.Sprint(length), func(t *testing.T) { daemonVM(t, length) })
+	}
+}
+
+func daemonVM(t *testing.T, length int) {
 	res := vmtest.Run(t, vmtest.Config{
+		YRes:     length,
+		Env:      map[string]string{"DAEMON_BAR_LENGTH": fmt.Sprint(length)},
 		Packages: []string{"."},
 		Run:      "^TestVMDaemon$",
 		Binaries: map[string]string{"/bin/tiny-dfr": "tiny-dfr/cmd/tiny-dfr"},
@@ -66,6 +76,9 @@ func TestDaemonVM(t *testing.T) {
 			return describeScreen(img)
 		},
 	})
+	if res == nil {
+		return
+	}
 	for _, l := range res.Console {
 		if strings.Contains(l, "MEASURE") {
 			t.Log(strings.TrimSpace(l))

@@ -29,17 +29,26 @@ type slot struct {
 	moved   bool
 }
 
-// resyncer reads the kernel's current slot state after SYN_DROPPED
-// (evdev.Device). Nil: positions stay as last seen.
+// resyncer reads the kernel's current axis and key state: at open and
+// after SYN_DROPPED (evdev.Device). Nil: positions start at 0 and stay as
+// last seen after a drop.
 type resyncer interface {
 	MTSlots(code int, vals []int32) error
 	AbsInfo(code int) (evdev.AbsInfo, error)
+	Keys() (evdev.Bits, error)
 }
 
 // decoder turns a digitizer's event stream into per-frame Touches:
 // multitouch protocol B, or single touch (ABS_X/ABS_Y/BTN_TOUCH) when the
 // device has no slots. On SYN_DROPPED every active finger is cancelled and
 // fingers still down stay ignored until they lift.
+//
+// At open the decoder starts from the kernel's state of each slot (as
+// libevdev does): the kernel drops an ABS event whose value equals the
+// slot's last one, so a tap at the same spot (or the same height) as the
+// last touch before we opened the device carries no position. A finger
+// already down at open is a touch that started before us: it is ignored
+// (no Down, no key) until it lifts; the next touch works.
 type decoder struct {
 	mt      bool
 	x, y    axis
@@ -74,6 +83,11 @@ func newDecoder(abs evdev.Bits, absInfo func(code int) evdev.AbsInfo, sync resyn
 	}
 	d.vals = make([]int32, n)
 	d.out = make([]Touch, 0, n*2)
+	if d.load() {
+		for i := range d.slots {
+			d.slots[i].ignored = d.slots[i].id >= 0
+		}
+	}
 	return d
 }
 
@@ -211,23 +225,44 @@ func (d *decoder) cancelAll() []Touch {
 
 // resync reads the kernel's slot state after a drop, so a later finger
 // whose position the kernel does not resend starts in the right place.
-func (d *decoder) resync() {
+func (d *decoder) resync() { d.load() }
+
+// load reads the kernel's current state into the slots: tracking ids and
+// positions, the current slot (multitouch), or BTN_TOUCH and ABS_X/ABS_Y
+// (single touch). It reports whether the tracking ids were read; on an
+// error the rest stays as it was.
+func (d *decoder) load() bool {
 	if d.sync == nil {
-		return
+		return false
 	}
 	if !d.mt {
-		return
+		s := &d.slots[0]
+		keys, err := d.sync.Keys()
+		if err != nil {
+			return false
+		}
+		s.id = -1
+		if keys.Has(evdev.BtnTouch) {
+			s.id = 0
+		}
+		if a, err := d.sync.AbsInfo(evdev.AbsX); err == nil {
+			s.x = a.Value
+		}
+		if a, err := d.sync.AbsInfo(evdev.AbsY); err == nil {
+			s.y = a.Value
+		}
+		return true
 	}
-	for _, q := range []struct {
+	for k, q := range []struct {
 		code int
 		set  func(s *slot, v int32)
 	}{
-		{evdev.AbsMtTrackingID, func(s *slot, v int32) { s.id = v }},
+		{evdev.AbsMtTrackingID, func(s *slot, v int32) { s.id = max(v, -1) }},
 		{evdev.AbsMtPositionX, func(s *slot, v int32) { s.x = v }},
 		{evdev.AbsMtPositionY, func(s *slot, v int32) { s.y = v }},
 	} {
 		if err := d.sync.MTSlots(q.code, d.vals); err != nil {
-			return
+			return k > 0
 		}
 		for i := range d.slots {
 			q.set(&d.slots[i], d.vals[i])
@@ -239,6 +274,7 @@ func (d *decoder) resync() {
 			d.cur = int(a.Value)
 		}
 	}
+	return true
 }
 
 // cancel reports Cancel for every active finger (device removal).

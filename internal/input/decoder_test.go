@@ -104,30 +104,70 @@ func TestDecoderSlotOutOfRange(t *testing.T) {
 	checkFrames(t, got, nil)
 }
 
+// fakeSync is a device's current state: slot values per MT axis (missing
+// slots: no finger, position 0), ABS_MT_SLOT 1 unless abs says otherwise,
+// the single-touch axes and BTN_TOUCH.
 type fakeSync struct {
 	slots map[int][]int32
+	abs   map[int]int32
+	touch bool
 	calls int
+	err   error // every query fails with it
 }
 
 func (f *fakeSync) MTSlots(code int, vals []int32) error {
 	f.calls++
+	if f.err != nil {
+		return f.err
+	}
+	for i := range vals {
+		vals[i] = 0
+		if code == evdev.AbsMtTrackingID {
+			vals[i] = -1
+		}
+	}
 	copy(vals, f.slots[code])
 	return nil
 }
 
-func (f *fakeSync) AbsInfo(code int) (evdev.AbsInfo, error) { return evdev.AbsInfo{Value: 1}, nil }
+func (f *fakeSync) AbsInfo(code int) (evdev.AbsInfo, error) {
+	if f.err != nil {
+		return evdev.AbsInfo{}, f.err
+	}
+	if v, ok := f.abs[code]; ok {
+		return evdev.AbsInfo{Value: v}, nil
+	}
+	if code == evdev.AbsMtSlot {
+		return evdev.AbsInfo{Value: 1}, nil
+	}
+	return evdev.AbsInfo{}, nil
+}
+
+func (f *fakeSync) Keys() (evdev.Bits, error) {
+	if f.err != nil {
+		return nil, f.err
+	}
+	b := make(evdev.Bits, (evdev.KeyCnt+7)/8)
+	if f.touch {
+		b[evdev.BtnTouch/8] |= 1 << (evdev.BtnTouch % 8)
+	}
+	return b, nil
+}
 
 func TestDecoderSynDropped(t *testing.T) {
 	t.Parallel()
 	// After the drop slot 0's finger is still down (id 5, now at x 300),
 	// slot 1's finger lifted and a new one landed at x 700 with id 9 (the
 	// kernel will not resend that x).
-	fs := &fakeSync{slots: map[int][]int32{
+	fs := &fakeSync{abs: map[int]int32{evdev.AbsMtSlot: 0}}
+	d := newTestDecoder(fs)
+	fs.slots = map[int][]int32{
 		evdev.AbsMtTrackingID: {5, 9, -1, -1, -1, -1, -1, -1, -1, -1, -1},
 		evdev.AbsMtPositionX:  {300, 700},
 		evdev.AbsMtPositionY:  {30, 30},
-	}}
-	d := newTestDecoder(fs)
+	}
+	fs.abs = nil
+	fs.calls = 0
 	got := feedAll(d,
 		abs(evdev.AbsMtSlot, 0), abs(evdev.AbsMtTrackingID, 5), abs(evdev.AbsMtPositionX, 100), abs(evdev.AbsMtPositionY, 30),
 		abs(evdev.AbsMtSlot, 1), abs(evdev.AbsMtTrackingID, 6), abs(evdev.AbsMtPositionX, 500), abs(evdev.AbsMtPositionY, 30), syn(),

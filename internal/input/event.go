@@ -67,4 +67,11 @@ type Event struct {
 type Options struct {
 	Dir    string       // device directory; default /dev/input
 	Logger *slog.Logger // device problems at Debug/Warn; default: discard
+	// SysDir describes the nodes of Dir without opening them (our own
+	// virtual keyboard, what a node we may not open is); default
+	// DefaultSysDir when Dir is the default, else none.
+	SysDir string
+	// Opened are devices of Dir opened earlier (OpenExisting, as root):
+	// Run takes them over, and closes them when it returns.
+	Opened *Opened
 }

@@ -9,10 +9,12 @@ import (
 	"sort"
 	"strings"
 	"sync"
+	"time"
 
 	"golang.org/x/sys/unix"
 
 	"tiny-dfr/internal/evdev"
+	"tiny-dfr/internal/safefile"
 	"tiny-dfr/internal/uinput"
 )
 
@@ -24,7 +26,12 @@ const DefaultDir = "/dev/input"
 // and sends events to out until ctx is done. It returns nil when ctx is
 // done and an error only when setting up fails (the directory cannot be
 // watched); device errors are logged and end only that device. Device fds
-// are opened with the caller's rights at the time.
+// are opened with the caller's rights at the time, except those of
+// opts.Opened (opened earlier, as root), which Run takes over.
+//
+// A digitizer, Fn keyboard or lid switch whose node we may not open is
+// logged at Warn, once per node, with the fix (see sysInfo: what a node is
+// is read from sysfs); other devices we may not open are logged at Debug.
 func Run(ctx context.Context, opts Options, out chan<- Event) error {
 	dir := opts.Dir
 	if dir == "" {
@@ -36,13 +43,12 @@ func Run(ctx context.Context, opts Options, out chan<- Event) error {
 	}
 	w, err := newWatcher(dir)
 	if err != nil {
+		opts.Opened.Close()
 		return err
 	}
 	ctx, cancel := context.WithCancel(ctx)
-	m := &monitor{ctx: ctx, dir: dir, log: log, out: out, devs: map[string]*reader{}, exited: make(chan *reader)}
-	if dir == DefaultDir {
-		m.sysfs = "/sys/class/input"
-	}
+	m := newMonitor(dir, sysDirFor(dir, opts.SysDir), log)
+	m.ctx, m.out, m.grace = ctx, out, refusedGrace
 	changes := make(chan change)
 	watchErr := make(chan error, 1)
 	m.wg.Add(1)
@@ -61,6 +67,7 @@ func Run(ctx context.Context, opts Options, out chan<- Event) error {
 			}
 		}
 	}()
+	m.adopt(opts.Opened)
 	m.scan()
 	var result error
 loop:
@@ -80,9 +87,13 @@ loop:
 				m.scan()
 			case c.gone:
 				m.drop(c.path)
+				delete(m.warned, c.path) // a new node there is a new device
+				delete(m.due, c.path)
 			default:
 				m.open(c.path)
 			}
+		case <-m.graceC:
+			m.recheck()
 		case r := <-m.exited:
 			if m.devs[r.dev.Path] == r {
 				delete(m.devs, r.dev.Path)
@@ -100,32 +111,64 @@ loop:
 
 // monitor owns the set of open devices; only Run's goroutine touches devs.
 type monitor struct {
-	ctx    context.Context
-	dir    string
-	log    *slog.Logger
-	out    chan<- Event
-	devs   map[string]*reader
-	exited chan *reader
-	wg     sync.WaitGroup
-	sysfs  string // where names can be read without opening a node; "" none
+	ctx     context.Context
+	dir     string
+	log     *slog.Logger
+	out     chan<- Event
+	devs    map[string]*reader
+	exited  chan *reader
+	wg      sync.WaitGroup
+	sysfs   string                                   // where nodes are described without opening them; "" none
+	openDev func(path string) (*evdev.Device, error) // evdev.Open; tests replace it
+	warned  map[string]bool                          // nodes whose refusal was logged at Warn
+	// A refused node is warned about only if still refused after grace
+	// (0: at once): udev gives a new node its group a moment after
+	// devtmpfs made it root-only.
+	grace  time.Duration
+	due    map[string]bool // refused nodes to try again when graceC fires
+	graceC <-chan time.Time
+	now    bool // recheck: warn at once
 }
 
-// scan tries every event node of the directory.
-func (m *monitor) scan() {
+// refusedGrace is how long a new node may stay refused before the warning:
+// udev sets its group and mode within milliseconds.
+const refusedGrace = 2 * time.Second
+
+func newMonitor(dir, sysfs string, log *slog.Logger) *monitor {
+	return &monitor{ctx: context.Background(), dir: dir, log: log, devs: map[string]*reader{}, exited: make(chan *reader),
+		sysfs: sysfs, openDev: evdev.Open, warned: map[string]bool{}, due: map[string]bool{}}
+}
+
+// sysDirFor is the sysfs directory describing the nodes of dir: set, or
+// the default one for the default dir.
+func sysDirFor(dir, set string) string {
+	if set == "" && dir == DefaultDir {
+		return DefaultSysDir
+	}
+	return set
+}
+
+// eventNodes lists the event nodes of the directory, sorted.
+func (m *monitor) eventNodes() []string {
 	ents, err := os.ReadDir(m.dir)
 	if err != nil {
 		m.log.Warn("input: scan", "dir", m.dir, "err", err)
-		return
+		return nil
 	}
 	names := make([]string, 0, len(ents))
 	for _, e := range ents {
 		if isEventNode(e.Name()) {
-			names = append(names, e.Name())
+			names = append(names, m.dir+"/"+e.Name())
 		}
 	}
 	sort.Strings(names)
-	for _, n := range names {
-		m.open(m.dir + "/" + n)
+	return names
+}
+
+// scan tries every event node of the directory.
+func (m *monitor) scan() {
+	for _, p := range m.eventNodes() {
+		m.open(p)
 	}
 }
 
@@ -135,36 +178,97 @@ func (m *monitor) open(path string) {
 	if _, ok := m.devs[path]; ok {
 		return
 	}
+	if dev, ro := m.probe(path); dev != nil {
+		m.follow(dev, ro)
+	}
+}
+
+// probe opens path and says what the device is for; nil when it is not
+// opened or not followed.
+func (m *monitor) probe(path string) (*evdev.Device, role) {
 	if m.sysfs != "" {
-		b, err := os.ReadFile(m.sysfs + "/" + filepath.Base(path) + "/device/name")
+		b, err := safefile.ReadFile(m.sysfs+"/"+filepath.Base(path)+"/device/name", sysAttrMax)
 		if err == nil && strings.TrimSuffix(string(b), "\n") == uinput.KeyboardName {
-			return // our own virtual keyboard: not even opened
+			return nil, 0 // our own virtual keyboard: not even opened
 		}
 	}
-	dev, err := evdev.Open(path)
+	dev, err := m.openDev(path)
 	if err != nil {
 		switch {
 		case errors.Is(err, unix.EACCES), errors.Is(err, unix.EPERM):
-			m.log.Debug("input: no access yet", "dev", path, "err", err) // rights may follow (IN_ATTRIB)
+			m.refused(path, err)
 		case errors.Is(err, unix.ENOENT), errors.Is(err, evdev.ErrGone):
 		default:
 			m.log.Warn("input: open", "dev", path, "err", err)
 		}
-		return
+		return nil, 0
 	}
+	delete(m.warned, path)
 	ro := classify(&dev.Info)
 	if ro == 0 {
 		dev.Close()
+		return nil, 0
+	}
+	return dev, ro
+}
+
+// refused logs a node we may not open: at Warn, once, when sysfs says it
+// is a device we would follow for itself (digitizer, Fn keyboard, lid);
+// else at Debug. Its rights may still change (IN_ATTRIB tries it again).
+func (m *monitor) refused(path string, err error) {
+	name := ""
+	if m.sysfs != "" {
+		in, serr := sysInfo(m.sysfs, filepath.Base(path))
+		if serr == nil && classify(&in)&(roleDigitizer|roleFn|roleLid) != 0 {
+			name = in.Name
+		}
+	}
+	if name == "" || m.warned[path] {
+		m.log.Debug("input: no access", "dev", path, "err", err)
 		return
 	}
+	if m.grace > 0 && !m.now {
+		m.log.Debug("input: no access yet", "dev", path, "err", err)
+		m.due[path] = true
+		if m.graceC == nil {
+			m.graceC = time.After(m.grace)
+		}
+		return
+	}
+	m.warned[path] = true
+	m.log.Warn("input: no access to "+name+"; is the node group input, mode 0660? (udev's default rules make it so; a device present at start is opened as root)",
+		"dev", path, "name", name, "err", err)
+}
+
+// recheck tries the nodes refused a grace period ago once more, and warns
+// about those still refused.
+func (m *monitor) recheck() {
+	m.graceC = nil
+	paths := make([]string, 0, len(m.due))
+	for p := range m.due {
+		paths = append(paths, p)
+	}
+	clear(m.due)
+	sort.Strings(paths)
+	m.now = true
+	for _, p := range paths {
+		if _, ok := m.devs[p]; !ok {
+			m.open(p)
+		}
+	}
+	m.now = false
+}
+
+// follow starts reading an open device.
+func (m *monitor) follow(dev *evdev.Device, ro role) {
 	r, err := newReader(m, dev, ro)
 	if err != nil {
-		m.log.Warn("input: set up", "dev", path, "name", dev.Name, "err", err)
+		m.log.Warn("input: set up", "dev", dev.Path, "name", dev.Name, "err", err)
 		dev.Close()
 		return
 	}
-	m.log.Debug("input: following", "dev", path, "name", dev.Name, "role", int(ro))
-	m.devs[path] = r
+	m.log.Debug("input: following", "dev", dev.Path, "name", dev.Name, "role", int(ro))
+	m.devs[dev.Path] = r
 	m.wg.Add(1)
 	go r.run()
 }

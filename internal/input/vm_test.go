@@ -84,9 +84,13 @@ type bar struct {
 	events chan Event    // what the loop saw, for synchronisation
 	stop   func()
 	id     int32
+	opts   Options // for Run; setup may change it
 }
 
-func newBar(t testing.TB) *bar {
+func newBar(t testing.TB) *bar { return newBarWith(t, nil) }
+
+// newBarWith is newBar; setup runs on the fresh devices before Run starts.
+func newBarWith(t testing.TB, setup func(b *bar)) *bar {
 	t.Helper()
 	requireUinput(t)
 	before := openFDs(t)
@@ -102,10 +106,13 @@ func newBar(t testing.TB) *bar {
 		t.Fatal(err)
 	}
 	b.addDigitizer()
+	if setup != nil {
+		setup(b)
+	}
 	ctx, cancel := context.WithCancel(context.Background())
 	in := make(chan Event, 64)
 	runDone := make(chan error, 1)
-	go func() { runDone <- Run(ctx, Options{}, in) }()
+	go func() { runDone <- Run(ctx, b.opts, in) }()
 	loopDone := make(chan struct{})
 	go func() {
 		defer close(loopDone)
@@ -202,14 +209,16 @@ func (b *bar) x(layer, button int) int32 {
 	return int32(x * 2007)
 }
 
-func (b *bar) touchDown(slot, x int32) {
+func (b *bar) touchDown(slot, x int32) { b.touchDownAt(slot, x, 30) }
+
+func (b *bar) touchDownAt(slot, x, y int32) {
 	b.t.Helper()
 	b.id++
 	if err := b.digi.Report(
 		uinput.Event{Type: evdev.EvAbs, Code: evdev.AbsMtSlot, Value: slot},
 		uinput.Event{Type: evdev.EvAbs, Code: evdev.AbsMtTrackingID, Value: b.id},
 		uinput.Event{Type: evdev.EvAbs, Code: evdev.AbsMtPositionX, Value: x},
-		uinput.Event{Type: evdev.EvAbs, Code: evdev.AbsMtPositionY, Value: 30},
+		uinput.Event{Type: evdev.EvAbs, Code: evdev.AbsMtPositionY, Value: y},
 		uinput.Event{Type: evdev.EvKey, Code: evdev.BtnTouch, Value: 1},
 	); err != nil {
 		b.t.Fatal(err)
@@ -394,4 +403,172 @@ func TestVMKeyboardGoneReleasesFn(t *testing.T) {
 	b.waitFor(KeyboardGone)
 	b.fnKbd, _ = uinput.Create(uinputPath, uinput.FnKeyboardConfig("again"))
 	b.tap(0, fCodes[0])
+}
+
+// The kernel drops an ABS event equal to the slot's last value, also
+// across our open: a touch made and lifted before Run starts leaves its
+// position in the slot, and a tap at the same spot (or the same height)
+// after Run started carries no position at all. It used to land at (0,0)
+// and hit nothing (or the first button).
+func TestVMTapAtLastPositionBeforeStart(t *testing.T) {
+	const y = 25
+	b := newBarWith(t, func(b *bar) {
+		b.touchDownAt(0, b.x(0, 5), y)
+		b.touchUp(0)
+	})
+	b.touchDownAt(0, b.x(0, 5), y)
+	b.touchUp(0)
+	b.expect("tap on F6 at the spot of the touch before Run", keyEvent{fCodes[5], true}, keyEvent{fCodes[5], false})
+}
+
+func TestVMTapAtLastHeightBeforeStart(t *testing.T) {
+	const y = 25
+	b := newBarWith(t, func(b *bar) {
+		b.touchDownAt(0, b.x(0, 5), y)
+		b.touchUp(0)
+	})
+	b.touchDownAt(0, b.x(0, 8), y)
+	b.touchUp(0)
+	b.expect("tap on F9 at the height of the touch before Run", keyEvent{fCodes[8], true}, keyEvent{fCodes[8], false})
+}
+
+// A finger already down when Run opens the digitizer started before us: it
+// presses nothing, even when it moves or lifts; the next tap works.
+func TestVMFingerDownBeforeStartIgnored(t *testing.T) {
+	b := newBarWith(t, func(b *bar) { b.touchDown(0, b.x(0, 2)) })
+	b.touchMove(0, b.x(0, 3))
+	b.touchUp(0)
+	b.tap(7, fCodes[7])
+}
+
+// nodeOf is the event node of the input device named name.
+func nodeOf(t testing.TB, name string) string {
+	t.Helper()
+	for range 100 {
+		names, _ := filepath.Glob("/sys/class/input/event*/device/name")
+		for _, n := range names {
+			if b, err := os.ReadFile(n); err == nil && strings.TrimSpace(string(b)) == name {
+				node := "/dev/input/" + filepath.Base(filepath.Dir(filepath.Dir(n)))
+				if _, err := os.Stat(node); err == nil {
+					return node
+				}
+			}
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	t.Fatalf("no event node for %q", name)
+	return ""
+}
+
+// Devices opened before Run (OpenExisting, as root in the daemon) are
+// taken over by Run: here their nodes are gone before Run starts, so Run
+// could not open them itself; the digitizer and Fn keyboard still work.
+func TestVMOpenedBeforeRunTakenOver(t *testing.T) {
+	b := newBarWith(t, func(b *bar) {
+		digi, fn := nodeOf(t, uinput.DigitizerT2), nodeOf(t, "Apple Internal Keyboard / Trackpad")
+		b.opts.Opened = OpenExisting("", "", nil)
+		if n := b.opts.Opened.Len(); n < 2 {
+			t.Fatalf("OpenExisting holds %d devices", n)
+		}
+		for _, n := range []string{digi, fn} {
+			if err := os.Remove(n); err != nil {
+				t.Fatal(err)
+			}
+		}
+	})
+	b.tap(3, fCodes[3])
+	b.fn(true)
+	b.tap(3, mediaCodes[3])
+	b.fn(false)
+}
+
+// What sysfs says about a node is what the node says when opened: the
+// same name and the same role (so a node we may not open is judged right).
+func TestVMSysInfoMatchesDevice(t *testing.T) {
+	requireUinput(t)
+	var devs []*uinput.Device
+	for _, c := range []uinput.Config{
+		uinput.DigitizerConfig(uinput.DigitizerT2, 2008, 60, 11),
+		uinput.DigitizerConfig(uinput.DigitizerM1, 2008, 60, 11),
+		uinput.FnKeyboardConfig("Apple Internal Keyboard / Trackpad"),
+		uinput.LidConfig("Lid Switch"),
+	} {
+		d, err := uinput.Create(uinputPath, c)
+		if err != nil {
+			t.Fatal(err)
+		}
+		devs = append(devs, d)
+	}
+	defer func() {
+		for _, d := range devs {
+			d.Close()
+		}
+	}()
+	kb, err := uinput.NewKeyboard(uinputPath)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer kb.Close()
+	nodeOf(t, "Lid Switch")
+	nodeOf(t, uinput.KeyboardName)
+	nodes, _ := filepath.Glob("/dev/input/event*")
+	roles := map[role]int{}
+	for _, n := range nodes {
+		d, err := evdev.Open(n)
+		if err != nil {
+			t.Errorf("%s: %v", n, err)
+			continue
+		}
+		in, err := sysInfo("/sys/class/input", filepath.Base(n))
+		if err != nil {
+			t.Errorf("%s: sysfs: %v", n, err)
+		} else if in.Name != d.Name || classify(&in) != classify(&d.Info) {
+			t.Errorf("%s: sysfs says %q role %d, the device %q role %d", n, in.Name, classify(&in), d.Name, classify(&d.Info))
+		}
+		roles[classify(&d.Info)]++
+		d.Close()
+	}
+	if roles[roleDigitizer] < 2 || roles[roleFn|roleActivity] < 1 || roles[roleLid] < 1 {
+		t.Errorf("roles seen %v: want two digitizers, an Fn keyboard and a lid", roles)
+	}
+}
+
+// Devices opened before Run are closed by Close when Run is never reached,
+// and by Run when they come from another directory (a caller's mistake):
+// no fd is left behind either way.
+func TestVMOpenExistingClosed(t *testing.T) {
+	requireUinput(t)
+	d, err := uinput.Create(uinputPath, uinput.DigitizerConfig(uinput.DigitizerT2, 2008, 60, 11))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer d.Close()
+	nodeOf(t, uinput.DigitizerT2)
+	before := openFDs(t)
+	o := OpenExisting("", "", nil)
+	if o.Len() == 0 {
+		t.Fatal("OpenExisting opened nothing")
+	}
+	o.Close()
+	o.Close()
+	checkNoLeak(t, before)
+
+	o = OpenExisting("", "", nil)
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error, 1)
+	go func() { done <- Run(ctx, Options{Dir: t.TempDir(), Opened: o}, make(chan Event, 16)) }()
+	time.Sleep(100 * time.Millisecond)
+	cancel()
+	if err := <-done; err != nil {
+		t.Fatal(err)
+	}
+	if o.Len() != 0 {
+		t.Error("Run did not take the devices")
+	}
+	checkNoLeak(t, before)
+	var none *Opened
+	none.Close()
+	if none.Len() != 0 {
+		t.Error("nil Opened not empty")
+	}
 }
