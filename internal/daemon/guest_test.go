@@ -1,12 +1,14 @@
 package daemon
 
 import (
+	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
 	"slices"
 	"strconv"
 	"strings"
+	"syscall"
 	"testing"
 	"time"
 
@@ -67,7 +69,15 @@ func TestVMDaemon(t *testing.T) {
 
 	t.Run("identity", func(t *testing.T) {
 		st := procStatus(t, p.cmd.Process.Pid)
-		want := map[string]string{"Uid": "65534 65534 65534 65534", "Gid": "65534 65534 65534 65534", "CapEff": "0000000000000000", "CapPrm": "0000000000000000"}
+		// The service user tiny-dfr where it exists, else nobody (vm_test.go).
+		id := os.Getenv("DAEMON_UID")
+		ids := strings.Repeat(id+" ", 3) + id
+		want := map[string]string{"Uid": ids, "Gid": ids, "CapEff": "0000000000000000", "CapPrm": "0000000000000000"}
+		if id == "65534" && !slices.ContainsFunc(p.log, func(l string) bool {
+			return strings.Contains(l, "no user tiny-dfr") && strings.Contains(l, "WARN")
+		}) {
+			t.Errorf("fallback to nobody without the WARN line saying how to fix it")
+		}
 		for k, w := range want {
 			if st[k] != w {
 				t.Errorf("%s: %q, want %q", k, st[k], w)
@@ -165,8 +175,19 @@ func TestVMDaemon(t *testing.T) {
 			t.Fatal(err)
 		}
 		p.waitLog(t, "display gone")
-		if err := os.WriteFile("/sys/bus/virtio/drivers/virtio_gpu/bind", []byte(dev), 0o200); err != nil {
-			t.Fatal(err)
+		// The guest kernel's virtio_gpu probe now and then fails with
+		// ENOMEM right after an unbind (seen once in ~6 runs, at 2170 px):
+		// a guest kernel matter, not the daemon's, so the bind is retried.
+		for try := 1; ; try++ {
+			err := os.WriteFile("/sys/bus/virtio/drivers/virtio_gpu/bind", []byte(dev), 0o200)
+			if err == nil {
+				break
+			}
+			if !errors.Is(err, syscall.ENOMEM) || try == 5 {
+				t.Fatal(err)
+			}
+			fmt.Printf("MEASURE virtio_gpu bind try %d: %v\n", try, err)
+			time.Sleep(500 * time.Millisecond)
 		}
 		for range 100 {
 			if ms, _ := filepath.Glob("/dev/dri/card*"); len(ms) > 0 {

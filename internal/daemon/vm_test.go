@@ -36,16 +36,25 @@ func TestDaemonVM(t *testing.T) {
 }
 
 func daemonVM(t *testing.T, length int) {
+	// At 2008 the system has the daemon's own user (the sysusers file was
+	// installed); at 2170 it has only nobody, the fallback.
+	passwd := "root:x:0:0:root:/root:/bin/sh\nnobody:x:65534:65534:nobody:/nonexistent:/bin/false\n"
+	group := fmt.Sprintf("root:x:0:\nvideo:x:%d:\ninput:x:%d:\nnogroup:x:65534:\n", guestVideoGID, guestInputGID)
+	uid := 65534
+	if length == 2008 {
+		uid = vmtest.GuestUserID
+		passwd += fmt.Sprintf("tiny-dfr:x:%d:%d:tiny-dfr Touch Bar daemon:/:/bin/false\n", uid, uid)
+		group += fmt.Sprintf("tiny-dfr:x:%d:\n", uid)
+	}
 	res := vmtest.Run(t, vmtest.Config{
 		YRes:     length,
-		Env:      map[string]string{"DAEMON_BAR_LENGTH": fmt.Sprint(length)},
+		Env:      map[string]string{"DAEMON_BAR_LENGTH": fmt.Sprint(length), "DAEMON_UID": fmt.Sprint(uid)},
 		Packages: []string{"."},
 		Run:      "^TestVMDaemon$",
 		Binaries: map[string]string{"/bin/tiny-dfr": "tiny-dfr/cmd/tiny-dfr"},
 		Files: map[string][]byte{
-			"/etc/passwd": []byte("root:x:0:0:root:/root:/bin/sh\nnobody:x:65534:65534:nobody:/nonexistent:/bin/false\n"),
-			"/etc/group": []byte(fmt.Sprintf("root:x:0:\nvideo:x:%d:\ninput:x:%d:\nnogroup:x:65534:\n",
-				guestVideoGID, guestInputGID)),
+			"/etc/passwd": []byte(passwd),
+			"/etc/group":  []byte(group),
 		},
 		// Keep fbcon off the display: the bar is the daemon's alone.
 		ModuleParams: map[string]string{"drm_kms_helper": "fbdev_emulation=0"},
