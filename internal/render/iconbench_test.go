@@ -89,3 +89,39 @@ func BenchmarkIconSVGRects(b *testing.B) {
 		})
 	}
 }
+
+// BenchmarkIconLayoutHeavy: 50 buttons, each its own SVG of 63 full-box
+// rects, at 1024 px (each icon just under one icon's budget).
+func BenchmarkIconLayoutHeavy(b *testing.B) {
+	dir := b.TempDir()
+	c := &config.Config{FontTemplate: ":bold"}
+	for i := range 50 {
+		name := fmt.Sprintf("heavy%d", i)
+		writeFile(b, filepath.Join(dir, name+".svg"), rectsSVG(63))
+		c.MediaLayerKeys = append(c.MediaLayerKeys, config.Button{Icon: name, Stretch: 1, IconWidth: 1024, IconHeight: 1024})
+	}
+	c.PrimaryLayerKeys = []config.Button{{Text: "F1", Stretch: 1}}
+	benchIconLayout(b, dir, c)
+}
+
+// BenchmarkIconLayoutPNGs: 50 buttons, each its own 2048² PNG (the
+// largest accepted), at 50 sizes.
+func BenchmarkIconLayoutPNGs(b *testing.B) {
+	dir := b.TempDir()
+	patternPNG(b, filepath.Join(dir, "pic0.png"), 2048)
+	data, err := os.ReadFile(filepath.Join(dir, "pic0.png"))
+	if err != nil {
+		b.Fatal(err)
+	}
+	c := &config.Config{FontTemplate: ":bold"}
+	for i := range 50 {
+		name := fmt.Sprintf("pic%d", i)
+		if err := os.WriteFile(filepath.Join(dir, name+".png"), data, 0o644); err != nil {
+			b.Fatal(err)
+		}
+		s := 20 + 20*i
+		c.MediaLayerKeys = append(c.MediaLayerKeys, config.Button{Icon: name, Stretch: 1, IconWidth: s, IconHeight: s})
+	}
+	c.PrimaryLayerKeys = []config.Button{{Text: "F1", Stretch: 1}}
+	benchIconLayout(b, dir, c)
+}
