@@ -372,3 +372,28 @@ func TestLayoutIconBudget(t *testing.T) {
 		l.endBuild()
 	}
 }
+
+// A lookup through themes of many directories stops after
+// maxThemeLookups files, with a warning; pixmaps and the plain
+// directories still count.
+func TestThemeLookupBounded(t *testing.T) {
+	t.Parallel()
+	usr := t.TempDir()
+	var b strings.Builder
+	b.WriteString("[Icon Theme]\nInherits=B\nDirectories=")
+	for i := range maxThemeDirs {
+		fmt.Fprintf(&b, "d%d,", i)
+	}
+	for _, th := range []string{"A", "B", "hicolor"} {
+		writeFile(t, filepath.Join(usr, "icons", th, "index.theme"), strings.Replace(b.String(), "Inherits=B", "Inherits="+string(rune(th[0]+1)), 1))
+	}
+	l := &iconLoader{dirs: []string{}, dataDirs: []string{usr, usr + "/x", usr + "/y", usr + "/z"}}
+	paths, warn := l.xdgIconCandidates(l.dataDirs, "A", "gone", 48)
+	if len(paths) != 0 || len(warn) != 1 || !strings.Contains(warn[0], "stopped after") {
+		t.Errorf("paths %q warn %q, want one warning that the lookup stopped", paths, warn)
+	}
+	writeFile(t, filepath.Join(usr, "pixmaps/gone.svg"), solidSVG("#0f0"))
+	if r := l.load("gone", "A", 48, 48); r.err != nil {
+		t.Errorf("pixmaps not searched: %v", r.err)
+	}
+}

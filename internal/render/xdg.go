@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"bytes"
 	"errors"
+	"fmt"
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -48,6 +49,10 @@ const (
 	maxThemeIndexBytes = 512 << 10
 	maxThemeDirs       = 4096 // directories of one theme
 	maxThemes          = 32   // themes visited for one icon, hicolor included
+	// maxThemeLookups bounds the files looked for, for one icon: Papirus
+	// (133 directories), breeze and hicolor (649) in three data
+	// directories make about 6000.
+	maxThemeLookups = 1 << 16
 )
 
 // themeInfo is what an icon theme's index.theme says.
@@ -160,7 +165,8 @@ func parseINI(data []byte) map[string]map[string]string {
 func (l *iconLoader) xdgIconCandidates(dataDirs []string, theme, name string, size int) (out, warn []string) {
 	seen := map[string]bool{}
 	queue := []string{theme}
-	visited := 0
+	visited, looked := 0, 0
+themes:
 	for len(queue) > 0 || !seen["hicolor"] {
 		var t string
 		if len(queue) == 0 || visited == maxThemes-1 && !seen["hicolor"] {
@@ -218,6 +224,10 @@ func (l *iconLoader) xdgIconCandidates(dataDirs []string, theme, name string, si
 			for _, c := range cs {
 				if c.rank == rank && !seen["file:"+c.path] {
 					seen["file:"+c.path] = true
+					if looked++; looked > maxThemeLookups {
+						warn = append(warn, fmt.Sprintf("icon theme %s: looking for %s stopped after %d files", theme, name, maxThemeLookups))
+						break themes
+					}
 					if st, err := os.Stat(c.path); err == nil && st.Mode().IsRegular() {
 						out = append(out, c.path)
 					}
