@@ -22,8 +22,8 @@
 // (checked from its header before decoding); an SVG at most 10000 elements
 // and 100000 path segments (real icons: 116 and 1881); one icon at most
 // 64 Mpx of work (shape boxes' areas, 16 per line drawn, PNG pixels decoded
-// and kernel taps scaled; the heaviest real icon at 1024 px costs under
-// 3 Mpx), all icons of a layout 256 Mpx (about 2 s). An icon theme lookup
+// and kernel taps scaled; the heaviest of 58000 real icons at 1024 px
+// costs 7.2 Mpx), all icons of a layout 256 Mpx (about 2 s). An icon theme lookup
 // reads at most 4096 directories of a theme and 32 themes, and looks for
 // at most 65536 files (real themes: about 6000). Each icon file
 // is decoded once per layout build, whatever the number of sizes it is
