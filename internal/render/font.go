@@ -1,12 +1,13 @@
 package render
 
 import (
-	"bytes"
 	"context"
+	"errors"
 	"fmt"
 	"image"
-	"os"
+	"io"
 	"os/exec"
+	"path/filepath"
 	"strings"
 	"time"
 
@@ -15,6 +16,7 @@ import (
 	"golang.org/x/image/math/fixed"
 
 	"tiny-dfr/internal/assets"
+	"tiny-dfr/internal/safefile"
 )
 
 // LabelSize is the size of labels in pixels.
@@ -60,6 +62,18 @@ func wantsBold(template string) bool {
 	return strings.Contains(t, "bold") || strings.Contains(t, "heavy") || strings.Contains(t, "black")
 }
 
+// Limits on fonts and fc-match. The largest fonts here are the Noto CJK
+// collections (NotoSerifCJK-Bold.ttc is 26 MiB); variable CJK collections
+// weigh a little more.
+const (
+	maxFontBytes = 64 << 20
+	// fcMatchTimeout bounds one fc-match run (it may rebuild its cache
+	// on a cold boot, which takes a second or two).
+	fcMatchTimeout = 5 * time.Second
+	// maxFCOutput bounds what is read of fc-match's answer: a path.
+	maxFCOutput = 8 << 10
+)
+
 // LoadFont resolves a fontconfig pattern with fc-match and loads the file.
 // When fc-match is missing or fails, or the file does not load, it returns
 // the embedded font (bold when the pattern asks for it) and the error.
@@ -67,11 +81,13 @@ func LoadFont(template string) (*Font, error) {
 	path, err := fcMatch(template)
 	if err == nil {
 		var data []byte
-		if data, err = os.ReadFile(path); err == nil {
+		if data, err = safefile.ReadFile(path, maxFontBytes); err == nil {
 			var f *Font
 			if f, err = ParseFont(data, path); err == nil {
 				return f, nil
 			}
+		} else {
+			err = fmt.Errorf("render: font %q: %w", template, err)
 		}
 	}
 	return EmbeddedFont(wantsBold(template)), err
@@ -82,19 +98,63 @@ func fcMatch(template string) (string, error) {
 	if err != nil {
 		return "", fmt.Errorf("render: font %q: %w", template, err)
 	}
-	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	return runFCMatch(bin, template, fcMatchTimeout)
+}
+
+// runFCMatch asks fc-match (bin) for the file of a pattern. The pattern
+// comes after "--", so one starting with "-" is a pattern, not an option.
+// The run is bounded in time and in what is read of its output; the
+// answer must be an absolute path.
+func runFCMatch(bin, template string, timeout time.Duration) (string, error) {
+	ctx, cancel := context.WithTimeout(context.Background(), timeout)
 	defer cancel()
-	var out, errOut bytes.Buffer
-	cmd := exec.CommandContext(ctx, bin, "--format=%{file}", template)
-	cmd.Stdout, cmd.Stderr = &out, &errOut
-	if err := cmd.Run(); err != nil {
-		return "", fmt.Errorf("render: fc-match %q: %w: %s", template, err, strings.TrimSpace(errOut.String()))
+	out := &capWriter{max: maxFCOutput, fail: true}
+	errOut := &capWriter{max: 1 << 10}
+	cmd := exec.CommandContext(ctx, bin, "--format=%{file}", "--", template)
+	cmd.Stdin = nil
+	cmd.Stdout, cmd.Stderr = out, errOut
+	// A child that keeps the pipes open after fc-match is killed must
+	// not hold the build either.
+	cmd.WaitDelay = time.Second
+	err := cmd.Run()
+	if ctx.Err() != nil {
+		return "", fmt.Errorf("render: fc-match %q: no answer within %v: %w", template, timeout, ctx.Err())
 	}
-	path := strings.TrimSpace(out.String())
+	if out.over {
+		return "", fmt.Errorf("render: fc-match %q: answer over %s", template, safefile.Size(maxFCOutput))
+	}
+	if err != nil {
+		return "", fmt.Errorf("render: fc-match %q: %w: %s", template, err, strings.TrimSpace(string(errOut.buf)))
+	}
+	path := strings.TrimSpace(string(out.buf))
 	if path == "" {
 		return "", fmt.Errorf("render: fc-match %q: no font", template)
 	}
+	if !filepath.IsAbs(path) || strings.ContainsAny(path, "\x00\n") {
+		return "", fmt.Errorf("render: fc-match %q: answer %q is not a file path", template, path)
+	}
 	return path, nil
+}
+
+// capWriter keeps the first max bytes written to it. Past max it drops
+// the rest, or (fail) refuses it, so the writer stops the copy.
+type capWriter struct {
+	buf  []byte
+	max  int
+	fail bool
+	over bool
+}
+
+func (w *capWriter) Write(p []byte) (int, error) {
+	n := min(len(p), w.max-len(w.buf))
+	w.buf = append(w.buf, p[:n]...)
+	if n < len(p) {
+		w.over = true
+		if w.fail {
+			return n, errors.New("output over its cap")
+		}
+	}
+	return len(p), nil
 }
 
 // face returns a face of the font at size pixels, or nil for a broken font.
@@ -173,19 +233,29 @@ func (c *FontCache) Load(template string) (*Font, error) {
 	if err != nil {
 		return EmbeddedFont(wantsBold(template)), err
 	}
-	st, err := os.Stat(path)
-	if err == nil && c.font != nil && c.template == template && c.path == path &&
-		c.size == st.Size() && c.mod.Equal(st.ModTime()) {
+	// The answer must be a regular file under the cap (a FIFO or
+	// /dev/zero named by a hostile fonts.conf is refused unread).
+	file, size, err := safefile.Open(path, maxFontBytes)
+	if err != nil {
+		return EmbeddedFont(wantsBold(template)), fmt.Errorf("render: font %q: %w", template, err)
+	}
+	defer file.Close()
+	var mod time.Time
+	if st, err := file.Stat(); err == nil {
+		mod = st.ModTime()
+	}
+	if c.font != nil && c.template == template && c.path == path && c.size == size && c.mod.Equal(mod) {
 		return c.font, nil
 	}
 	c.font = nil // let the old one go before reading the new one
-	var data []byte
-	if data, err = os.ReadFile(path); err == nil {
+	data, err := io.ReadAll(io.LimitReader(file, maxFontBytes+1))
+	if err == nil && len(data) > maxFontBytes {
+		err = fmt.Errorf("%s: grew while read, over the %s cap: %w", path, safefile.Size(maxFontBytes), safefile.ErrTooLarge)
+	}
+	if err == nil {
 		var f *Font
 		if f, err = ParseFont(data, path); err == nil {
-			if st != nil {
-				c.template, c.path, c.size, c.mod, c.font = template, path, st.Size(), st.ModTime(), f
-			}
+			c.template, c.path, c.size, c.mod, c.font = template, path, size, mod, f
 			return f, nil
 		}
 	}

@@ -2,6 +2,8 @@ package render
 
 import (
 	"fmt"
+	"image"
+	"math"
 	"testing"
 
 	"tiny-dfr/internal/config"
@@ -40,4 +42,11 @@ func newTestRenderer(t testing.TB, c *config.Config, length, height int, outline
 		t.Errorf("diagnostic: %v", d)
 	}
 	return r
+}
+
+// unbounded rasterises svg without a work budget.
+func unbounded(svg *svgImage, w, h int) *image.RGBA {
+	work := int64(math.MaxInt64)
+	img, _ := svg.rasterize(w, h, white, &work)
+	return img
 }

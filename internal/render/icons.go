@@ -8,8 +8,8 @@ import (
 	"image/color"
 	"image/draw"
 	"image/png"
+	"io"
 	"io/fs"
-	"os"
 	"path/filepath"
 	"strings"
 
@@ -17,6 +17,7 @@ import (
 	"golang.org/x/image/vector"
 
 	"tiny-dfr/internal/assets"
+	"tiny-dfr/internal/safefile"
 )
 
 // DefaultIconDirs are searched for NAME.svg and NAME.png, in order.
@@ -25,24 +26,99 @@ func DefaultIconDirs() []string { return []string{"/etc/tiny-dfr", "/usr/share/t
 // white is the current colour of SVG icons.
 var white = color.NRGBA{255, 255, 255, 255}
 
-// errTooLarge refuses PNG icons over maxPNGSide pixels a side.
-var errTooLarge = fmt.Errorf("larger than %dx%d", maxPNGSide, maxPNGSide)
+// Limits on icon files and on the work of drawing them. Real icons stay far
+// below them (the largest SVG of Adwaita, Papirus and hicolor is 83 KB with
+// 116 elements and 1881 path segments; the largest PNG 82 KB at 512×512), so
+// only a broken or hostile file meets one: it gets a warning at the button's
+// position and the next candidate, or the placeholder.
+const (
+	maxSVGBytes = 1 << 20 // an SVG icon file
+	maxPNGBytes = 8 << 20 // a PNG icon file
+	// maxPNGSide and maxPNGPixels bound a PNG's header before it is
+	// decoded (4 Mpx is 16 MiB as RGBA).
+	maxPNGSide   = 4096
+	maxPNGPixels = 2048 * 2048
+	// maxSVGElements and maxSVGSegments bound an SVG while it is parsed.
+	maxSVGElements = 10000
+	maxSVGSegments = 100000
+	// maxIconWork is what drawing one icon may cost, and maxLayoutWork what
+	// all icons of a layout may cost, in pixels touched: the area of each
+	// SVG shape's box, 16 per line segment, a PNG's pixels decoded and
+	// read to scale (about 7 ns a pixel here: 64 Mpx ≈ 0.45 s). The
+	// heaviest of 58000 real icons (Adwaita, Papirus, hicolor) drawn at
+	// 1024 px costs 7.2 Mpx.
+	maxIconWork   = 64 << 20
+	maxLayoutWork = 256 << 20
+	// maxIconCache bounds the decoded files kept while a layout is built,
+	// and the icons drawn.
+	maxIconCache = 64 << 20
+)
 
-// errNoIcon says an icon was found nowhere.
-var errNoIcon = errors.New("not found")
+var (
+	// errTooLarge refuses PNG icons over maxPNGSide a side or maxPNGPixels.
+	errTooLarge = errors.New("too large")
+	// errTooComplex refuses icons over a work limit.
+	errTooComplex = errors.New("too complex")
+	// errNoIcon says an icon was found nowhere.
+	errNoIcon = errors.New("not found")
+)
 
 // iconLoader finds and rasterises icons; it keeps what it drew, so a
-// renderer rasterises each (name, theme, size) once.
+// renderer rasterises each (name, theme, size) once, and while a layout is
+// built it keeps the files it decoded, so an icon shown at many sizes is
+// read and decoded once.
 type iconLoader struct {
-	dirs     []string
-	dataDirs []string
-	cache    map[string]iconResult
+	dirs       []string
+	dataDirs   []string
+	cache      map[string]iconResult
+	cacheBytes int64 // pixel bytes held in cache
+	srcs       map[srcKey]*iconSource
+	srcBytes   int64 // decoded bytes held in srcs
+	themes     map[string]*themeInfo
+	spent      int64 // work done since the last reset, in pixels
+	decodes    int   // files decoded (for tests)
+	maxWork    int64 // the layout's budget (0: maxLayoutWork)
 }
 
 type iconResult struct {
 	img  *image.RGBA
 	warn []string // files that exist but did not load
 	err  error    // no usable icon: img is a placeholder
+}
+
+// srcKey names a file as it was when read: a changed file is read again.
+type srcKey struct {
+	path  string
+	size  int64
+	mtime int64
+}
+
+// iconSource is a decoded icon file: a parsed SVG or a PNG with its
+// halvings, made as scaling needs them.
+type iconSource struct {
+	svg    *svgImage
+	png    image.Image
+	levels []*image.RGBA
+	err    error
+}
+
+// endBuild forgets the decoded files and the icons drawn so far (static
+// buttons are painted) and gives the work budget back, for the icons that
+// dynamic buttons draw later.
+func (l *iconLoader) endBuild() {
+	l.cache, l.cacheBytes, l.srcs, l.srcBytes, l.themes, l.spent = nil, 0, nil, 0, nil, 0
+}
+
+// budget is the work one icon may still do.
+func (l *iconLoader) budget() int64 {
+	return max(0, min(maxIconWork, l.layoutWork()-l.spent))
+}
+
+func (l *iconLoader) layoutWork() int64 {
+	if l.maxWork > 0 {
+		return l.maxWork
+	}
+	return maxLayoutWork
 }
 
 // load returns the icon drawn into a w×h premultiplied RGBA image. Files
@@ -54,16 +130,19 @@ func (l *iconLoader) load(name, theme string, w, h int) iconResult {
 		return r
 	}
 	r := l.find(name, theme, w, h)
-	if l.cache == nil {
-		l.cache = map[string]iconResult{}
+	if n := int64(len(r.img.Pix)); l.cacheBytes+n <= maxIconCache {
+		if l.cache == nil {
+			l.cache = map[string]iconResult{}
+		}
+		l.cache[key] = r
+		l.cacheBytes += n
 	}
-	l.cache[key] = r
 	return r
 }
 
 func (l *iconLoader) find(name, theme string, w, h int) iconResult {
 	var res iconResult
-	if name == "" || strings.ContainsAny(name, "/\\") || name == "." || name == ".." {
+	if name == "" || strings.ContainsAny(name, "/\\\x00") || name == "." || name == ".." {
 		res.err = fmt.Errorf("icon %q: not a file name", name)
 		res.img = placeholder(w, h)
 		return res
@@ -74,7 +153,9 @@ func (l *iconLoader) find(name, theme string, w, h int) iconResult {
 		if dd == nil {
 			dd = defaultDataDirs()
 		}
-		paths = xdgIconCandidates(dd, theme, name, h)
+		var warn []string
+		paths, warn = l.xdgIconCandidates(dd, theme, name, h)
+		res.warn = append(res.warn, warn...)
 	}
 	dirs := l.dirs
 	if dirs == nil {
@@ -84,25 +165,22 @@ func (l *iconLoader) find(name, theme string, w, h int) iconResult {
 		paths = append(paths, filepath.Join(d, name+".svg"), filepath.Join(d, name+".png"))
 	}
 	for _, p := range paths {
-		data, err := os.ReadFile(p)
+		img, err := l.file(p, w, h)
 		if errors.Is(err, fs.ErrNotExist) {
 			continue
 		}
 		if err == nil {
-			var img *image.RGBA
-			img, err = decodeIcon(data, strings.HasSuffix(p, ".png"), w, h)
-			if err == nil && strings.HasSuffix(p, "-symbolic.svg") {
+			if strings.HasSuffix(p, "-symbolic.svg") {
 				recolour(img, white)
 			}
-			if err == nil {
-				res.img = img
-				return res
-			}
+			res.img = img
+			return res
 		}
-		res.warn = append(res.warn, fmt.Sprintf("icon %s: %v", p, err))
+		res.warn = append(res.warn, "icon "+fileErr(p, err))
 	}
 	if data, ok := assets.Icon(name); ok {
-		img, err := decodeIcon(data, false, w, h)
+		src := l.source(srcKey{path: "embedded:" + name}, func() ([]byte, error) { return data, nil }, false)
+		img, err := l.draw(src, w, h)
 		if err == nil {
 			res.img = img
 			return res
@@ -118,47 +196,234 @@ func (l *iconLoader) find(name, theme string, w, h int) iconResult {
 	return res
 }
 
-// maxPNGSide bounds PNG icons, so a huge file cannot exhaust memory.
-const maxPNGSide = 4096
-
-// decodeIcon draws SVG or PNG data into a w×h box.
-func decodeIcon(data []byte, isPNG bool, w, h int) (*image.RGBA, error) {
-	if isPNG {
-		cfg, err := png.DecodeConfig(bytes.NewReader(data))
-		if err != nil {
-			return nil, err
-		}
-		if cfg.Width > maxPNGSide || cfg.Height > maxPNGSide {
-			return nil, fmt.Errorf("png %dx%d: %w", cfg.Width, cfg.Height, errTooLarge)
-		}
-		src, err := png.Decode(bytes.NewReader(data))
-		if err != nil {
-			return nil, err
-		}
-		dst := image.NewRGBA(image.Rect(0, 0, w, h))
-		sb := src.Bounds()
-		if sb.Dx() == w && sb.Dy() == h {
-			draw.Draw(dst, dst.Bounds(), src, sb.Min, draw.Src)
-			return dst, nil
-		}
-		if sb.Dx() <= 0 || sb.Dy() <= 0 {
-			return nil, errors.New("empty image")
-		}
-		// Scale to fit, centred, keeping the aspect ratio.
-		s := min(float64(w)/float64(sb.Dx()), float64(h)/float64(sb.Dy()))
-		dw, dh := max(1, int(float64(sb.Dx())*s+0.5)), max(1, int(float64(sb.Dy())*s+0.5))
-		r := image.Rect((w-dw)/2, (h-dh)/2, (w-dw)/2+dw, (h-dh)/2+dh)
-		xdraw.CatmullRom.Scale(dst, r, src, sb, draw.Src, nil)
-		return dst, nil
+// fileErr says what went wrong with file p; safefile's errors name it.
+func fileErr(p string, err error) string {
+	var se *safefile.Error
+	if errors.As(err, &se) {
+		return err.Error()
 	}
-	svg, err := parseSVG(data)
+	return p + ": " + err.Error()
+}
+
+// file draws icon file p (SVG or PNG by its name) into a w×h box. A file
+// that is not a regular file or is over its cap is refused unread.
+func (l *iconLoader) file(p string, w, h int) (*image.RGBA, error) {
+	isPNG := strings.HasSuffix(p, ".png")
+	limit := int64(maxSVGBytes)
+	if isPNG {
+		limit = maxPNGBytes
+	}
+	f, size, err := safefile.Open(p, limit)
 	if err != nil {
 		return nil, err
 	}
-	if len(svg.shapes) == 0 {
-		return nil, errors.New("svg: nothing to draw")
+	defer f.Close()
+	key := srcKey{path: p, size: size}
+	if st, err := f.Stat(); err == nil {
+		key.mtime = st.ModTime().UnixNano()
 	}
-	return svg.rasterize(w, h, white), nil
+	src := l.source(key, func() ([]byte, error) {
+		data, err := io.ReadAll(io.LimitReader(f, limit+1))
+		if err == nil && int64(len(data)) > limit {
+			err = fmt.Errorf("grew while read, over the %s cap: %w", safefile.Size(limit), safefile.ErrTooLarge)
+		}
+		return data, err
+	}, isPNG)
+	return l.draw(src, w, h)
+}
+
+// source decodes a file once per layout build.
+func (l *iconLoader) source(key srcKey, read func() ([]byte, error), isPNG bool) *iconSource {
+	if s, ok := l.srcs[key]; ok {
+		return s
+	}
+	s := &iconSource{}
+	data, err := read()
+	if err != nil {
+		s.err = err
+		return s // not kept: an I/O error may pass
+	}
+	b := l.budget()
+	work := b
+	l.decodes++
+	s.decode(data, isPNG, &work)
+	l.spent += b - work
+	s.err = l.explain(s.err, b)
+	var n int64
+	if s.png != nil {
+		b := s.png.Bounds()
+		n = 8 * int64(b.Dx()) * int64(b.Dy()) // with its halvings, in 16 bits at worst
+	} else if s.svg != nil {
+		n = int64(s.svg.segments) * int64(unsafeSizeofPathOp)
+	}
+	if l.srcBytes+n <= maxIconCache {
+		if l.srcs == nil {
+			l.srcs = map[srcKey]*iconSource{}
+		}
+		l.srcs[key] = s
+		l.srcBytes += n
+	}
+	return s
+}
+
+// unsafeSizeofPathOp is the size of a pathOp (a byte and three points).
+const unsafeSizeofPathOp = 56
+
+// draw draws a decoded file into a w×h box, within the icon budget.
+func (l *iconLoader) draw(s *iconSource, w, h int) (*image.RGBA, error) {
+	if s.err != nil {
+		return nil, s.err
+	}
+	b := l.budget()
+	work := b
+	img, err := s.draw(w, h, &work)
+	l.spent += b - work
+	return img, l.explain(err, b)
+}
+
+// explain says which work budget an icon ran out of.
+func (l *iconLoader) explain(err error, budget int64) error {
+	if !errors.Is(err, errTooComplex) {
+		return err
+	}
+	if budget < maxIconWork {
+		return fmt.Errorf("%w: the icons of this layout used up their budget (%.3g Mpx of work)", err, float64(l.layoutWork())/(1<<20))
+	}
+	return fmt.Errorf("%w: over the budget of one icon (%d Mpx of work)", err, maxIconWork>>20)
+}
+
+// decode parses SVG or PNG data; the error is kept in s.err.
+func (s *iconSource) decode(data []byte, isPNG bool, work *int64) {
+	if !isPNG {
+		s.svg, s.err = parseSVG(data)
+		if s.err == nil && len(s.svg.shapes) == 0 {
+			s.svg, s.err = nil, errors.New("svg: nothing to draw")
+		}
+		return
+	}
+	cfg, err := png.DecodeConfig(bytes.NewReader(data))
+	if err != nil {
+		s.err = err
+		return
+	}
+	if cfg.Width <= 0 || cfg.Height <= 0 {
+		s.err = errors.New("png: empty image")
+		return
+	}
+	if cfg.Width > maxPNGSide || cfg.Height > maxPNGSide || cfg.Width*cfg.Height > maxPNGPixels {
+		s.err = fmt.Errorf("png %dx%d: %w (at most %d pixels a side and %d Mpx)", cfg.Width, cfg.Height, errTooLarge, maxPNGSide, maxPNGPixels>>20)
+		return
+	}
+	if err := spend(work, 2*int64(cfg.Width)*int64(cfg.Height)); err != nil {
+		s.err = fmt.Errorf("png %dx%d: %w", cfg.Width, cfg.Height, err)
+		return
+	}
+	s.png, s.err = png.Decode(bytes.NewReader(data))
+	if s.err == nil && s.png.Bounds().Empty() {
+		s.png, s.err = nil, errors.New("png: empty image")
+	}
+}
+
+// spend takes n from the budget, or says it is used up.
+func spend(work *int64, n int64) error {
+	if n > *work {
+		*work = 0
+		return errTooComplex
+	}
+	*work -= n
+	return nil
+}
+
+// draw draws s into a w×h box: SVGs fitted, PNGs as they are at their own
+// size, else scaled to fit, centred, keeping the aspect ratio.
+func (s *iconSource) draw(w, h int, work *int64) (*image.RGBA, error) {
+	if s.svg != nil {
+		return s.svg.rasterize(w, h, white, work)
+	}
+	src := s.png
+	dst := image.NewRGBA(image.Rect(0, 0, w, h))
+	sb := src.Bounds()
+	if sb.Dx() == w && sb.Dy() == h {
+		if err := spend(work, int64(w)*int64(h)); err != nil {
+			return nil, err
+		}
+		draw.Draw(dst, dst.Bounds(), src, sb.Min, draw.Src)
+		return dst, nil
+	}
+	sc := min(float64(w)/float64(sb.Dx()), float64(h)/float64(sb.Dy()))
+	dw, dh := max(1, int(float64(sb.Dx())*sc+0.5)), max(1, int(float64(sb.Dy())*sc+0.5))
+	r := image.Rect((w-dw)/2, (h-dh)/2, (w-dw)/2+dw, (h-dh)/2+dh)
+	// A source over four times the box is first halved (averaging 2×2
+	// pixels) while it stays at least twice the box: the kernel's cost is
+	// the source's area, and 50 sizes of a 4096² PNG took a minute.
+	var from image.Image = src
+	for i := 0; ; i++ {
+		fb := from.Bounds()
+		if fb.Dx()/2 < 2*dw || fb.Dy()/2 < 2*dh {
+			break
+		}
+		if i == len(s.levels) {
+			if err := spend(work, int64(fb.Dx())*int64(fb.Dy())); err != nil {
+				return nil, err
+			}
+			s.levels = append(s.levels, halve(from))
+		}
+		from = s.levels[i]
+	}
+	fb := from.Bounds()
+	sw, sh := int64(fb.Dx()), int64(fb.Dy())
+	// The kernel reads 4 source pixels per destination pixel and
+	// direction, more when shrinking: two passes, about twice the cost
+	// of an SVG pixel per tap.
+	taps := 4*sh*max(int64(dw), sw) + 4*int64(dw)*max(int64(dh), sh)
+	if err := spend(work, 2*taps); err != nil {
+		return nil, err
+	}
+	xdraw.CatmullRom.Scale(dst, r, from, fb, draw.Src, nil)
+	return dst, nil
+}
+
+// halve is src at half its size (rounded down), each pixel the mean of
+// 2×2 premultiplied pixels.
+func halve(src image.Image) *image.RGBA {
+	sb := src.Bounds()
+	var in *image.RGBA
+	if rgba, ok := src.(*image.RGBA); ok && sb.Min == (image.Point{}) {
+		in = rgba
+	} else {
+		in = image.NewRGBA(image.Rect(0, 0, sb.Dx(), sb.Dy()))
+		draw.Draw(in, in.Rect, src, sb.Min, draw.Src)
+	}
+	w, h := sb.Dx()/2, sb.Dy()/2
+	out := image.NewRGBA(image.Rect(0, 0, w, h))
+	for y := 0; y < h; y++ {
+		r0 := in.Pix[2*y*in.Stride:]
+		r1 := in.Pix[(2*y+1)*in.Stride:]
+		o := out.Pix[y*out.Stride:]
+		for x := 0; x < 4*w; x++ {
+			i := 2*x - x%4 // channel x%4 of source pixels 2(x/4) and 2(x/4)+1
+			o[x] = uint8((uint32(r0[i]) + uint32(r0[i+4]) + uint32(r1[i]) + uint32(r1[i+4]) + 2) / 4)
+		}
+	}
+	return out
+}
+
+// decodeIcon draws SVG or PNG data into a w×h box, within one icon's
+// budget.
+func decodeIcon(data []byte, isPNG bool, w, h int) (*image.RGBA, error) {
+	var s iconSource
+	work := int64(maxIconWork)
+	s.decode(data, isPNG, &work)
+	if s.err == nil {
+		var img *image.RGBA
+		if img, s.err = s.draw(w, h, &work); s.err == nil {
+			return img, nil
+		}
+	}
+	if errors.Is(s.err, errTooComplex) {
+		return nil, fmt.Errorf("%w: over the budget of one icon (%d Mpx of work)", s.err, maxIconWork>>20)
+	}
+	return nil, s.err
 }
 
 // recolour paints every pixel of img in c, keeping its alpha: symbolic

@@ -22,7 +22,7 @@ func solidSVG(c string) string {
 	return `<svg viewBox="0 0 24 24"><rect width="24" height="24" fill="` + c + `"/></svg>`
 }
 
-func writeFile(t *testing.T, path, data string) {
+func writeFile(t testing.TB, path, data string) {
 	t.Helper()
 	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
 		t.Fatal(err)
@@ -32,7 +32,7 @@ func writeFile(t *testing.T, path, data string) {
 	}
 }
 
-func writePNG(t *testing.T, path string, w, h int, c color.RGBA) {
+func writePNG(t testing.TB, path string, w, h int, c color.RGBA) {
 	t.Helper()
 	img := image.NewRGBA(image.Rect(0, 0, w, h))
 	for i := 0; i < len(img.Pix); i += 4 {

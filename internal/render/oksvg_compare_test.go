@@ -37,7 +37,7 @@ func ownAlpha(tb testing.TB, data []byte, w, h int) *image.Alpha {
 	if err != nil {
 		tb.Fatalf("our parser: %v", err)
 	}
-	rgba := svg.rasterize(w, h, white)
+	rgba := unbounded(svg, w, h)
 	a := image.NewAlpha(rgba.Bounds())
 	for i := range a.Pix {
 		a.Pix[i] = rgba.Pix[4*i+3]
@@ -333,7 +333,7 @@ func BenchmarkIconOwn(b *testing.B) {
 		if err != nil {
 			b.Fatal(err)
 		}
-		svg.rasterize(cmpSide, cmpSide, white)
+		unbounded(svg, cmpSide, cmpSide)
 	}
 }
 
@@ -354,7 +354,7 @@ func BenchmarkAllIconsOwn(b *testing.B) {
 			if err != nil {
 				b.Fatal(err)
 			}
-			svg.rasterize(cmpSide, cmpSide, white)
+			unbounded(svg, cmpSide, cmpSide)
 		}
 	}
 }

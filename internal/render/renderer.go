@@ -25,6 +25,8 @@ type Options struct {
 	// Font, when set, is used instead of resolving FontTemplate (so a
 	// caller can load it once, and tests stay independent of the host).
 	Font *Font
+	// FontPos is where FontTemplate is set, for the font's warnings.
+	FontPos config.Pos
 }
 
 // State is what a frame shows besides the layout.
@@ -106,13 +108,13 @@ func New(lay *layouts.Layout, opts Options) (*Renderer, []config.Diagnostic) {
 	if f == nil {
 		var err error
 		if f, err = LoadFont(opts.FontTemplate); err != nil {
-			diags = append(diags, config.Diagnostic{Severity: config.Warning,
-				Msg: "font: " + err.Error() + "; using " + f.Source})
+			diags = append(diags, config.Diagnostic{Pos: opts.FontPos, Severity: config.Warning,
+				Msg: "font: " + err.Error() + "; using " + f.Source, Err: err})
 		}
 	}
 	r.font, r.face = f, f.face(LabelSize)
 	if r.face == nil {
-		diags = append(diags, config.Diagnostic{Severity: config.Warning, Msg: "font " + f.Source + " cannot be used: labels are not drawn"})
+		diags = append(diags, config.Diagnostic{Pos: opts.FontPos, Severity: config.Warning, Msg: "font " + f.Source + " cannot be used: labels are not drawn"})
 	}
 	n, widest, rows := 1, 1, 0
 	for li := range lay.Layers {
@@ -141,8 +143,9 @@ func New(lay *layouts.Layout, opts Options) (*Renderer, []config.Diagnostic) {
 		}
 	}
 	// The body scratch of the widest button is garbage now: dynamic
-	// buttons keep their bodies.
+	// buttons keep their bodies. So are the icons of static buttons.
 	r.body, r.z = nil, nil
+	r.icons.endBuild()
 	return r, diags
 }
 

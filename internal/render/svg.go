@@ -52,6 +52,8 @@ type svgImage struct {
 	viewBox     [4]float64 // min-x, min-y, width, height
 	shapes      []svgShape
 	unsupported []string // elements or features that were skipped
+	elements    int      // elements read
+	segments    int      // path segments kept
 }
 
 type svgStyle struct {
@@ -80,6 +82,9 @@ func parseSVG(data []byte) (*svgImage, error) {
 		}
 		switch t := tok.(type) {
 		case xml.StartElement:
+			if img.elements++; img.elements > maxSVGElements {
+				return nil, fmt.Errorf("svg: over %d elements: %w", maxSVGElements, errTooComplex)
+			}
 			if skip > 0 {
 				skip++
 				continue
@@ -117,9 +122,12 @@ func parseSVG(data []byte) (*svgImage, error) {
 			if st.hidden {
 				continue
 			}
-			ops, err := shapeOps(name, attrs)
+			ops, err := shapeOps(name, attrs, maxSVGSegments-img.segments)
 			if err != nil {
 				return nil, err
+			}
+			if img.segments += len(ops); img.segments > maxSVGSegments {
+				return nil, fmt.Errorf("svg: over %d path segments: %w", maxSVGSegments, errTooComplex)
 			}
 			if ops == nil {
 				continue
@@ -280,11 +288,12 @@ func attrNum(attrs map[string]string, k string) float64 {
 }
 
 // shapeOps returns the outline of a drawable element, nil for other elements.
-func shapeOps(name string, attrs map[string]string) ([]pathOp, error) {
+// At most limit segments are made: beyond, the error wraps errTooComplex.
+func shapeOps(name string, attrs map[string]string, limit int) ([]pathOp, error) {
 	switch name {
 	case "path":
-		ops, err := parsePath(attrs["d"])
-		if err != nil && len(ops) == 0 {
+		ops, err := parsePathMax(attrs["d"], max(1, limit))
+		if err != nil && (len(ops) == 0 || errors.Is(err, errTooComplex)) {
 			return nil, err
 		}
 		// Like browsers, draw what parsed before the error.
@@ -322,6 +331,9 @@ func shapeOps(name string, attrs map[string]string) ([]pathOp, error) {
 	case "polygon", "polyline":
 		var pts []point
 		f := strings.FieldsFunc(attrs["points"], func(r rune) bool { return r == ' ' || r == ',' || r == '\t' || r == '\n' })
+		if len(f) > 2*limit {
+			return nil, fmt.Errorf("svg: %s of over %d points: %w", name, limit, errTooComplex)
+		}
 		for i := 0; i+1 < len(f); i += 2 {
 			x, err1 := strconv.ParseFloat(f[i], 64)
 			y, err2 := strconv.ParseFloat(f[i+1], 64)
@@ -349,14 +361,15 @@ func polygonOps(pts []point) []pathOp {
 
 // rasterize draws the icon into a w×h premultiplied RGBA image, scaled to
 // fit and centred (preserveAspectRatio xMidYMid meet), current colour cur.
-func (img *svgImage) rasterize(w, h int, cur color.NRGBA) *image.RGBA {
-	dst := image.NewRGBA(image.Rect(0, 0, w, h))
+// Each shape costs its box's area and 16 per line it is drawn with; an
+// icon that would cost more than is left of work is not drawn: the error
+// wraps errTooComplex.
+func (img *svgImage) rasterize(w, h int, cur color.NRGBA, work *int64) (*image.RGBA, error) {
 	vb := img.viewBox
 	s := math.Min(float64(w)/vb[2], float64(h)/vb[3])
 	ox := (float64(w)-vb[2]*s)/2 - vb[0]*s
 	oy := (float64(h)-vb[3]*s)/2 - vb[1]*s
 	m := affine{a: s, d: s, e: ox, f: oy}
-	z := vector.NewRasterizer(w, h)
 	// The rasteriser needs finite coordinates of sane size.
 	lim := float64(4 * (w + h + 256))
 	f := func(v float64) float32 {
@@ -365,13 +378,29 @@ func (img *svgImage) rasterize(w, h int, cur color.NRGBA) *image.RGBA {
 		}
 		return float32(math.Max(-lim, math.Min(lim, v)))
 	}
-	for _, sh := range img.shapes {
+	// The whole cost is known before drawing: an icon over the budget
+	// is refused without drawing any of it.
+	full := image.Rect(0, 0, w, h)
+	boxes := make([]image.Rectangle, len(img.shapes))
+	var cost int64
+	for i, sh := range img.shapes {
+		boxes[i] = shapeBox(sh.ops, m, f).Intersect(full)
+		if !boxes[i].Empty() {
+			cost += int64(boxes[i].Dx())*int64(boxes[i].Dy()) + 16*shapeLines(sh.ops, m)
+		}
+	}
+	if err := spend(work, cost); err != nil {
+		return nil, err
+	}
+	dst := image.NewRGBA(full)
+	z := vector.NewRasterizer(w, h)
+	for i, sh := range img.shapes {
 		// Rasterise the shape in its own box (whole pixels, within the
 		// image): the rasteriser's cost is its area, so 1000 small shapes
 		// in a 1024 px icon took 10 s. Shifting by whole pixels is exact
 		// in float32 here (0 ≤ value − shift ≤ value), so the coverage is
 		// unchanged.
-		box := shapeBox(sh.ops, m, f).Intersect(dst.Rect)
+		box := boxes[i]
 		if box.Empty() {
 			continue
 		}
@@ -414,7 +443,32 @@ func (img *svgImage) rasterize(w, h int, cur color.NRGBA) *image.RGBA {
 		c.A = uint8(math.Round(float64(c.A) * sh.opacity))
 		z.Draw(dst, box, image.NewUniform(c), image.Point{})
 	}
-	return dst
+	return dst, nil
+}
+
+// shapeLines is how many lines rasterize draws a shape with.
+func shapeLines(ops []pathOp, m affine) int64 {
+	var n int64
+	var at, start point
+	for _, op := range ops {
+		switch op.kind {
+		case 'M':
+			n++ // the close of the subpath before
+			at = m.apply(op.pts[0])
+			start = at
+		case 'L':
+			n++
+			at = m.apply(op.pts[0])
+		case 'C':
+			p0, p1, p2 := m.apply(op.pts[0]), m.apply(op.pts[1]), m.apply(op.pts[2])
+			n += int64(cubicSteps(at, p0, p1, p2))
+			at = p2
+		case 'Z':
+			n++
+			at = start
+		}
+	}
+	return n + 1
 }
 
 // shapeBox is the whole-pixel box holding a shape's points (clamped by f)
@@ -448,13 +502,18 @@ func shapeBox(ops []pathOp, m affine, f func(float64) float32) image.Rectangle {
 // circle lost 1.1 % of its area; see docs/dependencies.md.) Uniform
 // subdivision into n pieces strays at most ¾·max|second difference|/n².
 func cubeTo(z *vector.Rasterizer, f, fy func(float64) float32, a, b, c, d point) {
-	dev := math.Max(math.Hypot(a.x-2*b.x+c.x, a.y-2*b.y+c.y), math.Hypot(b.x-2*c.x+d.x, b.y-2*c.y+d.y))
-	n := int(math.Ceil(math.Sqrt(75 * dev)))
-	n = max(1, min(n, 256)) // NaN or huge: capped (f clamps the points)
+	n := cubicSteps(a, b, c, d)
 	for i := 1; i <= n; i++ {
 		t := float64(i) / float64(n)
 		u := 1 - t
 		w0, w1, w2, w3 := u*u*u, 3*u*u*t, 3*u*t*t, t*t*t
 		z.LineTo(f(w0*a.x+w1*b.x+w2*c.x+w3*d.x), fy(w0*a.y+w1*b.y+w2*c.y+w3*d.y))
 	}
+}
+
+// cubicSteps is how many lines cubeTo draws a→b→c→d with.
+func cubicSteps(a, b, c, d point) int {
+	dev := math.Max(math.Hypot(a.x-2*b.x+c.x, a.y-2*b.y+c.y), math.Hypot(b.x-2*c.x+d.x, b.y-2*c.y+d.y))
+	n := int(math.Ceil(math.Sqrt(75 * dev)))
+	return max(1, min(n, 256)) // NaN or huge: capped (f clamps the points)
 }

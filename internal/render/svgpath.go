@@ -22,11 +22,17 @@ type pathParser struct {
 	ops              []pathOp
 	cur, start, ctrl point
 	lastCmd          byte
+	limit            int  // most ops kept (0: no limit)
+	over             bool // more ops than limit
 }
 
 // parsePath turns SVG path data into absolute segments.
-func parsePath(d string) ([]pathOp, error) {
-	p := &pathParser{s: d}
+func parsePath(d string) ([]pathOp, error) { return parsePathMax(d, 0) }
+
+// parsePathMax is parsePath keeping at most limit segments (0: no limit):
+// beyond them it stops with errTooComplex.
+func parsePathMax(d string, limit int) ([]pathOp, error) {
+	p := &pathParser{s: d, limit: limit}
 	if err := p.run(); err != nil {
 		return p.ops, err
 	}
@@ -120,6 +126,10 @@ func (p *pathParser) moreNumbers() bool {
 }
 
 func (p *pathParser) add(kind byte, pts ...point) {
+	if p.limit > 0 && len(p.ops) >= p.limit {
+		p.over = true
+		return
+	}
 	op := pathOp{kind: kind}
 	copy(op.pts[:], pts)
 	p.ops = append(p.ops, op)
@@ -129,6 +139,9 @@ func (p *pathParser) run() error {
 	var a [7]float64
 	for {
 		p.skipSep()
+		if p.over {
+			return fmt.Errorf("svg path: over %d segments: %w", p.limit, errTooComplex)
+		}
 		if p.i >= len(p.s) {
 			return nil
 		}

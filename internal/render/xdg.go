@@ -3,10 +3,16 @@ package render
 import (
 	"bufio"
 	"bytes"
+	"errors"
+	"fmt"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"strconv"
 	"strings"
+	"syscall"
+
+	"tiny-dfr/internal/safefile"
 )
 
 // defaultDataDirs is the XDG data search path: $XDG_DATA_HOME (or
@@ -37,48 +43,99 @@ type themeDir struct {
 	scalable, sized bool
 }
 
-// themeIndex reads icons/THEME/index.theme in the first data dir that has
-// it: the theme's directories and the themes it inherits from.
-func themeIndex(dataDirs []string, theme string) (dirs []themeDir, inherits []string, found bool) {
-	for _, base := range dataDirs {
-		root := filepath.Join(base, "icons", theme)
-		data, err := os.ReadFile(filepath.Join(root, "index.theme"))
-		if err != nil {
-			continue
-		}
-		found = true
-		sections := parseINI(data)
-		main := sections["Icon Theme"]
-		for _, t := range strings.Split(main["Inherits"], ",") {
-			if t = strings.TrimSpace(t); t != "" {
-				inherits = append(inherits, t)
-			}
-		}
-		for _, d := range strings.Split(main["Directories"], ",") {
-			d = strings.TrimSpace(d)
-			if d == "" {
-				continue
-			}
-			s := sections[d]
-			td := themeDir{path: d}
-			td.size, _ = strconv.Atoi(s["Size"])
-			td.min, td.max = td.size, td.size
-			if v, err := strconv.Atoi(s["MinSize"]); err == nil {
-				td.min = v
-			}
-			if v, err := strconv.Atoi(s["MaxSize"]); err == nil {
-				td.max = v
-			}
-			td.scalable = s["Type"] == "Scalable" || strings.Contains(d, "scalable")
-			td.sized = td.size > 0
-			dirs = append(dirs, td)
-		}
-		return dirs, inherits, found
-	}
-	return nil, nil, false
+// Limits on icon themes: hicolor's index.theme, the largest here, is
+// 55 KiB with 649 directories; a theme inherits from one or two others.
+const (
+	maxThemeIndexBytes = 512 << 10
+	maxThemeDirs       = 4096 // directories of one theme
+	maxThemes          = 32   // themes visited for one icon, hicolor included
+	// maxThemeLookups bounds the files looked for, for one icon: Papirus
+	// (133 directories), breeze and hicolor (649) in three data
+	// directories make about 6000.
+	maxThemeLookups = 1 << 16
+)
+
+// themeInfo is what an icon theme's index.theme says.
+type themeInfo struct {
+	dirs     []themeDir
+	inherits []string
+	found    bool     // an index.theme was read
+	warn     []string // index.theme files that exist but could not be read
 }
 
-// parseINI reads a freedesktop .ini-like file into sections of keys.
+// theme reads theme's index.theme once per layout build.
+func (l *iconLoader) theme(dataDirs []string, name string) *themeInfo {
+	if t, ok := l.themes[name]; ok {
+		return t
+	}
+	t := themeIndex(dataDirs, name)
+	if l.themes == nil {
+		l.themes = map[string]*themeInfo{}
+	}
+	l.themes[name] = t
+	return t
+}
+
+// themeIndex reads icons/THEME/index.theme in the first data dir that has
+// it: the theme's directories and the themes it inherits from. An
+// index.theme that is not a regular file of at most maxThemeIndexBytes is
+// skipped with a warning.
+func themeIndex(dataDirs []string, theme string) *themeInfo {
+	t := &themeInfo{}
+	for _, base := range dataDirs {
+		p := filepath.Join(base, "icons", theme, "index.theme")
+		data, err := safefile.ReadFile(p, maxThemeIndexBytes)
+		if errors.Is(err, fs.ErrNotExist) || errors.Is(err, syscall.ENOTDIR) {
+			continue
+		}
+		if err != nil {
+			t.warn = append(t.warn, "icon theme "+err.Error())
+			continue
+		}
+		t.found = true
+		t.dirs, t.inherits = parseThemeIndex(data)
+		return t
+	}
+	return t
+}
+
+// parseThemeIndex reads an index.theme: the theme's directories (at most
+// maxThemeDirs) and the themes it inherits from (at most maxThemes).
+func parseThemeIndex(data []byte) (dirs []themeDir, inherits []string) {
+	sections := parseINI(data)
+	main := sections["Icon Theme"]
+	for t := range strings.SplitSeq(main["Inherits"], ",") {
+		if t = strings.TrimSpace(t); t != "" && len(inherits) < maxThemes {
+			inherits = append(inherits, t)
+		}
+	}
+	for d := range strings.SplitSeq(main["Directories"], ",") {
+		d = strings.TrimSpace(d)
+		if d == "" {
+			continue
+		}
+		if len(dirs) == maxThemeDirs {
+			break
+		}
+		s := sections[d]
+		td := themeDir{path: d}
+		td.size, _ = strconv.Atoi(s["Size"])
+		td.min, td.max = td.size, td.size
+		if v, err := strconv.Atoi(s["MinSize"]); err == nil {
+			td.min = v
+		}
+		if v, err := strconv.Atoi(s["MaxSize"]); err == nil {
+			td.max = v
+		}
+		td.scalable = s["Type"] == "Scalable" || strings.Contains(d, "scalable")
+		td.sized = td.size > 0
+		dirs = append(dirs, td)
+	}
+	return dirs, inherits
+}
+
+// parseINI reads a freedesktop .ini-like file into sections of keys. A
+// line over bufio's 64 KiB token ends the reading.
 func parseINI(data []byte) map[string]map[string]string {
 	out := map[string]map[string]string{}
 	cur := map[string]string{}
@@ -102,24 +159,39 @@ func parseINI(data []byte) map[string]map[string]string {
 // xdgIconCandidates lists the files that may hold icon name in theme (its
 // parents, then hicolor), best first: for each theme, scalable SVGs and
 // files of exactly size, then SVGs and PNGs of any size; finally pixmaps.
-func xdgIconCandidates(dataDirs []string, theme, name string, size int) []string {
-	var out []string
+// Files that are not regular (a FIFO or a directory named like an icon)
+// are passed over; index.theme files that cannot be read are reported in
+// warn, once per layout build.
+func (l *iconLoader) xdgIconCandidates(dataDirs []string, theme, name string, size int) (out, warn []string) {
 	seen := map[string]bool{}
 	queue := []string{theme}
+	visited, looked := 0, 0
+themes:
 	for len(queue) > 0 || !seen["hicolor"] {
 		var t string
-		if len(queue) == 0 {
-			t = "hicolor"
+		if len(queue) == 0 || visited == maxThemes-1 && !seen["hicolor"] {
+			t, queue = "hicolor", nil
 		} else {
 			t, queue = queue[0], queue[1:]
 		}
-		if seen[t] || t == "" || strings.ContainsAny(t, "/\\") {
+		if seen[t] || t == "" || t == "." || t == ".." || strings.ContainsAny(t, "/\\\x00") {
 			seen[t] = true
 			continue
 		}
 		seen[t] = true
-		dirs, inherits, _ := themeIndex(dataDirs, t)
-		queue = append(queue, inherits...)
+		visited++
+		info := l.theme(dataDirs, t)
+		if len(info.warn) > 0 {
+			warn = append(warn, info.warn...)
+			info.warn = nil
+		}
+		dirs := info.dirs
+		if !info.found {
+			dirs = nil
+		}
+		if visited < maxThemes {
+			queue = append(queue, info.inherits...)
+		}
 		type cand struct {
 			rank int
 			path string
@@ -152,6 +224,10 @@ func xdgIconCandidates(dataDirs []string, theme, name string, size int) []string
 			for _, c := range cs {
 				if c.rank == rank && !seen["file:"+c.path] {
 					seen["file:"+c.path] = true
+					if looked++; looked > maxThemeLookups {
+						warn = append(warn, fmt.Sprintf("icon theme %s: looking for %s stopped after %d files", theme, name, maxThemeLookups))
+						break themes
+					}
 					if st, err := os.Stat(c.path); err == nil && st.Mode().IsRegular() {
 						out = append(out, c.path)
 					}
@@ -167,7 +243,7 @@ func xdgIconCandidates(dataDirs []string, theme, name string, size int) []string
 			}
 		}
 	}
-	return out
+	return out, warn
 }
 
 // globThemeDirs finds a theme's directories when it has no index.theme.
@@ -176,6 +252,9 @@ func globThemeDirs(root string) []themeDir {
 	for _, pat := range []string{"*/*", "*"} {
 		m, _ := filepath.Glob(filepath.Join(root, pat))
 		for _, p := range m {
+			if len(ds) == maxThemeDirs {
+				return ds
+			}
 			st, err := os.Stat(p)
 			if err != nil || !st.IsDir() {
 				continue
