@@ -68,7 +68,7 @@ func checkFile(path string) []config.Diagnostic {
 	f.Apply(cfg)
 	for _, length := range []int{2170} {
 		r := layouts.Build(cfg, length, 60)
-		_, rd := render.New(r, render.Options{FontTemplate: cfg.FontTemplate, ShowOutlines: cfg.ShowButtonOutlines})
+		_, rd := render.New(r, render.Options{FontTemplate: cfg.FontTemplate, FontPos: cfg.FontTemplatePos, ShowOutlines: cfg.ShowButtonOutlines})
 		diags = append(diags, rd...)
 	}
 	return diags

@@ -90,7 +90,7 @@ func renderPNG(f renderFlags, stderr io.Writer) (image.Image, error) {
 	default:
 		return nil, &exitError{2, fmt.Errorf("render: -layer %q: want primary or media", f.layer)}
 	}
-	r, rdiags := render.New(lay, render.Options{FontTemplate: cfg.FontTemplate, ShowOutlines: cfg.ShowButtonOutlines})
+	r, rdiags := render.New(lay, render.Options{FontTemplate: cfg.FontTemplate, FontPos: cfg.FontTemplatePos, ShowOutlines: cfg.ShowButtonOutlines})
 	printDiagnostics(stderr, rdiags)
 	bat, _ := battery.Read(f.batteryRoot) // absent battery: the button says N/A
 	st := &render.State{Layer: layer, Now: now, Battery: bat}

@@ -53,6 +53,7 @@ type Config struct {
 	ShowButtonOutlines      bool
 	EnablePixelShift        bool
 	FontTemplate            string
+	FontTemplatePos         Pos // where FontTemplate is set; zero for the default
 	AdaptiveBrightness      bool
 	ActiveBrightness        int // 0–255
 	DoublePressSwitchLayers int // milliseconds; 0 = off

@@ -76,6 +76,7 @@ func (f *File) Apply(dst *Config) {
 	}
 	if f.Has(keyFontTemplate) {
 		dst.FontTemplate = src.FontTemplate
+		dst.FontTemplatePos = src.FontTemplatePos
 	}
 	if f.Has(keyAdaptiveBrightness) {
 		dst.AdaptiveBrightness = src.AdaptiveBrightness

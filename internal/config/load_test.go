@@ -24,6 +24,7 @@ func writeFile(t *testing.T, dir, name, data string) string {
 // different files.
 func stripPos(c *Config) *Config {
 	out := *c
+	out.FontTemplatePos = Pos{}
 	out.PrimaryLayerKeys = cloneButtons(c.PrimaryLayerKeys)
 	out.MediaLayerKeys = cloneButtons(c.MediaLayerKeys)
 	for _, l := range [][]Button{out.PrimaryLayerKeys, out.MediaLayerKeys} {

@@ -52,7 +52,19 @@ type Painter interface {
 
 // NewPainterFunc makes the painter for a layout. Diagnostics (a missing
 // icon, an unknown font) are logged; the painter draws placeholders.
-type NewPainterFunc func(lay *layouts.Layout, showOutlines bool, fontTemplate string) (Painter, []config.Diagnostic)
+type NewPainterFunc func(lay *layouts.Layout, look Look) (Painter, []config.Diagnostic)
+
+// Look is what a painter takes from the config besides the layout.
+type Look struct {
+	ShowOutlines bool
+	FontTemplate string
+	FontPos      config.Pos // where FontTemplate is set, for the font's warnings
+}
+
+// lookOf takes the look from a config.
+func lookOf(cfg *config.Config) Look {
+	return Look{ShowOutlines: cfg.ShowButtonOutlines, FontTemplate: cfg.FontTemplate, FontPos: cfg.FontTemplatePos}
+}
 
 // Tracker turns touches into key presses (input.Tracker).
 type Tracker interface {

@@ -17,8 +17,8 @@ type renderPainter struct {
 
 var _ Painter = (*renderPainter)(nil)
 
-func newRenderPainter(lay *layouts.Layout, showOutlines bool, fontTemplate string) (Painter, []config.Diagnostic) {
-	return newPainterWith(nil, lay, showOutlines, fontTemplate)
+func newRenderPainter(lay *layouts.Layout, look Look) (Painter, []config.Diagnostic) {
+	return newPainterWith(nil, lay, look)
 }
 
 // cachedPainters makes painters that share the font across layouts: a
@@ -27,18 +27,18 @@ func newRenderPainter(lay *layouts.Layout, showOutlines bool, fontTemplate strin
 // otherwise).
 func cachedPainters() NewPainterFunc {
 	fonts := &render.FontCache{}
-	return func(lay *layouts.Layout, showOutlines bool, fontTemplate string) (Painter, []config.Diagnostic) {
-		return newPainterWith(fonts, lay, showOutlines, fontTemplate)
+	return func(lay *layouts.Layout, look Look) (Painter, []config.Diagnostic) {
+		return newPainterWith(fonts, lay, look)
 	}
 }
 
-func newPainterWith(fonts *render.FontCache, lay *layouts.Layout, showOutlines bool, fontTemplate string) (Painter, []config.Diagnostic) {
-	opts := render.Options{FontTemplate: fontTemplate, ShowOutlines: showOutlines}
+func newPainterWith(fonts *render.FontCache, lay *layouts.Layout, look Look) (Painter, []config.Diagnostic) {
+	opts := render.Options{FontTemplate: look.FontTemplate, ShowOutlines: look.ShowOutlines, FontPos: look.FontPos}
 	var diags []config.Diagnostic
 	if fonts != nil {
-		f, err := fonts.Load(fontTemplate)
+		f, err := fonts.Load(look.FontTemplate)
 		if err != nil { // the warning render.New gives when it loads the font
-			diags = append(diags, config.Diagnostic{Severity: config.Warning,
+			diags = append(diags, config.Diagnostic{Pos: look.FontPos, Severity: config.Warning,
 				Msg: "font: " + err.Error() + "; using " + f.Source})
 		}
 		opts.Font = f

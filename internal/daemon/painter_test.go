@@ -18,7 +18,7 @@ func TestRenderPainter(t *testing.T) {
 	cfg.PrimaryLayerKeys = append(cfg.PrimaryLayerKeys[:2],
 		config.Button{Time: "24hr", Stretch: 1}, config.Button{Battery: "percentage", Stretch: 1})
 	lay := layouts.Build(cfg, 2008, 60)
-	p, diags := newRenderPainter(lay, true, "")
+	p, diags := newRenderPainter(lay, Look{ShowOutlines: true})
 	if p == nil {
 		t.Fatalf("no painter: %v", diags)
 	}
@@ -54,8 +54,9 @@ func TestCachedPainters(t *testing.T) {
 	lay := layouts.Build(config.Default(), 2008, 60)
 	newP := cachedPainters()
 	for _, tmpl := range []string{":bold", ":bold", "no such font family at all:weight=1000"} {
-		_, want := newRenderPainter(lay, true, tmpl)
-		p, got := newP(lay, true, tmpl)
+		look := Look{ShowOutlines: true, FontTemplate: tmpl, FontPos: config.Pos{File: "c.toml", Line: 3, Col: 16}}
+		_, want := newRenderPainter(lay, look)
+		p, got := newP(lay, look)
 		if p == nil || !slices.Equal(got, want) {
 			t.Errorf("%q: diagnostics %v, want %v", tmpl, got, want)
 		}
@@ -69,9 +70,9 @@ func TestTrimAfterEachBuild(t *testing.T) {
 	r := newRig(t)
 	var log []string
 	build := r.c.env.NewPainter
-	r.c.env.NewPainter = func(lay *layouts.Layout, outlines bool, font string) (Painter, []config.Diagnostic) {
+	r.c.env.NewPainter = func(lay *layouts.Layout, look Look) (Painter, []config.Diagnostic) {
 		log = append(log, "build")
-		return build(lay, outlines, font)
+		return build(lay, look)
 	}
 	r.c.env.Trim = func() { log = append(log, "trim") }
 	r.c.onConfigChanged(r.now)
@@ -100,9 +101,9 @@ func TestOldPainterKeptUntilReplaced(t *testing.T) { // not parallel: runtime.GC
 	build := r.c.env.NewPainter
 	var old weak.Pointer[renderPainter]
 	shown := false
-	r.c.env.NewPainter = func(lay *layouts.Layout, outlines bool, font string) (Painter, []config.Diagnostic) {
+	r.c.env.NewPainter = func(lay *layouts.Layout, look Look) (Painter, []config.Diagnostic) {
 		shown = r.c.painter != nil && r.c.painter.(*renderPainter) == old.Value()
-		return build(lay, outlines, font)
+		return build(lay, look)
 	}
 	old = weak.Make(r.c.painter.(*renderPainter))
 	r.c.onConfigChanged(r.now)

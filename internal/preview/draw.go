@@ -20,7 +20,7 @@ func (d renderer) draw(layer int, pressed func(l, b int) bool, now time.Time, ba
 // renderDrawer prepares the renderer for a layout with the config's font
 // and outline settings.
 func renderDrawer(lay *layouts.Layout, cfg *config.Config) (drawer, []config.Diagnostic) {
-	r, diags := render.New(lay, render.Options{FontTemplate: cfg.FontTemplate, ShowOutlines: cfg.ShowButtonOutlines})
+	r, diags := render.New(lay, render.Options{FontTemplate: cfg.FontTemplate, FontPos: cfg.FontTemplatePos, ShowOutlines: cfg.ShowButtonOutlines})
 	return renderer{r}, diags
 }
 
