@@ -152,6 +152,18 @@ func Run(ctx context.Context, opts Options) error {
 		}
 		inputDone <- err
 	}()
+	go func() {
+		// Without the watcher edits stop taking effect, but the keys still
+		// work: say so rather than crash (a restart would likely meet the
+		// same cause, e.g. the inotify watch limit, and crash-loop).
+		select {
+		case <-w.Done():
+			if err := w.Err(); err != nil && ctx.Err() == nil {
+				log.Error("config watcher stopped: edits take effect after a restart (systemctl restart tiny-dfr)", "err", err)
+			}
+		case <-ctx.Done():
+		}
+	}()
 	uevents := make(chan uevent.Event, 16)
 	go func() {
 		if err := readUevents(ctx, uev, uevents, log); err != nil && ctx.Err() == nil {

@@ -83,6 +83,10 @@ func NewDebounced(debounce time.Duration, paths ...string) (*Watcher, error) {
 // changes. C is never closed.
 func (w *Watcher) C() <-chan struct{} { return w.c }
 
+// Done is closed once the Watcher has stopped watching: after Close, or on
+// its own (then Err says why).
+func (w *Watcher) Done() <-chan struct{} { return w.done }
+
 // Err tells why the Watcher stopped watching on its own (nil while it runs
 // or after Close).
 func (w *Watcher) Err() error {

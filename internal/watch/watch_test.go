@@ -230,3 +230,22 @@ func openFDs(t *testing.T) int {
 	}
 	return len(es)
 }
+
+// Done is closed once the watcher stopped; after Close, Err stays nil (it
+// did not stop on its own).
+func TestDoneAfterClose(t *testing.T) {
+	w, err := New(filepath.Join(t.TempDir(), "config.toml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	select {
+	case <-w.Done():
+		t.Fatal("Done closed while watching")
+	default:
+	}
+	w.Close()
+	<-w.Done()
+	if err := w.Err(); err != nil {
+		t.Errorf("Err after Close = %v, want nil", err)
+	}
+}
