@@ -49,10 +49,13 @@ func (d Diagnostic) Error() string {
 
 // Config is a merged configuration, ready to lay out.
 type Config struct {
-	MediaLayerDefault       bool
-	ShowButtonOutlines      bool
-	EnablePixelShift        bool
-	FontTemplate            string
+	MediaLayerDefault  bool
+	ShowButtonOutlines bool
+	EnablePixelShift   bool
+	FontTemplate       string
+	// FontTemplatePos is where FontTemplate was set (zero: the built-in
+	// default), so a warning about the font can point at the line.
+	FontTemplatePos         Pos
 	AdaptiveBrightness      bool
 	ActiveBrightness        int // 0–255
 	DoublePressSwitchLayers int // milliseconds; 0 = off

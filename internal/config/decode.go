@@ -84,7 +84,9 @@ func (d *decoder) topLevel(root *table) {
 		case keyAdaptiveBrightness:
 			d.boolean(k, v, &c.AdaptiveBrightness)
 		case keyFontTemplate:
-			d.strMax(k, v, &c.FontTemplate, maxFontPattern)
+			if d.strMax(k, v, &c.FontTemplate, maxFontPattern) {
+				c.FontTemplatePos = v.pos
+			}
 		case keyActiveBrightness:
 			d.integer(k, v, 0, 255, &c.ActiveBrightness)
 		case keyDoublePressSwitchLayers:

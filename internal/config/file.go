@@ -75,7 +75,7 @@ func (f *File) Apply(dst *Config) {
 		dst.EnablePixelShift = src.EnablePixelShift
 	}
 	if f.Has(keyFontTemplate) {
-		dst.FontTemplate = src.FontTemplate
+		dst.FontTemplate, dst.FontTemplatePos = src.FontTemplate, src.FontTemplatePos
 	}
 	if f.Has(keyAdaptiveBrightness) {
 		dst.AdaptiveBrightness = src.AdaptiveBrightness
