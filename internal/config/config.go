@@ -80,3 +80,14 @@ type Button struct {
 	IconWidth, IconHeight int
 	Pos                   Pos // where the button's table starts
 }
+
+// Place gives pos to the diagnostics that have no place of their own: the
+// renderer's warnings about the font do not know where FontTemplate was
+// set (Config.FontTemplatePos).
+func Place(diags []Diagnostic, pos Pos) {
+	for i := range diags {
+		if diags[i].Pos == (Pos{}) {
+			diags[i].Pos = pos
+		}
+	}
+}

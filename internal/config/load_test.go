@@ -193,3 +193,16 @@ func TestFontTemplatePos(t *testing.T) {
 		t.Errorf("from the base file: FontTemplatePos %s, want %s:1:16", got, base)
 	}
 }
+
+func TestPlace(t *testing.T) {
+	at := Pos{File: "a.toml", Line: 3, Col: 16}
+	btn := Pos{File: "a.toml", Line: 9, Col: 3}
+	diags := []Diagnostic{{Severity: Warning, Msg: "font: none"}, {Pos: btn, Severity: Warning, Msg: "icon"}}
+	Place(diags, at)
+	if diags[0].Pos != at || diags[1].Pos != btn {
+		t.Errorf("placed %v", diags)
+	}
+	if got := diags[0].Error(); got != "a.toml:3:16: warning: font: none" {
+		t.Errorf("%q", got)
+	}
+}
