@@ -59,10 +59,10 @@ func BenchmarkTapDuringReload(b *testing.B) {
 					}
 					return testConfig(), nil
 				},
-				NewPainter: func(lay *layouts.Layout, o bool, f string) (Painter, []config.Diagnostic) {
+				NewPainter: func(lay *layouts.Layout, o bool, f string, fp config.Pos) (Painter, []config.Diagnostic) {
 					defer func() { builds <- struct{}{} }()
 					if kind != "slow" {
-						return painters(lay, o, f)
+						return painters(lay, o, f, fp)
 					}
 					time.Sleep(200 * time.Millisecond)
 					mu.Lock()

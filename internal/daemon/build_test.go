@@ -91,9 +91,9 @@ func TestLoopServesTapsDuringSlowBuild(t *testing.T) {
 						}
 						return cfg, d
 					}
-					env.NewPainter = func(lay *layouts.Layout, o bool, f string) (Painter, []config.Diagnostic) {
+					env.NewPainter = func(lay *layouts.Layout, o bool, f string, fp config.Pos) (Painter, []config.Diagnostic) {
 						g.pass()
-						return paint(lay, o, f)
+						return paint(lay, o, f, fp)
 					}
 				}
 			})
@@ -144,9 +144,9 @@ func TestLoopStopsDuringStuckBuild(t *testing.T) {
 	defer g.release() // lets the abandoned build finish after the test
 	l := startLoopWith(t, "", func(env *Env) {
 		paint := env.NewPainter
-		env.NewPainter = func(lay *layouts.Layout, o bool, f string) (Painter, []config.Diagnostic) {
+		env.NewPainter = func(lay *layouts.Layout, o bool, f string, fp config.Pos) (Painter, []config.Diagnostic) {
 			g.pass()
-			return paint(lay, o, f)
+			return paint(lay, o, f, fp)
 		}
 	})
 	l.waitFrame(t)
@@ -176,7 +176,7 @@ func TestLoopStopsDuringStuckBuild(t *testing.T) {
 func TestLoopBuildPanicCrashes(t *testing.T) {
 	t.Parallel()
 	l := startLoopWith(t, "", func(env *Env) {
-		env.NewPainter = func(*layouts.Layout, bool, string) (Painter, []config.Diagnostic) {
+		env.NewPainter = func(*layouts.Layout, bool, string, config.Pos) (Painter, []config.Diagnostic) {
 			panic("bad tile")
 		}
 	})

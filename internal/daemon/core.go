@@ -165,7 +165,7 @@ func runBuild(env *Env, req buildReq) (b built) {
 		return b
 	}
 	b.lay = layouts.Build(cfg, req.length, req.height)
-	b.painter, b.pdiags = env.NewPainter(b.lay, cfg.ShowButtonOutlines, cfg.FontTemplate)
+	b.painter, b.pdiags = env.NewPainter(b.lay, cfg.ShowButtonOutlines, cfg.FontTemplate, cfg.FontTemplatePos)
 	return b
 }
 

@@ -333,9 +333,9 @@ func newRig(t testing.TB, opts ...func(*rig)) *rig {
 		Rand:       rand.New(rand.NewPCG(1, 2)),
 		Timing:     DefaultTiming(),
 		LoadConfig: func() (*config.Config, []config.Diagnostic) { return r.cfg, r.diags },
-		NewPainter: func(lay *layouts.Layout, outlines bool, font string) (Painter, []config.Diagnostic) {
+		NewPainter: func(lay *layouts.Layout, outlines bool, font string, fp config.Pos) (Painter, []config.Diagnostic) {
 			if r.realPainter {
-				return newRenderPainter(lay, outlines, font)
+				return newRenderPainter(lay, outlines, font, fp)
 			}
 			r.painter = &fakePainter{lay: lay, log: &r.draws}
 			return r.painter, nil

@@ -390,7 +390,8 @@ func TestVMHostile(t *testing.T) {
 			took := time.Since(at)
 			lay = g.layout(t, cfg)
 			waitScreen(t, "fallback font", func(s screen) bool { return s.runs == 4 && s.red == 0 })
-			re := regexp.MustCompile(`level=WARN .*font .*` + regexp.QuoteMeta(tmpl) + `.*embedded`)
+			// At the line that set it (FontTemplate = "…" opens the file).
+			re := regexp.MustCompile(`level=WARN .*` + quoted + `:1:16: warning: font: .*` + regexp.QuoteMeta(tmpl) + `.*embedded`)
 			l, ok := "", false
 			for _, l = range p.log[from:] {
 				if ok = re.MatchString(l); ok {

@@ -52,7 +52,7 @@ type Painter interface {
 
 // NewPainterFunc makes the painter for a layout. Diagnostics (a missing
 // icon, an unknown font) are logged; the painter draws placeholders.
-type NewPainterFunc func(lay *layouts.Layout, showOutlines bool, fontTemplate string) (Painter, []config.Diagnostic)
+type NewPainterFunc func(lay *layouts.Layout, showOutlines bool, fontTemplate string, fontPos config.Pos) (Painter, []config.Diagnostic)
 
 // Tracker turns touches into key presses (input.Tracker).
 type Tracker interface {

@@ -56,7 +56,7 @@ func startLoopWith(t *testing.T, panicMsg string, opt func(*Env)) *loopRig {
 		Rand:       rand.New(rand.NewPCG(1, 1)),
 		Timing:     DefaultTiming(),
 		LoadConfig: func() (*config.Config, []config.Diagnostic) { return testConfig(), nil },
-		NewPainter: func(lay *layouts.Layout, _ bool, _ string) (Painter, []config.Diagnostic) {
+		NewPainter: func(lay *layouts.Layout, _ bool, _ string, _ config.Pos) (Painter, []config.Diagnostic) {
 			p := &fakePainter{lay: lay, log: &log}
 			l.painter <- p
 			return p, nil
@@ -72,7 +72,7 @@ func startLoopWith(t *testing.T, panicMsg string, opt func(*Env)) *loopRig {
 		},
 	}
 	if panicMsg != "" {
-		env.NewPainter = func(lay *layouts.Layout, _ bool, _ string) (Painter, []config.Diagnostic) {
+		env.NewPainter = func(lay *layouts.Layout, _ bool, _ string, _ config.Pos) (Painter, []config.Diagnostic) {
 			return &fakePainter{lay: lay, log: &log, panic: panicMsg}, nil
 		}
 	}

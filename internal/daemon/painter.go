@@ -17,8 +17,8 @@ type renderPainter struct {
 
 var _ Painter = (*renderPainter)(nil)
 
-func newRenderPainter(lay *layouts.Layout, showOutlines bool, fontTemplate string) (Painter, []config.Diagnostic) {
-	return newPainterWith(nil, lay, showOutlines, fontTemplate)
+func newRenderPainter(lay *layouts.Layout, showOutlines bool, fontTemplate string, fontPos config.Pos) (Painter, []config.Diagnostic) {
+	return newPainterWith(nil, lay, showOutlines, fontTemplate, fontPos)
 }
 
 // cachedPainters makes painters that share the font across layouts: a
@@ -27,12 +27,14 @@ func newRenderPainter(lay *layouts.Layout, showOutlines bool, fontTemplate strin
 // otherwise).
 func cachedPainters() NewPainterFunc {
 	fonts := &render.FontCache{}
-	return func(lay *layouts.Layout, showOutlines bool, fontTemplate string) (Painter, []config.Diagnostic) {
-		return newPainterWith(fonts, lay, showOutlines, fontTemplate)
+	return func(lay *layouts.Layout, showOutlines bool, fontTemplate string, fontPos config.Pos) (Painter, []config.Diagnostic) {
+		return newPainterWith(fonts, lay, showOutlines, fontTemplate, fontPos)
 	}
 }
 
-func newPainterWith(fonts *render.FontCache, lay *layouts.Layout, showOutlines bool, fontTemplate string) (Painter, []config.Diagnostic) {
+// newPainterWith makes a painter; warnings about the font are placed at
+// fontPos, where FontTemplate was set.
+func newPainterWith(fonts *render.FontCache, lay *layouts.Layout, showOutlines bool, fontTemplate string, fontPos config.Pos) (Painter, []config.Diagnostic) {
 	opts := render.Options{FontTemplate: fontTemplate, ShowOutlines: showOutlines}
 	var diags []config.Diagnostic
 	if fonts != nil {
@@ -45,6 +47,7 @@ func newPainterWith(fonts *render.FontCache, lay *layouts.Layout, showOutlines b
 	}
 	r, more := render.New(lay, opts)
 	diags = append(diags, more...)
+	config.Place(diags, fontPos)
 	if r == nil {
 		return nil, diags
 	}

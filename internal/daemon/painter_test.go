@@ -3,12 +3,14 @@ package daemon
 import (
 	"runtime"
 	"slices"
+	"strings"
 	"testing"
 	"time"
 	"weak"
 
 	"tiny-dfr/internal/config"
 	"tiny-dfr/internal/layouts"
+	"tiny-dfr/internal/render"
 )
 
 // The adapter over the real renderer: what the loop asks of it.
@@ -18,7 +20,7 @@ func TestRenderPainter(t *testing.T) {
 	cfg.PrimaryLayerKeys = append(cfg.PrimaryLayerKeys[:2],
 		config.Button{Time: "24hr", Stretch: 1}, config.Button{Battery: "percentage", Stretch: 1})
 	lay := layouts.Build(cfg, 2008, 60)
-	p, diags := newRenderPainter(lay, true, "")
+	p, diags := newRenderPainter(lay, true, "", config.Pos{})
 	if p == nil {
 		t.Fatalf("no painter: %v", diags)
 	}
@@ -54,10 +56,29 @@ func TestCachedPainters(t *testing.T) {
 	lay := layouts.Build(config.Default(), 2008, 60)
 	newP := cachedPainters()
 	for _, tmpl := range []string{":bold", ":bold", "no such font family at all:weight=1000"} {
-		_, want := newRenderPainter(lay, true, tmpl)
-		p, got := newP(lay, true, tmpl)
+		at := config.Pos{File: "/etc/tiny-dfr/config.toml", Line: 3, Col: 16}
+		_, want := newRenderPainter(lay, true, tmpl, at)
+		p, got := newP(lay, true, tmpl, at)
 		if p == nil || !slices.Equal(got, want) {
 			t.Errorf("%q: diagnostics %v, want %v", tmpl, got, want)
+		}
+	}
+}
+
+// A warning about the font names the line that set FontTemplate (the
+// journal said "<config>: warning: font: ...", with no file to look at).
+func TestFontWarningPlaced(t *testing.T) {
+	t.Parallel()
+	lay := layouts.Build(config.Default(), 2008, 60)
+	at := config.Pos{File: "/etc/tiny-dfr/config.toml", Line: 3, Col: 16}
+	fonts := &render.FontCache{Match: func(string) (string, error) { return "/nonexistent/fonts/Sans.ttf", nil }}
+	p, diags := newPainterWith(fonts, lay, true, "Sans", at)
+	if p == nil || len(diags) == 0 {
+		t.Fatalf("painter %v, diagnostics %v: want a painter and a font warning", p, diags)
+	}
+	for _, d := range diags {
+		if d.Pos != at || !strings.HasPrefix(d.Error(), "/etc/tiny-dfr/config.toml:3:16: warning: font: ") {
+			t.Errorf("font warning %q, want it at %v", d.Error(), at)
 		}
 	}
 }
@@ -69,9 +90,9 @@ func TestTrimAfterEachBuild(t *testing.T) {
 	r := newRig(t)
 	var log []string
 	build := r.c.env.NewPainter
-	r.c.env.NewPainter = func(lay *layouts.Layout, outlines bool, font string) (Painter, []config.Diagnostic) {
+	r.c.env.NewPainter = func(lay *layouts.Layout, outlines bool, font string, fp config.Pos) (Painter, []config.Diagnostic) {
 		log = append(log, "build")
-		return build(lay, outlines, font)
+		return build(lay, outlines, font, fp)
 	}
 	r.c.env.Trim = func() { log = append(log, "trim") }
 	r.c.onConfigChanged(r.now)
@@ -100,9 +121,9 @@ func TestOldPainterKeptUntilReplaced(t *testing.T) { // not parallel: runtime.GC
 	build := r.c.env.NewPainter
 	var old weak.Pointer[renderPainter]
 	shown := false
-	r.c.env.NewPainter = func(lay *layouts.Layout, outlines bool, font string) (Painter, []config.Diagnostic) {
+	r.c.env.NewPainter = func(lay *layouts.Layout, outlines bool, font string, fp config.Pos) (Painter, []config.Diagnostic) {
 		shown = r.c.painter != nil && r.c.painter.(*renderPainter) == old.Value()
-		return build(lay, outlines, font)
+		return build(lay, outlines, font, fp)
 	}
 	old = weak.Make(r.c.painter.(*renderPainter))
 	r.c.onConfigChanged(r.now)

@@ -41,7 +41,7 @@ func TestLoopWatchdogStopsWhenStuck(t *testing.T) {
 		Rand:       rand.New(rand.NewPCG(1, 1)),
 		Timing:     DefaultTiming(),
 		LoadConfig: func() (*config.Config, []config.Diagnostic) { return testConfig(), nil },
-		NewPainter: func(lay *layouts.Layout, _ bool, _ string) (Painter, []config.Diagnostic) {
+		NewPainter: func(lay *layouts.Layout, _ bool, _ string, _ config.Pos) (Painter, []config.Diagnostic) {
 			return &fakePainter{lay: lay, log: &log}, nil
 		},
 		OpenDisplay: func() (Display, error) { return disp, nil },
@@ -96,7 +96,7 @@ func TestLoopFatalShowsCrash(t *testing.T) {
 		Rand:       rand.New(rand.NewPCG(1, 1)),
 		Timing:     DefaultTiming(),
 		LoadConfig: func() (*config.Config, []config.Diagnostic) { return testConfig(), nil },
-		NewPainter: func(lay *layouts.Layout, _ bool, _ string) (Painter, []config.Diagnostic) {
+		NewPainter: func(lay *layouts.Layout, _ bool, _ string, _ config.Pos) (Painter, []config.Diagnostic) {
 			return &fakePainter{lay: lay, log: &log}, nil
 		},
 		OpenDisplay: func() (Display, error) { return disp, nil },
