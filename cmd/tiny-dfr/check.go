@@ -69,6 +69,7 @@ func checkFile(path string) []config.Diagnostic {
 	for _, length := range []int{2170} {
 		r := layouts.Build(cfg, length, 60)
 		_, rd := render.New(r, render.Options{FontTemplate: cfg.FontTemplate, ShowOutlines: cfg.ShowButtonOutlines})
+		config.Place(rd, cfg.FontTemplatePos) // the font's warnings
 		diags = append(diags, rd...)
 	}
 	return diags

@@ -91,6 +91,7 @@ func renderPNG(f renderFlags, stderr io.Writer) (image.Image, error) {
 		return nil, &exitError{2, fmt.Errorf("render: -layer %q: want primary or media", f.layer)}
 	}
 	r, rdiags := render.New(lay, render.Options{FontTemplate: cfg.FontTemplate, ShowOutlines: cfg.ShowButtonOutlines})
+	config.Place(rdiags, cfg.FontTemplatePos) // the font's warnings
 	printDiagnostics(stderr, rdiags)
 	bat, _ := battery.Read(f.batteryRoot) // absent battery: the button says N/A
 	st := &render.State{Layer: layer, Now: now, Battery: bat}
