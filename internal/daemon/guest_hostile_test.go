@@ -47,7 +47,7 @@ const hostileGood = `PrimaryLayerKeys = [
 // hostileConfig is one thing put in place of the user config.
 type hostileConfig struct {
 	name string
-	make func(t *testing.T, path string) // creates path (a fresh name)
+	mk   func(t *testing.T, path string) // creates path (a fresh name)
 	want string                          // regexp the log line matches after the config's path
 }
 
@@ -170,11 +170,11 @@ func kB(t *testing.T, v string) int {
 
 // replace puts a new file at path the way editors do (a fresh name
 // renamed over it) and returns when it did.
-func replace(t *testing.T, path string, make func(*testing.T, string)) time.Time {
+func replace(t *testing.T, path string, mk func(*testing.T, string)) time.Time {
 	t.Helper()
 	tmp := path + ".new"
 	os.RemoveAll(tmp)
-	make(t, tmp)
+	mk(t, tmp)
 	if err := os.Rename(tmp, path); err != nil {
 		t.Fatal(err)
 	}
@@ -261,7 +261,7 @@ func TestVMHostile(t *testing.T) {
 	quoted := regexp.QuoteMeta(cfg)
 	t.Run("configs", func(t *testing.T) {
 		for i, h := range hostileConfigs(dir + "/etc") {
-			at := replace(t, cfg, h.make)
+			at := replace(t, cfg, h.mk)
 			re := regexp.MustCompile(quoted + h.want)
 			l := p.logRe(t, re)
 			took := time.Since(at)
@@ -492,7 +492,7 @@ func TestVMHostile(t *testing.T) {
 		os.Symlink(hdir+"/loop-a", hdir+"/loop-b")
 		for _, h := range hostileConfigs(hdir) {
 			path := hdir + "/" + h.name + ".toml"
-			h.make(t, path)
+			h.mk(t, path)
 			line := regexp.MustCompile(`(?m)^` + regexp.QuoteMeta(path) + h.want)
 			for _, args := range [][]string{
 				{"check", path},
@@ -518,11 +518,15 @@ func TestVMHostile(t *testing.T) {
 			out := hdir + "/" + c.name + ".png"
 			code, stderr, took := runBinary(t, "render", "--base-config", "", "--config", path, "-o", out)
 			fmt.Printf("MEASURE hostile render %s: exit %d after %v\n", c.name, code, took.Round(time.Millisecond))
-			if _, err := os.Stat(out); err != nil || !strings.Contains(stderr, c.want) {
-				t.Errorf("render %s: exit %d, %v, stderr %q; want a picture and a warning with %q", c.name, code, err, stderr, c.want)
+			if _, err := os.Stat(out); code != 0 || err != nil || !strings.Contains(stderr, c.want) {
+				t.Errorf("render %s: exit %d, %v, stderr %q; want 0, a picture and a warning with %q", c.name, code, err, stderr, c.want)
 			}
+			// check: warnings only, the same.
 			code, stderr, took = runBinary(t, "check", path)
-			fmt.Printf("MEASURE hostile check %s: exit %d after %v: %q\n", c.name, code, took.Round(time.Millisecond), stderr)
+			fmt.Printf("MEASURE hostile check %s: exit %d after %v, %d lines\n", c.name, code, took.Round(time.Millisecond), strings.Count(stderr, "\n"))
+			if code != 0 || !strings.Contains(stderr, c.want) {
+				t.Errorf("check %s: exit %d, stderr %q; want 0 and a warning with %q", c.name, code, stderr, c.want)
+			}
 		}
 	})
 
