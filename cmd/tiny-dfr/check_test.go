@@ -53,9 +53,24 @@ func hostileConfigs(t *testing.T, dir string) map[string]string {
 	if err := os.WriteFile(unknown, []byte(keys.String()), 0o644); err != nil {
 		t.Fatal(err)
 	}
+	// A clock format of 100k fields (2.5 s a tick once) and a key of
+	// 400k dotted parts (370 MB once).
+	format := filepath.Join(dir, "format.toml")
+	if err := os.WriteFile(format, []byte(`PrimaryLayerKeys = [ { Time = "`+strings.Repeat("%S", 100000)+`" } ]`+"\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	dotted := filepath.Join(dir, "dotted.toml")
+	if err := os.WriteFile(dotted, []byte(strings.Repeat("a.", 400000-1)+"a = 1\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	zero := filepath.Join(dir, "zero.toml")
+	if err := os.Symlink("/dev/zero", zero); err != nil {
+		t.Fatal(err)
+	}
 	return map[string]string{
 		"fifo": fifo, "over-cap": big, "directory": sub, "dev-zero": "/dev/zero", "symlink-loop": loop,
-		"buttons": buttons, "unknown-keys": unknown,
+		"buttons": buttons, "unknown-keys": unknown, "dev-urandom": "/dev/urandom", "link-to-zero": zero,
+		"time-format": format, "dotted-key": dotted,
 	}
 }
 
@@ -121,6 +136,10 @@ func TestBinaryHostileConfig(t *testing.T) {
 		"symlink-loop": "symbolic links",
 		"buttons":      "more than 64 buttons",
 		"unknown-keys": "more than 4096 keys",
+		"dev-urandom":  "is a character device, not a regular file",
+		"link-to-zero": "is a character device, not a regular file",
+		"time-format":  "Time: longer than 128 bytes",
+		"dotted-key":   "more than 16 dotted parts",
 	}
 	for name, path := range hostileConfigs(t, dir) {
 		for _, args := range [][]string{

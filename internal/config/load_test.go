@@ -27,6 +27,7 @@ func stripPos(c *Config) *Config {
 	out.FontTemplatePos = Pos{}
 	out.PrimaryLayerKeys = cloneButtons(c.PrimaryLayerKeys)
 	out.MediaLayerKeys = cloneButtons(c.MediaLayerKeys)
+	out.FontTemplatePos = Pos{}
 	for _, l := range [][]Button{out.PrimaryLayerKeys, out.MediaLayerKeys} {
 		for i := range l {
 			l[i].Pos = Pos{}
@@ -171,5 +172,25 @@ func TestLoadTooLarge(t *testing.T) {
 	_, diags := ParseFile(p)
 	if len(diags) != 1 || diags[0].Kind != KindIO {
 		t.Fatalf("diags = %v", diags)
+	}
+}
+
+// FontTemplate keeps where it was set, so a warning about the font (a
+// pattern fc-match cannot resolve, a file that is no font) names the line.
+func TestFontTemplatePos(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	base := writeFile(t, dir, "base.toml", "FontTemplate = \"Base\"\n")
+	user := writeFile(t, dir, "user.toml", "# mine\n\nFontTemplate = \"--help\"\n")
+	cfg, diags := Load(base, user)
+	if len(diags) != 0 {
+		t.Fatal(diags)
+	}
+	if got := cfg.FontTemplatePos.String(); got != user+":3:16" {
+		t.Errorf("FontTemplatePos %s, want %s:3:16", got, user)
+	}
+	cfg, _ = Load(base, writeFile(t, dir, "other.toml", "ActiveBrightness = 3\n"))
+	if got := cfg.FontTemplatePos.String(); got != base+":1:16" {
+		t.Errorf("from the base file: FontTemplatePos %s, want %s:1:16", got, base)
 	}
 }

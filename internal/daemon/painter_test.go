@@ -3,12 +3,14 @@ package daemon
 import (
 	"runtime"
 	"slices"
+	"strings"
 	"testing"
 	"time"
 	"weak"
 
 	"tiny-dfr/internal/config"
 	"tiny-dfr/internal/layouts"
+	"tiny-dfr/internal/render"
 )
 
 // The adapter over the real renderer: what the loop asks of it.
@@ -116,5 +118,22 @@ func TestOldPainterKeptUntilReplaced(t *testing.T) { // not parallel: runtime.GC
 	runtime.GC()
 	if old.Value() != nil {
 		t.Error("the old painter is still reachable after the new one took over")
+	}
+}
+
+// A font warning (fc-match's answer is no font) is placed at FontTemplate.
+func TestFontWarningPlaced(t *testing.T) {
+	t.Parallel()
+	lay := layouts.Build(config.Default(), 2008, 60)
+	at := config.Pos{File: "/etc/tiny-dfr/config.toml", Line: 3, Col: 16}
+	fonts := &render.FontCache{Match: func(string) (string, error) { return "/nonexistent/fonts/Sans.ttf", nil }}
+	p, diags := newPainterWith(fonts, lay, Look{ShowOutlines: true, FontTemplate: "Sans", FontPos: at})
+	if p == nil || len(diags) == 0 {
+		t.Fatalf("painter %v, diagnostics %v: want a painter and a font warning", p, diags)
+	}
+	for _, d := range diags {
+		if d.Pos != at || !strings.HasPrefix(d.Error(), "/etc/tiny-dfr/config.toml:3:16: warning: font: ") {
+			t.Errorf("font warning %q, want it at %v", d.Error(), at)
+		}
 	}
 }

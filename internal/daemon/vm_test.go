@@ -59,31 +59,7 @@ func daemonVM(t *testing.T, length int) {
 		// Keep fbcon off the display: the bar is the daemon's alone.
 		ModuleParams: map[string]string{"drm_kms_helper": "fbdev_emulation=0"},
 		Timeout:      4 * time.Minute,
-		OnAsk: func(g *vmtest.Guest, req string) string {
-			if name, ok := strings.CutPrefix(req, "png "); ok {
-				if dir := os.Getenv("DAEMON_VM_SHOTS"); dir != "" {
-					img, err := g.Screendump()
-					if err != nil {
-						return "error " + err.Error()
-					}
-					f, err := os.Create(filepath.Join(dir, name+".png"))
-					if err != nil {
-						return "error " + err.Error()
-					}
-					defer f.Close()
-					png.Encode(f, img)
-				}
-				return "ok"
-			}
-			if req != "screen" {
-				return "error: unknown request " + req
-			}
-			img, err := g.Screendump()
-			if err != nil {
-				return "error " + err.Error()
-			}
-			return describeScreen(img)
-		},
+		OnAsk:        answerScreen,
 	})
 	if res == nil {
 		return
@@ -94,6 +70,35 @@ func daemonVM(t *testing.T, length int) {
 		}
 	}
 	t.Logf("guest boot %v, whole run %v", res.Boot, res.Total)
+}
+
+// answerScreen answers the guest's AskHost: "screen" with the summary of
+// a screendump (describeScreen), "png NAME" by saving one into
+// $DAEMON_VM_SHOTS (when set).
+func answerScreen(g *vmtest.Guest, req string) string {
+	if name, ok := strings.CutPrefix(req, "png "); ok {
+		if dir := os.Getenv("DAEMON_VM_SHOTS"); dir != "" {
+			img, err := g.Screendump()
+			if err != nil {
+				return "error " + err.Error()
+			}
+			f, err := os.Create(filepath.Join(dir, name+".png"))
+			if err != nil {
+				return "error " + err.Error()
+			}
+			defer f.Close()
+			png.Encode(f, img)
+		}
+		return "ok"
+	}
+	if req != "screen" {
+		return "error: unknown request " + req
+	}
+	img, err := g.Screendump()
+	if err != nil {
+		return "error " + err.Error()
+	}
+	return describeScreen(img)
 }
 
 // describeScreen summarises a portrait screendump of the bar: how many

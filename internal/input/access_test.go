@@ -201,3 +201,29 @@ func TestRefusedNodeWarnsAfterGrace(t *testing.T) {
 		t.Errorf("%d warnings after another try, want still 1", n)
 	}
 }
+
+// A device that goes between its node's appearance and our open is no
+// problem worth a warning: its node may still be there, without a device
+// behind it (ENXIO), as the guest showed with a keyboard plugged and
+// unplugged at once.
+func TestGoneBeforeOpenIsQuiet(t *testing.T) {
+	t.Parallel()
+	var buf logBuf
+	m := newMonitor("/dev/input", "", slog.New(slog.NewTextHandler(&buf, &slog.HandlerOptions{Level: slog.LevelDebug})))
+	for i, errno := range []error{unix.ENXIO, unix.ENODEV, unix.ENOENT} {
+		m.openDev = func(path string) (*evdev.Device, error) {
+			return nil, fmt.Errorf("evdev: open %s: %w", path, errno)
+		}
+		m.open(fmt.Sprintf("/dev/input/event%d", i))
+	}
+	if w := buf.lines("WARN"); len(w) != 0 {
+		t.Errorf("warnings for devices gone before the open: %q", w)
+	}
+	m.openDev = func(path string) (*evdev.Device, error) {
+		return nil, fmt.Errorf("evdev: open %s: %w", path, unix.EIO)
+	}
+	m.open("/dev/input/event9")
+	if w := buf.lines("WARN"); len(w) != 1 {
+		t.Errorf("an I/O error at open: %d warnings, want 1", len(w))
+	}
+}

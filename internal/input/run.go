@@ -197,7 +197,10 @@ func (m *monitor) probe(path string) (*evdev.Device, role) {
 		switch {
 		case errors.Is(err, unix.EACCES), errors.Is(err, unix.EPERM):
 			m.refused(path, err)
-		case errors.Is(err, unix.ENOENT), errors.Is(err, evdev.ErrGone):
+		case errors.Is(err, unix.ENOENT), errors.Is(err, evdev.ErrGone), errors.Is(err, unix.ENODEV), errors.Is(err, unix.ENXIO):
+			// Gone before we opened it: the node may outlive its device
+			// for a moment (ENXIO: no driver behind the minor any more).
+			m.log.Debug("input: gone before it was opened", "dev", path, "err", err)
 		default:
 			m.log.Warn("input: open", "dev", path, "err", err)
 		}

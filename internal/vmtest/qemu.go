@@ -40,7 +40,7 @@ type Guest struct {
 // under TCG on a loaded host the check can miss the ticks and panic the
 // guest at boot ("IO-APIC + timer doesn't work!").
 func qemuArgs(cfg *Config, k *kit.Kit, dir, initrd string) []string {
-	return []string{
+	args := []string{
 		"-M", "pc", "-bios", qbootROM, "-accel", "tcg", "-m", fmt.Sprintf("%dM", cfg.Memory), "-smp", "1",
 		"-display", "none", "-no-reboot", "-nodefaults", "-serial", "stdio",
 		"-qmp", "unix:" + filepath.Join(dir, "qmp.sock") + ",server=on,wait=off",
@@ -48,6 +48,16 @@ func qemuArgs(cfg *Config, k *kit.Kit, dir, initrd string) []string {
 		"-append", strings.Join(append([]string{"console=ttyS0,115200", "panic=-1", "loglevel=4", "no_timer_check"}, cfg.Cmdline...), " "),
 		"-device", fmt.Sprintf("virtio-gpu-pci,xres=%d,yres=%d,edid=off", cfg.XRes, cfg.YRes),
 	}
+	if cfg.ExtraGPUs > 0 {
+		// The Touch Bar's card stays the first console (what screendump
+		// shows) but gets a later PCI slot, so the guest probes the
+		// foreign cards first.
+		args[len(args)-1] += ",addr=0x1f"
+		for i := range cfg.ExtraGPUs {
+			args = append(args, "-device", fmt.Sprintf("virtio-gpu-pci,xres=1024,yres=768,edid=off,addr=0x%x", 0x10+i))
+		}
+	}
+	return args
 }
 
 // start launches QEMU; g.lines receives console lines until QEMU closes

@@ -24,6 +24,11 @@ type Config struct {
 	// and the groups input (GuestInputGID) and video (GuestVideoGID).
 	Files      map[string][]byte
 	XRes, YRes int // virtio-gpu mode; default 64×2008
+	// ExtraGPUs adds that many foreign landscape cards (virtio-gpu,
+	// 1024×768, like an external display's), which the guest enumerates
+	// before the Touch Bar's: they are card0.., the Touch Bar's card comes
+	// last. The screendumps stay the Touch Bar's.
+	ExtraGPUs int
 	// Env is added to the environment of the guest programs (the guest's
 	// /init also sets TINYDFR_GUEST=1, PATH=/bin, HOME=TMPDIR=/tmp).
 	Env map[string]string
