@@ -4,6 +4,7 @@ import (
 	"context"
 	"io"
 	"log/slog"
+	"os"
 
 	"tiny-dfr/internal/daemon"
 )
@@ -17,5 +18,6 @@ func runDaemon(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	if opts.Logger == nil {
 		opts.Logger = slog.New(slog.NewTextHandler(stderr, nil))
 	}
+	defer debugMetrics(ctx, os.Getenv, opts.Logger)()
 	return daemon.Run(ctx, *opts)
 }

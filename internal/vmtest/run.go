@@ -17,7 +17,11 @@ import (
 // once more, logged with its console tail (Result.Boots is then 2).
 //
 // Without QEMU or the kit Run skips t (fails it when CI=true).
-func Run(t *testing.T, cfg Config) *Result {
+//
+// t may be a *testing.B (a host benchmark that boots the guest): guest
+// tests are then reported in its log (a failed one fails it), not as
+// subtests.
+func Run(t testing.TB, cfg Config) *Result {
 	t.Helper()
 	Require(t)
 	k, err := openKit()
@@ -36,7 +40,7 @@ func Run(t *testing.T, cfg Config) *Result {
 		t.Fatal(err)
 	}
 	timeout := cfg.Timeout
-	if d, ok := t.Deadline(); ok {
+	if d, ok := deadline(t); ok {
 		// Stop a little before go test's -timeout, to report the console.
 		left := time.Until(d)
 		left -= min(5*time.Second, left/10)
@@ -86,6 +90,14 @@ func Run(t *testing.T, cfg Config) *Result {
 		t.Fatal(err)
 	}
 	return res
+}
+
+// deadline is go test's -timeout as t knows it (a *testing.B does not).
+func deadline(t testing.TB) (time.Time, bool) {
+	if dt, ok := t.(interface{ Deadline() (time.Time, bool) }); ok {
+		return dt.Deadline()
+	}
+	return time.Time{}, false
 }
 
 // instance is one booted guest as the booter sees it (a *Guest; fakes in
@@ -181,8 +193,19 @@ func tail(lines []string, n int) string {
 	return strings.Join(lines[max(0, len(lines)-n):], "\n")
 }
 
-// report turns one guest test's result into a host subtest.
-func report(t *testing.T, name, status, out string) {
+// report turns one guest test's result into a host subtest (a log entry
+// when t is not a *testing.T).
+func report(tb testing.TB, name, status, out string) {
+	t, ok := tb.(*testing.T)
+	if !ok {
+		switch status {
+		case "FAIL", "":
+			tb.Errorf("guest %s failed or never finished:\n%s", name, out)
+		default:
+			tb.Logf("guest %s %s:\n%s", name, status, out)
+		}
+		return
+	}
 	t.Run(name, func(t *testing.T) {
 		switch status {
 		case "FAIL":

@@ -1,0 +1,71 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"log/slog"
+	"strings"
+	"sync"
+	"syscall"
+	"testing"
+	"time"
+)
+
+// lockedBuffer is a log sink read while the handler writes.
+type lockedBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (l *lockedBuffer) Write(p []byte) (int, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.b.Write(p)
+}
+
+func (l *lockedBuffer) String() string {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.b.String()
+}
+
+// With TINY_DFR_DEBUG_METRICS set, SIGUSR1 makes the daemon log the
+// runtime's counters (what the guest benchmark reads).
+func TestDebugMetricsOnSIGUSR1(t *testing.T) {
+	var out lockedBuffer
+	log := slog.New(slog.NewTextHandler(&out, nil))
+	getenv := func(k string) string {
+		if k == debugMetricsEnv {
+			return "1"
+		}
+		return ""
+	}
+	stop := debugMetrics(context.Background(), getenv, log)
+	defer stop()
+	if err := syscall.Kill(syscall.Getpid(), syscall.SIGUSR1); err != nil {
+		t.Fatal(err)
+	}
+	for range 500 {
+		if strings.Contains(out.String(), "msg=\"runtime metrics\"") {
+			break
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+	s := out.String()
+	for _, n := range debugMetricNames {
+		if !strings.Contains(s, n+"=") || strings.Contains(s, n+"=unsupported") {
+			t.Errorf("log %q lacks %s", s, n)
+		}
+	}
+}
+
+// Unset, nothing is started: the stop is a no-op and SIGUSR1 would keep
+// its default action (not sent here: it would end the test binary).
+func TestDebugMetricsOffByDefault(t *testing.T) {
+	var out lockedBuffer
+	stop := debugMetrics(context.Background(), func(string) string { return "" }, slog.New(slog.NewTextHandler(&out, nil)))
+	stop()
+	if out.String() != "" {
+		t.Errorf("logged %q", out.String())
+	}
+}
