@@ -45,7 +45,7 @@ func BenchmarkTapDuringReload(b *testing.B) {
 			env := Env{
 				Clock:  RealClock{},
 				Rand:   rand.New(rand.NewPCG(1, 1)),
-				Timing: DefaultTiming(),
+				Timing: instantTiming(),
 				LoadConfig: func() (*config.Config, []config.Diagnostic) {
 					if kind == "hostile" {
 						cfg, d := config.Load("", user)

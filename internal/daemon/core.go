@@ -68,6 +68,11 @@ type core struct {
 
 	once map[string]bool // things logged once until they change
 
+	// Frame pacing (Timing.Frame): when the last frame was presented, and
+	// when the next one is due (zero: at once, or nothing waits).
+	presentedAt time.Time
+	drawAt      time.Time
+
 	shownOnDisp bool // a frame reached the open display
 	dispGen     int  // counts display opens and losses
 
@@ -312,7 +317,9 @@ func (c *core) onInput(ev input.Event, now time.Time) {
 		if c.lay == nil {
 			return
 		}
-		c.track(ev.Touches, asleep)
+		if c.track(ev.Touches, asleep) {
+			c.afterKeys(now)
+		}
 	case input.Fn:
 		c.activity(now)
 		t := ev.Time
@@ -345,13 +352,28 @@ func (c *core) onInput(ev input.Event, now time.Time) {
 }
 
 // track hands touches (none: only the view changed) to the Tracker and
-// asks for the buttons whose look changed on the shown layer.
-func (c *core) track(ts []input.Touch, asleep bool) {
+// asks for the buttons whose look changed on the shown layer. It tells
+// whether a look changed.
+func (c *core) track(ts []input.Touch, asleep bool) bool {
 	refs := c.env.Tracker.Handle(ts, input.View{Layout: c.lay, Shown: c.sw.Shown(), Shift: c.offset(), Asleep: asleep, Base: input.BaseLayer(&c.sw)})
+	changed := false
 	for _, r := range refs {
 		if r.Layer == c.sw.Shown() && !slices.Contains(c.need, r.Button) {
 			c.need = append(c.need, r.Button)
+			changed = true
 		}
+	}
+	return changed
+}
+
+// afterKeys puts off the frame showing a touch's new look to one frame
+// after its keys went out: whoever reads the keys (the compositor) runs
+// first, on a busy or single CPU too, and the looks of the touches of that
+// frame are presented together. A frame already waiting is not put off
+// further (a drag never starves the display).
+func (c *core) afterKeys(now time.Time) {
+	if c.env.Timing.Frame > 0 && c.drawAt.IsZero() {
+		c.drawAt = now.Add(c.env.Timing.Frame)
 	}
 }
 

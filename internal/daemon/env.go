@@ -18,6 +18,10 @@ type Timing struct {
 	ShiftDwell   time.Duration // pixel shift: wait at each end
 	BatteryEvery time.Duration // battery re-read without uevents, at most this often
 	CrashHold    time.Duration // crash picture shown this long before exiting
+	// Frame is the display's refresh period: at most one present per
+	// Frame, and a touch's new look is presented one Frame after its keys
+	// went out (0: every change is presented at once).
+	Frame time.Duration
 }
 
 // DefaultTiming is the spec's timing.
@@ -30,6 +34,7 @@ func DefaultTiming() Timing {
 		ShiftDwell:   50 * time.Second,
 		BatteryEvery: time.Minute,
 		CrashHold:    5 * time.Second,
+		Frame:        time.Second / 60, // the Touch Bar's refresh
 	}
 }
 

@@ -43,6 +43,8 @@ type fakeDisplay struct {
 	presents chan struct{} // signalled on each Present (buffered)
 	dev      [2]uint32     // major, minor of its card node; 0: unknown
 	card     string        // its card node; "": unknown
+	// onPresent, if set, is called on each Present (the lock held).
+	onPresent func()
 }
 
 func newFakeDisplay() *fakeDisplay {
@@ -62,6 +64,9 @@ func (d *fakeDisplay) Present(f *render.Frame) error {
 		return fmt.Errorf("present: %w", errGone)
 	}
 	d.frames = append(d.frames, f)
+	if d.onPresent != nil {
+		d.onPresent()
+	}
 	select {
 	case d.presents <- struct{}{}:
 	default:
@@ -295,6 +300,7 @@ type rig struct {
 	zone        *time.Location     // Env.Zone's answer (nil: no Env.Zone)
 	zoneCalls   int
 	painter     *fakePainter
+	frame       time.Duration // Timing.Frame (0: every change presented at once)
 }
 
 func fButtons(n int) []config.Button {
@@ -329,9 +335,11 @@ func newRig(t testing.TB, opts ...func(*rig)) *rig {
 	for _, o := range opts {
 		o(r)
 	}
+	timing := instantTiming()
+	timing.Frame = r.frame
 	env := Env{
 		Rand:       rand.New(rand.NewPCG(1, 2)),
-		Timing:     DefaultTiming(),
+		Timing:     timing,
 		LoadConfig: func() (*config.Config, []config.Diagnostic) { return r.cfg, r.diags },
 		NewPainter: func(lay *layouts.Layout, look Look) (Painter, []config.Diagnostic) {
 			if r.realPainter {
@@ -443,4 +451,13 @@ func (r *rig) touch(slot int, phase input.Phase, b int) {
 	btn := lay.Layers[r.c.sw.Shown()].Buttons[b]
 	x := (float64(btn.Left) + btn.Width/2) / float64(lay.Length)
 	r.c.onInput(input.Event{Kind: input.Touches, Touches: []input.Touch{{Slot: slot, Phase: phase, X: x, Y: 0.5}}}, r.now)
+}
+
+// instantTiming is the default timing with every change presented at once
+// (Frame 0): the rigs' fake clocks do not move between a touch and the
+// check of its frame. The pacing of frames has its own tests.
+func instantTiming() Timing {
+	t := DefaultTiming()
+	t.Frame = 0
+	return t
 }

@@ -54,7 +54,7 @@ func startLoopWith(t *testing.T, panicMsg string, opt func(*Env)) *loopRig {
 	env := Env{
 		Clock:      l.clk,
 		Rand:       rand.New(rand.NewPCG(1, 1)),
-		Timing:     DefaultTiming(),
+		Timing:     instantTiming(),
 		LoadConfig: func() (*config.Config, []config.Diagnostic) { return testConfig(), nil },
 		NewPainter: func(lay *layouts.Layout, _ Look) (Painter, []config.Diagnostic) {
 			p := &fakePainter{lay: lay, log: &log}

@@ -124,6 +124,7 @@ func (o *Options) fill() {
 	dur(&o.Timing.ShiftDwell, d.ShiftDwell)
 	dur(&o.Timing.BatteryEvery, d.BatteryEvery)
 	dur(&o.Timing.CrashHold, d.CrashHold)
+	dur(&o.Timing.Frame, d.Frame)
 }
 
 // Flags declares the daemon's flags on fs and returns the Options they fill.

@@ -142,8 +142,14 @@ func (c *core) local(now time.Time) time.Time {
 
 func (c *core) draw(now time.Time) {
 	if c.disp == nil || c.painter == nil || (!c.needAll && len(c.need) == 0) {
+		c.drawAt = time.Time{}
 		return
 	}
+	if due := c.frameDue(now); now.Before(due) {
+		c.drawAt = due // deadline wakes the loop then
+		return
+	}
+	c.drawAt = time.Time{}
 	s := c.scene(now)
 	var f *render.Frame
 	if c.needAll {
@@ -166,11 +172,25 @@ func (c *core) draw(now time.Time) {
 		return
 	}
 	c.forget("present")
+	c.presentedAt = now
 	c.frames++
 	if !c.shownOnDisp {
 		c.shownOnDisp = true
 		c.log.Info("bar drawn")
 	}
+}
+
+// frameDue is when the next frame may be presented: one Frame after the
+// last one (unless the clock went back), and not before a touch's put-off
+// frame (afterKeys).
+func (c *core) frameDue(now time.Time) time.Time {
+	due := c.drawAt
+	if gap := c.env.Timing.Frame; gap > 0 && !c.presentedAt.IsZero() && !now.Before(c.presentedAt) {
+		if next := c.presentedAt.Add(gap); next.After(due) {
+			due = next
+		}
+	}
+	return due
 }
 
 // deadline is when the state changes by itself next (zero: never).
@@ -198,6 +218,7 @@ func (c *core) deadline(now time.Time) time.Time {
 	if c.banner != "" {
 		add(c.bannerUntil)
 	}
+	add(c.drawAt) // a frame put off
 	if c.shift != nil {
 		add(c.shift.Deadline())
 	}

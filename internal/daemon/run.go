@@ -9,6 +9,7 @@ import (
 	"os"
 	"os/signal"
 	"runtime/debug"
+	"runtime/metrics"
 	"syscall"
 	"time"
 
@@ -26,9 +27,35 @@ import (
 	"tiny-dfr/internal/watch"
 )
 
-// memoryLimit is the soft heap limit: the garbage collector works harder
-// near it rather than letting the heap double (frames are ~0.5 MB each).
-const memoryLimit = 6 << 20
+// Heap policy. Touches allocate nothing (from the evdev read to the
+// present), so only other work can start the collector: layout builds,
+// and a little for clock ticks and battery reads. A build's garbage is
+// collected and returned to the kernel as soon as the build is taken
+// (trimHeap); the soft memory limit then sits limitHeadroom above what the
+// runtime holds, so that the heap cannot double (frames are ~0.5 MB each)
+// yet small allocations collect about once per limitHeadroom of garbage.
+// A fixed limit below the working set would make the collector run on
+// nearly every allocation. memoryFloor is the limit at start (it bounds
+// the first build's peak) and its least value.
+const (
+	memoryFloor   = 6 << 20
+	limitHeadroom = 2 << 20
+)
+
+// trimHeap collects, returns the free memory to the kernel and sets the
+// soft memory limit above what is left.
+func trimHeap() {
+	debug.FreeOSMemory()
+	debug.SetMemoryLimit(max(memoryFloor, heapInUse()+limitHeadroom))
+}
+
+// heapInUse is the memory the Go runtime holds from the kernel (heap,
+// stacks, metadata), less what it returned.
+func heapInUse() int64 {
+	s := []metrics.Sample{{Name: "/memory/classes/total:bytes"}, {Name: "/memory/classes/heap/released:bytes"}}
+	metrics.Read(s)
+	return int64(s[0].Value.Uint64() - s[1].Value.Uint64())
+}
 
 // keyboardLinger is how long the virtual keyboard outlives the loop.
 const keyboardLinger = 250 * time.Millisecond
@@ -49,7 +76,7 @@ func Run(ctx context.Context, opts Options) error {
 	}
 	opts.fill()
 	log := opts.Logger
-	debug.SetMemoryLimit(memoryLimit)
+	debug.SetMemoryLimit(memoryFloor)
 	ctx, stop := signal.NotifyContext(ctx, syscall.SIGTERM, syscall.SIGINT)
 	defer stop()
 
@@ -218,7 +245,7 @@ func Run(ctx context.Context, opts Options) error {
 			return backlight.OpenMeter(dir)
 		},
 		ReadBattery: func() (battery.State, error) { return battery.Read(opts.PowerSupplyDir) },
-		Trim:        debug.FreeOSMemory,
+		Trim:        trimHeap,
 		Zone:        systemZone(log),
 		SupplyType: func(name string) string {
 			t, _ := battery.SupplyType(opts.PowerSupplyDir, name)

@@ -39,7 +39,7 @@ func TestLoopWatchdogStopsWhenStuck(t *testing.T) {
 	env := Env{
 		Clock:      &fakeClock{now: time.Date(2026, 1, 1, 8, 0, 0, 0, time.UTC)},
 		Rand:       rand.New(rand.NewPCG(1, 1)),
-		Timing:     DefaultTiming(),
+		Timing:     instantTiming(),
 		LoadConfig: func() (*config.Config, []config.Diagnostic) { return testConfig(), nil },
 		NewPainter: func(lay *layouts.Layout, _ Look) (Painter, []config.Diagnostic) {
 			return &fakePainter{lay: lay, log: &log}, nil
@@ -94,7 +94,7 @@ func TestLoopFatalShowsCrash(t *testing.T) {
 	env := Env{
 		Clock:      clk,
 		Rand:       rand.New(rand.NewPCG(1, 1)),
-		Timing:     DefaultTiming(),
+		Timing:     instantTiming(),
 		LoadConfig: func() (*config.Config, []config.Diagnostic) { return testConfig(), nil },
 		NewPainter: func(lay *layouts.Layout, _ Look) (Painter, []config.Diagnostic) {
 			return &fakePainter{lay: lay, log: &log}, nil

@@ -306,8 +306,21 @@ var (
 // (a unix.Errno) on failure.
 type ioctlFunc func(fd int, req uint, arg unsafe.Pointer) error
 
-// sysIoctl is the real ioctl(2).
+// sysIoctl is the real ioctl(2). DIRTYFB, the present of every frame, is
+// a raw system call: the goroutine keeps its P while the driver copies
+// the damage (a button's ~40 kB, milliseconds at most), where the
+// scheduler's syscall path would hand the P to another thread and park
+// that thread again, several context switches per present
+// (TestVMPresentKeepsItsThread). Modesets and buffer set-up, which may
+// block longer, keep the ordinary path.
 func sysIoctl(fd int, req uint, arg unsafe.Pointer) error {
+	if req == ioctlModeDirtyFB {
+		_, _, e := unix.RawSyscall(unix.SYS_IOCTL, uintptr(fd), uintptr(req), uintptr(arg))
+		if e != 0 {
+			return e
+		}
+		return nil
+	}
 	_, _, e := unix.Syscall(unix.SYS_IOCTL, uintptr(fd), uintptr(req), uintptr(arg))
 	if e != 0 {
 		return e

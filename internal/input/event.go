@@ -56,7 +56,8 @@ type Event struct {
 	Kind EventKind
 	// Touches (Kind == Touches) are the changes of one SYN_REPORT, or a
 	// Cancel for every finger on SYN_DROPPED or removal (then followed by
-	// DigitizerGone). The slice is the receiver's.
+	// DigitizerGone). Run reuses the slice: the receiver must be done with
+	// it when it receives its next event from Run (copy it to keep it).
 	Touches []Touch
 	Down    bool      // Fn pressed / lid closed
 	Time    time.Time // kernel event time (open time for synthesized events)

@@ -23,6 +23,10 @@ type reader struct {
 	busy    bool     // activity seen in this frame
 	dropped bool     // SYN_DROPPED: events are skipped until SYN_REPORT
 	last    time.Time
+	// The Touches of the events sent are copies in these buffers, used
+	// round robin (see touches).
+	bufs [][]Touch
+	next int
 }
 
 // stateReader reads a device's current key and switch state (evdev.Device).
@@ -83,6 +87,21 @@ func (r *reader) run() {
 	}
 }
 
+// touches copies ts into the next buffer of the ring, without allocating
+// once the ring is made. A buffer is written again only after cap(out)+1
+// later touch events of this reader were sent: then at most cap(out) of
+// them wait in the channel and one is with the receiver, which was done
+// with the older ones when it received the next (Event.Touches).
+func (r *reader) touches(ts []Touch) []Touch {
+	if r.bufs == nil {
+		r.bufs = make([][]Touch, cap(r.m.out)+2)
+	}
+	b := append(r.bufs[r.next][:0], ts...)
+	r.bufs[r.next] = b
+	r.next = (r.next + 1) % len(r.bufs)
+	return b[:len(b):len(b)]
+}
+
 // start sends what a newly opened device says at once.
 func (r *reader) start() bool {
 	now := time.Now()
@@ -107,7 +126,7 @@ func (r *reader) handle(e evdev.RawEvent) bool {
 		if ts == nil {
 			return true
 		}
-		return r.m.send(Event{Kind: Touches, Touches: append([]Touch(nil), ts...), Time: kernelTime(e), Device: r.dev.Path})
+		return r.m.send(Event{Kind: Touches, Touches: r.touches(ts), Time: kernelTime(e), Device: r.dev.Path})
 	}
 	if r.dropped {
 		if e.Type == evdev.EvSyn && e.Code == evdev.SynReport {
@@ -173,7 +192,7 @@ func (r *reader) gone() {
 	now := time.Now()
 	if r.dec != nil {
 		if ts := r.dec.cancel(); ts != nil {
-			if !r.m.send(Event{Kind: Touches, Touches: append([]Touch(nil), ts...), Time: now, Device: r.dev.Path}) {
+			if !r.m.send(Event{Kind: Touches, Touches: r.touches(ts), Time: now, Device: r.dev.Path}) {
 				return
 			}
 		}
