@@ -65,6 +65,12 @@ type core struct {
 	// What the next flush draws: everything, or some buttons of the shown layer.
 	needAll bool
 	need    []int
+	// Buttons of the shown layer whose pressed state a touch changed since
+	// the last frame; drawn only if it differs from drawn's (a press and
+	// lift between two frames leaves the bar as it is).
+	touched []int
+	drawn   []bool // pressed state of each button of the shown layer, as last drawn
+	drawnOK bool   // drawn is valid (a full frame was drawn since)
 
 	once map[string]bool // things logged once until they change
 
@@ -358,8 +364,8 @@ func (c *core) track(ts []input.Touch, asleep bool) bool {
 	refs := c.env.Tracker.Handle(ts, input.View{Layout: c.lay, Shown: c.sw.Shown(), Shift: c.offset(), Asleep: asleep, Base: input.BaseLayer(&c.sw)})
 	changed := false
 	for _, r := range refs {
-		if r.Layer == c.sw.Shown() && !slices.Contains(c.need, r.Button) {
-			c.need = append(c.need, r.Button)
+		if r.Layer == c.sw.Shown() && !slices.Contains(c.touched, r.Button) {
+			c.touched = append(c.touched, r.Button)
 			changed = true
 		}
 	}

@@ -158,7 +158,9 @@ func TestKeyBeforeLook(t *testing.T) {
 	}
 }
 
-// The touches of one frame's time are presented together, in one frame.
+// The touches of one frame's time are presented together, in one frame;
+// a button pressed and lifted within it is back to its drawn look and is
+// not drawn again.
 func TestLooksCoalesced(t *testing.T) {
 	t.Parallel()
 	r := pacedRig(t)
@@ -171,20 +173,64 @@ func TestLooksCoalesced(t *testing.T) {
 	r.expectKeys("+60", "+61", "-60")
 	r.expectDraws()
 	r.run(6 * time.Millisecond)
-	r.expectDraws("buttons L0 [1 2] pressed [2]")
+	r.expectDraws("buttons L0 [2] pressed [2]")
 	if n := len(r.disp.frames); n != 1 {
 		t.Errorf("%d presents, want 1", n)
 	}
 }
 
+// A tap shorter than a frame sends its keys and leaves the bar as it is:
+// once it is lifted every button looks as drawn, so no frame waits (no
+// present, no wake-up but the dim).
+func TestTapWithinFrameNoPresent(t *testing.T) {
+	t.Parallel()
+	r := pacedRig(t)
+	r.disp.frames = nil
+	r.touch(0, input.Down, 2)
+	r.advance(3 * time.Millisecond)
+	r.touch(0, input.Up, 2)
+	r.expectKeys("+61", "-61")
+	if n := r.run(time.Second); n != 0 {
+		t.Errorf("%d wake-ups in the second after the tap, want none", n)
+	}
+	r.expectDraws()
+	if n := len(r.disp.frames); n != 0 {
+		t.Errorf("%d presents, want none", n)
+	}
+	if d := r.c.deadline(r.now); !d.Equal(r.c.lastActivity.Add(DefaultTiming().Dim)) {
+		t.Errorf("next wake-up in %v, want the dim", d.Sub(r.now))
+	}
+	// The next tap, held over a frame, is drawn pressed, then released.
+	r.touch(0, input.Down, 2)
+	r.run(20 * time.Millisecond)
+	r.expectDraws("buttons L0 [2] pressed [2]")
+	r.touch(0, input.Up, 2)
+	r.run(20 * time.Millisecond)
+	r.expectDraws("buttons L0 [2] pressed []")
+}
+
 // Presents are at least a frame apart, whatever asks for them, and a
-// finger sliding on and off a button every 5 ms still gets a frame every
-// frame or two (a waiting frame is not put off further).
+// finger sliding on and off a button every 5 ms never leaves the bar
+// showing a stale look for more than two frames (a waiting frame is not
+// put off further); a frame whose buttons all look as drawn is skipped.
 func TestPresentsPaced(t *testing.T) {
 	t.Parallel()
 	r := pacedRig(t)
 	var at []time.Time
-	r.disp.onPresent = func() { at = append(at, r.now) }
+	shown := false // button 1's look on the bar
+	truth := func() bool { return r.c.env.Tracker.Pressed(r.c.sw.Shown(), 1) }
+	r.disp.onPresent = func() { at, shown = append(at, r.now), truth() }
+	var stale time.Time // since when the bar shows a look that is not the truth
+	check := func() {
+		switch {
+		case shown == truth():
+			stale = time.Time{}
+		case stale.IsZero():
+			stale = r.now
+		case r.now.Sub(stale) > 32*time.Millisecond:
+			t.Fatalf("the bar shows a stale look for %v", r.now.Sub(stale))
+		}
+	}
 	lay := r.c.lay
 	btn := lay.Layers[0].Buttons[1]
 	on := (float64(btn.Left) + btn.Width/2) / float64(lay.Length)
@@ -195,15 +241,20 @@ func TestPresentsPaced(t *testing.T) {
 		if i%2 == 0 {
 			x = off
 		}
-		r.run(5 * time.Millisecond)
+		for range 5 {
+			r.run(time.Millisecond)
+			check()
+		}
 		r.c.onInput(input.Event{Kind: input.Touches, Touches: []input.Touch{{Slot: 0, Phase: input.Move, X: x, Y: 0.5}}}, r.now)
 		if i == 20 { // the layer changes too
 			r.c.onInput(input.Event{Kind: input.Fn, Down: true}, r.now)
 		}
+		check()
 	}
 	r.run(time.Second)
-	if len(at) < 200/32 {
-		t.Fatalf("%d presents in 200 ms of sliding", len(at))
+	check()
+	if len(at) == 0 {
+		t.Fatal("no present in 200 ms of sliding and a layer change")
 	}
 	for i := 1; i < len(at); i++ {
 		if gap := at[i].Sub(at[i-1]); gap < 16*time.Millisecond {

@@ -141,7 +141,10 @@ func (c *core) local(now time.Time) time.Time {
 }
 
 func (c *core) draw(now time.Time) {
-	if c.disp == nil || c.painter == nil || (!c.needAll && len(c.need) == 0) {
+	if !c.needAll && len(c.touched) > 0 {
+		c.pruneTouched(c.sw.Shown()) // no wake-up for a tap that is over
+	}
+	if c.disp == nil || c.painter == nil || (!c.needAll && len(c.need) == 0 && len(c.touched) == 0) {
 		c.drawAt = time.Time{}
 		return
 	}
@@ -151,13 +154,25 @@ func (c *core) draw(now time.Time) {
 	}
 	c.drawAt = time.Time{}
 	s := c.scene(now)
+	if !c.needAll {
+		c.needTouched(s.Layer)
+		if len(c.need) == 0 {
+			return // pressed and lifted since the last frame: nothing changed
+		}
+	}
 	var f *render.Frame
 	if c.needAll {
 		f = c.painter.DrawAll(s)
+		c.drawnAll(s.Layer)
 	} else {
 		f = c.painter.DrawButtons(s, c.need...)
+		for _, b := range c.need {
+			if b >= 0 && b < len(c.drawn) {
+				c.drawn[b] = c.pressed(s.Layer, b)
+			}
+		}
 	}
-	c.needAll, c.need = false, c.need[:0]
+	c.needAll, c.need, c.touched = false, c.need[:0], c.touched[:0]
 	if res := c.painter.Resolution(s.Layer); res > 0 {
 		c.clockNext = now.Truncate(res).Add(res)
 	} else {
@@ -178,6 +193,47 @@ func (c *core) draw(now time.Time) {
 		c.shownOnDisp = true
 		c.log.Info("bar drawn")
 	}
+}
+
+// needTouched adds to need the touched buttons of layer whose pressed
+// state differs from the one last drawn (all of them when that is not
+// known), and forgets the touched ones.
+func (c *core) needTouched(layer int) {
+	for _, b := range c.touched {
+		if c.drawnOK && b >= 0 && b < len(c.drawn) && c.drawn[b] == c.pressed(layer, b) {
+			continue
+		}
+		if !slices.Contains(c.need, b) {
+			c.need = append(c.need, b)
+		}
+	}
+	c.touched = c.touched[:0]
+}
+
+// pruneTouched forgets the touched buttons of layer that look as drawn.
+func (c *core) pruneTouched(layer int) {
+	if !c.drawnOK {
+		return
+	}
+	if c.pressed == nil {
+		c.pressed = c.env.Tracker.Pressed
+	}
+	c.touched = slices.DeleteFunc(c.touched, func(b int) bool {
+		return b >= 0 && b < len(c.drawn) && c.drawn[b] == c.pressed(layer, b)
+	})
+}
+
+// drawnAll records the pressed state of every button of layer after a
+// full frame.
+func (c *core) drawnAll(layer int) {
+	c.drawn, c.drawnOK = c.drawn[:0], false
+	if c.lay == nil || layer < 0 || layer >= len(c.lay.Layers) {
+		return
+	}
+	for b := range c.lay.Layers[layer].Buttons {
+		c.drawn = append(c.drawn, c.pressed(layer, b))
+	}
+	c.drawnOK = true
 }
 
 // frameDue is when the next frame may be presented: one Frame after the

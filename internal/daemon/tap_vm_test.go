@@ -392,6 +392,14 @@ func (tp *tapper) run(keys *evdev.Device, pid, taps int, around func(after bool)
 	f := tapFigures{taps: taps, touch: make([]time.Duration, 0, taps), kernel: make([]time.Duration, 0, taps)}
 	ticks0 := cpuTicks(t, pid)
 	vol0, invol0 := switches(pid)
+	th0 := threadStats(pid)
+	defer func() {
+		th1 := threadStats(pid)
+		for tid, a := range th1 {
+			b := th0[tid]
+			fmt.Printf("MEASURE thread %s: run-ns/tap=%.0f ticks=%d vcsw/tap=%.1f ivcsw/tap=%.1f\n", tid, float64(a[0]-b[0])/float64(taps), a[1]-b[1], float64(a[2]-b[2])/float64(taps), float64(a[3]-b[3])/float64(taps))
+		}
+	}()
 	for i := range taps {
 		d, waited := tp.tap(i)
 		f.touch = append(f.touch, d)
@@ -649,4 +657,46 @@ func quantilesUS(d []time.Duration, qs ...float64) []float64 {
 		}
 	}
 	return out
+}
+
+// threadStats reads, per thread of pid (by tid): the time it ran in ns
+// (schedstat), its utime+stime ticks, and its voluntary and involuntary
+// context switches. The run prints their differences over the taps as
+// MEASURE thread lines: which threads a tap wakes, and what each costs.
+func threadStats(pid int) map[string][4]int {
+	m := map[string][4]int{}
+	tasks, _ := filepath.Glob(fmt.Sprintf("/proc/%d/task/*", pid))
+	for _, d := range tasks {
+		var v [4]int
+		if b, err := os.ReadFile(d + "/schedstat"); err == nil {
+			f := strings.Fields(string(b))
+			if len(f) > 0 {
+				v[0], _ = strconv.Atoi(f[0])
+			}
+		}
+		if b, err := os.ReadFile(d + "/stat"); err == nil {
+			s := string(b)
+			f := strings.Fields(s[strings.LastIndexByte(s, ')')+1:])
+			if len(f) < 13 {
+				continue
+			}
+			u, _ := strconv.Atoi(f[11])
+			st, _ := strconv.Atoi(f[12])
+			v[1] = u + st
+		}
+		if b, err := os.ReadFile(d + "/status"); err == nil {
+			for _, l := range strings.Split(string(b), "\n") {
+				k, x, _ := strings.Cut(l, ":")
+				n, _ := strconv.Atoi(strings.TrimSpace(x))
+				switch k {
+				case "voluntary_ctxt_switches":
+					v[2] = n
+				case "nonvoluntary_ctxt_switches":
+					v[3] = n
+				}
+			}
+		}
+		m[filepath.Base(d)] = v
+	}
+	return m
 }

@@ -2,7 +2,9 @@ package evdev
 
 import (
 	"errors"
+	"io"
 	"os"
+	"strings"
 	"testing"
 	"time"
 
@@ -121,5 +123,27 @@ func TestReadDecodesAndCloseInterrupts(t *testing.T) {
 	}
 	if err := d.Close(); !errors.Is(err, os.ErrClosed) {
 		t.Errorf("second Close: %v", err)
+	}
+}
+
+// Read's raw read keeps the file's behaviour: the writer gone is io.EOF,
+// a deadline ends a waiting Read, and errors name the path.
+func TestReadEOFAndDeadline(t *testing.T) {
+	t.Parallel()
+	d, w := pipeDevice(t, digitizerKernel())
+	defer d.Close()
+	evs := make([]RawEvent, 4)
+	d.SetReadDeadline(time.Now().Add(20 * time.Millisecond))
+	if _, err := d.Read(evs); !errors.Is(err, os.ErrDeadlineExceeded) {
+		t.Errorf("Read past its deadline: %v", err)
+	}
+	d.SetReadDeadline(time.Time{})
+	w.Close()
+	_, err := d.Read(evs)
+	if !errors.Is(err, io.EOF) {
+		t.Errorf("Read after the writer closed: %v, want EOF", err)
+	}
+	if err != nil && !strings.Contains(err.Error(), d.Path) {
+		t.Errorf("error %q does not name %s", err, d.Path)
 	}
 }

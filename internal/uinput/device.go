@@ -1,10 +1,10 @@
 package uinput
 
 import (
-	"errors"
 	"fmt"
 	"os"
 	"sync"
+	"unsafe"
 
 	"golang.org/x/sys/unix"
 
@@ -174,13 +174,17 @@ func (d *Device) write(b []byte) error {
 		return fmt.Errorf("uinput: write %s: %w", d.path, os.ErrClosed)
 	}
 	for {
-		n, err := unix.Write(d.fd, b)
-		if errors.Is(err, unix.EINTR) {
+		// A raw system call: uinput's write never blocks, and entering a
+		// blocking call would wake the runtime's monitor thread on every
+		// key of an idle daemon (it then polls every 20 µs for a while).
+		r, _, errno := unix.RawSyscall(unix.SYS_WRITE, uintptr(d.fd), uintptr(unsafe.Pointer(unsafe.SliceData(b))), uintptr(len(b)))
+		if errno == unix.EINTR {
 			continue
 		}
-		if err != nil {
-			return fmt.Errorf("uinput: write %s: %w", d.path, err)
+		if errno != 0 {
+			return fmt.Errorf("uinput: write %s: %w", d.path, errno)
 		}
+		n := int(r)
 		if n != len(b) {
 			return fmt.Errorf("uinput: write %s: short write %d of %d: %w", d.path, n, len(b), unix.EIO)
 		}
