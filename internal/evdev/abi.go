@@ -3,6 +3,7 @@ package evdev
 import (
 	"encoding/binary"
 	"structs"
+	"syscall"
 	"unsafe"
 
 	"golang.org/x/sys/unix"
@@ -241,4 +242,15 @@ func EncodeEvent(b []byte, e RawEvent) {
 	binary.NativeEndian.PutUint16(b[16:18], e.Type)
 	binary.NativeEndian.PutUint16(b[18:20], e.Code)
 	binary.NativeEndian.PutUint32(b[20:24], uint32(e.Value))
+}
+
+// rawRead is read(2) as a raw system call, EINTR retried; fd must be
+// non-blocking (an empty device answers EAGAIN).
+func rawRead(fd uintptr, b []byte) (int, syscall.Errno) {
+	for {
+		n, _, errno := syscall.RawSyscall(syscall.SYS_READ, fd, uintptr(unsafe.Pointer(unsafe.SliceData(b))), uintptr(len(b)))
+		if errno != syscall.EINTR {
+			return int(n), errno
+		}
+	}
 }

@@ -8,7 +8,6 @@ import (
 	"sync/atomic"
 	"syscall"
 	"time"
-	"unsafe"
 
 	"golang.org/x/sys/unix"
 )
@@ -210,20 +209,16 @@ func (d *Device) Read(evs []RawEvent) (int, error) {
 // then polls every 20 µs for a while: on every touch of an idle daemon).
 // It tells the poller to wait when there is nothing to read.
 func (d *Device) rawRead(fd uintptr) bool {
-	for {
-		n, _, errno := syscall.RawSyscall(syscall.SYS_READ, fd, uintptr(unsafe.Pointer(unsafe.SliceData(d.rbuf))), uintptr(len(d.rbuf)))
-		switch errno {
-		case 0:
-			d.rn, d.rerr = int(n), 0
-			return true
-		case syscall.EINTR:
-			continue
-		case syscall.EAGAIN:
-			return false
-		default:
-			d.rn, d.rerr = 0, errno
-			return true
-		}
+	n, errno := rawRead(fd, d.rbuf)
+	switch errno {
+	case 0:
+		d.rn, d.rerr = n, 0
+		return true
+	case syscall.EAGAIN:
+		return false
+	default:
+		d.rn, d.rerr = 0, errno
+		return true
 	}
 }
 

@@ -83,3 +83,16 @@ func (k kernel) absSetup(fd int, a *absSetup) error {
 
 func (k kernel) devCreate(fd int) error  { return k.ptr(fd, uiDevCreate, nil) }
 func (k kernel) devDestroy(fd int) error { return k.ptr(fd, uiDevDestroy, nil) }
+
+// rawWrite is write(2) as a raw system call, EINTR retried: uinput's write
+// never blocks, and entering a blocking call would wake the runtime's
+// monitor thread on every key of an idle daemon (it then polls every
+// 20 µs for a while).
+func rawWrite(fd int, b []byte) (int, unix.Errno) {
+	for {
+		r, _, errno := unix.RawSyscall(unix.SYS_WRITE, uintptr(fd), uintptr(unsafe.Pointer(unsafe.SliceData(b))), uintptr(len(b)))
+		if errno != unix.EINTR {
+			return int(r), errno
+		}
+	}
+}

@@ -4,7 +4,6 @@ import (
 	"fmt"
 	"os"
 	"sync"
-	"unsafe"
 
 	"golang.org/x/sys/unix"
 
@@ -173,23 +172,14 @@ func (d *Device) write(b []byte) error {
 	if d.fd < 0 {
 		return fmt.Errorf("uinput: write %s: %w", d.path, os.ErrClosed)
 	}
-	for {
-		// A raw system call: uinput's write never blocks, and entering a
-		// blocking call would wake the runtime's monitor thread on every
-		// key of an idle daemon (it then polls every 20 µs for a while).
-		r, _, errno := unix.RawSyscall(unix.SYS_WRITE, uintptr(d.fd), uintptr(unsafe.Pointer(unsafe.SliceData(b))), uintptr(len(b)))
-		if errno == unix.EINTR {
-			continue
-		}
-		if errno != 0 {
-			return fmt.Errorf("uinput: write %s: %w", d.path, errno)
-		}
-		n := int(r)
-		if n != len(b) {
-			return fmt.Errorf("uinput: write %s: short write %d of %d: %w", d.path, n, len(b), unix.EIO)
-		}
-		return nil
+	n, errno := rawWrite(d.fd, b)
+	if errno != 0 {
+		return fmt.Errorf("uinput: write %s: %w", d.path, errno)
 	}
+	if n != len(b) {
+		return fmt.Errorf("uinput: write %s: short write %d of %d: %w", d.path, n, len(b), unix.EIO)
+	}
+	return nil
 }
 
 // Close destroys the device. It releases nothing itself. Closing twice
