@@ -371,6 +371,9 @@ func (r *Renderer) layer(i int) []button {
 	return r.layers[i]
 }
 
+// Layers is the number of layers the renderer draws.
+func (r *Renderer) Layers() int { return len(r.layers) }
+
 // Dynamic lists the clock and battery buttons of a layer: those to redraw
 // on clock ticks and battery changes.
 func (r *Renderer) Dynamic(layer int) []int {
