@@ -130,3 +130,21 @@ func TestCheckLayerDiagnostics(t *testing.T) {
 		t.Errorf("warnings: exit %d, %q, %q", code, stdout, stderr)
 	}
 }
+
+// TestDocsExample: the documented example checks clean and renders every
+// layer (the screenshots in docs/ are made from it).
+func TestDocsExample(t *testing.T) {
+	t.Parallel()
+	path := filepath.Join("..", "..", "docs", "examples", "layers.toml")
+	code, _, stderr := runCmd(t, "check", path)
+	if code != 0 || stderr != "" {
+		t.Fatalf("check %s: exit %d, %q", path, code, stderr)
+	}
+	data, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, layer := range []string{"primary", "media", "dev", "controls"} {
+		renderFile(t, string(data), "--layer", layer)
+	}
+}
