@@ -60,7 +60,7 @@ func newPainterWith(fonts *render.FontCache, lay *layouts.Layout, look Look) (Pa
 }
 
 func (p *renderPainter) state(s *Scene) *render.State {
-	p.st = render.State{Layer: s.Layer, Pressed: s.Pressed, Now: s.Now, Battery: s.Battery, Shift: s.Shift, Banner: s.Banner}
+	p.st = render.State{Layer: s.Layer, Pressed: s.Pressed, Now: s.Now, Battery: s.Battery, Shift: s.Shift, Banner: s.Banner, Level: s.Level}
 	return &p.st
 }
 
