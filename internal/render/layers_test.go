@@ -273,3 +273,32 @@ func TestSliderStepsMatchFullDraw(t *testing.T) {
 		t.Fatal("slider after a layer change differs")
 	}
 }
+
+// FuzzStyledLayers: any config that parses, with any style, layers,
+// groups and sliders, lays out and draws every layer without a panic.
+func FuzzStyledLayers(f *testing.F) {
+	f.Add([]byte("[Style]\nButtonSpacing = 512\nCornerRadius = 512\nFontSize = 256\nIconSize = 1024\n" +
+		"PrimaryLayerKeys = [ { Slider = \"volume\" }, { Text = \"x\", Group = \"g\" } ]\n"))
+	f.Add([]byte("PrimaryLayerKeys = [ { Slider = \"brightness\", Stretch = 1000 }, { Text = \"a\", TextColor = \"#0000\" } ]\n" +
+		"[Style]\nBackground = \"#fff8\"\nButtonSpacing = 0\nCornerRadius = 0\n[[Layer]]\nName = \"g\"\nKeys = [ { Group = \"g\" }, { Slider = \"touchbar\" } ]\n"))
+	f.Fuzz(func(t *testing.T, data []byte) {
+		file, diags := config.Parse("f.toml", data)
+		if config.HasErrors(diags) {
+			return
+		}
+		c := config.Default()
+		file.Apply(c)
+		for _, length := range []int{2008, 2170} {
+			lay := layouts.Build(c, length, 60)
+			r, _ := New(lay, Options{Font: EmbeddedFont(true), ShowOutlines: true, IconDirs: []string{}, XDGDataDirs: []string{}})
+			for l := range lay.Layers {
+				st := &State{Layer: l, Level: func(_, i int) (float64, bool) { return float64(i%3) / 2, i%2 == 0 }}
+				r.DrawAll(st)
+				for i := range lay.Layers[l].Buttons {
+					r.DrawButtons(st, i)
+					lay.Hit(l, float64(lay.Layers[l].Buttons[i].Left)+1, 30)
+				}
+			}
+		}
+	})
+}
