@@ -20,5 +20,7 @@ func runDaemon(ctx context.Context, args []string, stdout, stderr io.Writer) err
 		opts.Logger = slog.New(slog.NewTextHandler(stderr, nil))
 	}
 	defer debugMetrics(ctx, os.Getenv, opts.Logger)()
+	opts.TouchProbe = debugTouchProbe(os.Getenv)
+	defer debugProfile(os.Getenv, opts.Logger)()
 	return daemon.Run(ctx, *opts)
 }

@@ -5,8 +5,13 @@ import (
 	"log/slog"
 	"os"
 	"os/signal"
+	"runtime"
 	"runtime/metrics"
+	"runtime/pprof"
+	"slices"
+	"sync"
 	"syscall"
+	"time"
 )
 
 // debugMetricsEnv, when set (non-empty) in the daemon's environment, makes
@@ -25,6 +30,113 @@ var debugMetricNames = []string{
 	"/gc/heap/live:bytes",
 	"/memory/classes/total:bytes",
 	"/sched/goroutines:goroutines",
+}
+
+// debugProfileEnv, when set to a path in the daemon's environment, makes
+// each SIGUSR2 start a CPU profile (1 kHz) written to that path, and the
+// next one stop it: the guest benchmark profiles the taps with it.
+const debugProfileEnv = "TINY_DFR_DEBUG_CPUPROFILE"
+
+// debugProfile starts the SIGUSR2 handler when getenv(debugProfileEnv) is
+// set; the returned stop ends it (and a running profile).
+func debugProfile(getenv func(string) string, log *slog.Logger) (stop func()) {
+	path := getenv(debugProfileEnv)
+	if path == "" {
+		return func() {}
+	}
+	ch := make(chan os.Signal, 1)
+	signal.Notify(ch, syscall.SIGUSR2)
+	quit := make(chan struct{})
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		var f *os.File
+		end := func() {
+			if f != nil {
+				pprof.StopCPUProfile()
+				f.Close()
+				f = nil
+				log.Info("cpu profile written", "path", path)
+			}
+		}
+		defer end()
+		for {
+			select {
+			case <-quit:
+				return
+			case <-ch:
+				if f != nil {
+					end()
+					continue
+				}
+				var err error
+				if f, err = os.Create(path); err != nil {
+					log.Warn("cpu profile", "err", err)
+					continue
+				}
+				runtime.SetCPUProfileRate(1000)
+				if err := pprof.StartCPUProfile(f); err != nil {
+					log.Warn("cpu profile", "err", err)
+				}
+			}
+		}
+	}()
+	return func() {
+		signal.Stop(ch)
+		close(quit)
+		<-done
+	}
+}
+
+// touchTimes keeps, with debugMetricsEnv set, how long each touch frame
+// took from the kernel's event to the reader (wake) and from there to its
+// keys written (keys), in µs; each SIGUSR1 logs their quantiles and starts
+// again. Bounded: the first len(wake) frames after a report.
+type touchTimes struct {
+	mu   sync.Mutex
+	n    int
+	wake [4096]int64
+	keys [4096]int64
+}
+
+var debugTouches touchTimes
+
+func (tt *touchTimes) record(event, read, keyed time.Time) {
+	tt.mu.Lock()
+	defer tt.mu.Unlock()
+	if tt.n < len(tt.wake) {
+		tt.wake[tt.n] = read.Sub(event).Microseconds()
+		tt.keys[tt.n] = keyed.Sub(read).Microseconds()
+		tt.n++
+	}
+}
+
+// report gives the quantiles as log arguments and starts again.
+func (tt *touchTimes) report() []any {
+	tt.mu.Lock()
+	defer tt.mu.Unlock()
+	q := func(v []int64, p int) int64 {
+		if len(v) == 0 {
+			return 0
+		}
+		return v[(len(v)-1)*p/100]
+	}
+	w := slices.Clone(tt.wake[:tt.n])
+	k := slices.Clone(tt.keys[:tt.n])
+	slices.Sort(w)
+	slices.Sort(k)
+	n := tt.n
+	tt.n = 0
+	return []any{"frames", n, "wake-p50-µs", q(w, 50), "wake-p90-µs", q(w, 90), "keys-p50-µs", q(k, 50), "keys-p90-µs", q(k, 90)}
+}
+
+// debugTouchProbe is the daemon's touch probe with debugMetricsEnv set;
+// nil otherwise.
+func debugTouchProbe(getenv func(string) string) func(event, read, keyed time.Time) {
+	if getenv(debugMetricsEnv) == "" {
+		return nil
+	}
+	return debugTouches.record
 }
 
 // debugMetrics starts the SIGUSR1 handler when getenv(debugMetricsEnv) is
@@ -61,6 +173,7 @@ func debugMetrics(ctx context.Context, getenv func(string) string, log *slog.Log
 					args = append(args, m.Name, v)
 				}
 				log.Info("runtime metrics", args...)
+				log.Info("touch times", debugTouches.report()...)
 			}
 		}
 	}()

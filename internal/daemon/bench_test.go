@@ -39,8 +39,8 @@ func (nopKeyboard) Release([]uint16) error { return nil }
 // A tap (touch → keys → two button redraws) allocates nothing in the loop.
 func TestTapAllocs(t *testing.T) { // not parallel: AllocsPerRun
 	r := newRig(t, func(r *rig) { r.realPainter = true })
-	r.c.env.Tracker = input.NewTracker(nopKeyboard{})
-	r.c.pressed = nil
+	r.c.bar = input.NewBar(input.NewTracker(nopKeyboard{}), input.BarOptions{Alarm: &r.c.la, WakeGap: meterGap})
+	r.c.flush(r.now) // its view
 	lay := r.c.lay
 	btn := lay.Layers[0].Buttons[1]
 	x := (float64(btn.Left) + btn.Width/2) / float64(lay.Length)

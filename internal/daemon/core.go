@@ -6,7 +6,6 @@ import (
 	"log/slog"
 	"path"
 	"runtime/debug"
-	"slices"
 	"strconv"
 	"time"
 
@@ -28,6 +27,12 @@ type core struct {
 	painter Painter
 	disp    Display
 	sw      layouts.Switcher
+
+	bar    *input.Bar       // the touch path (Env.Bar)
+	alarmC <-chan time.Time // its frame timer (Env.Alarm): the pressed look changed a Frame ago
+	la     loopAlarm        // the frame timer of a Bar the loop made
+	snap   []input.Ref      // pressed buttons as the frame being drawn shows them
+	looks  bool             // the pressed look may differ from snap: take it again
 
 	light   Light
 	meter   Meter
@@ -94,12 +99,38 @@ type core struct {
 }
 
 func newCore(env Env, now time.Time) *core {
-	c := &core{env: env, log: env.Log, lastActivity: now, level: -1, once: map[string]bool{}, built: make(chan built, 1)}
+	c := &core{env: env, log: env.Log, lastActivity: now, level: -1, once: map[string]bool{}, built: make(chan built, 1),
+		snap: make([]input.Ref, 0, 16)}
 	if c.log == nil {
 		c.log = slog.New(slog.DiscardHandler)
 	}
+	c.bar = env.Bar
+	if c.bar != nil && env.Alarm != nil {
+		c.alarmC = env.Alarm.C()
+	}
+	if c.bar == nil {
+		tr := env.Tracker
+		if tr == nil {
+			tr = input.NewTracker(discardKeys{})
+		}
+		c.bar = input.NewBar(tr, input.BarOptions{Alarm: &c.la, Frame: env.Timing.Frame, WakeGap: meterGap})
+	}
 	return c
 }
+
+// loopAlarm is the frame timer of a Bar the loop made (tests send touches
+// as events: the Bar is called on the loop goroutine, at the event's time):
+// an expiry the loop's own deadline serves.
+type loopAlarm struct{ now, at time.Time }
+
+func (a *loopAlarm) Reset(d time.Duration) { a.at = a.now.Add(d) }
+func (a *loopAlarm) Stop()                 { a.at = time.Time{} }
+
+// discardKeys is the keyboard of an Env without a Tracker.
+type discardKeys struct{}
+
+func (discardKeys) Press([]uint16) error   { return nil }
+func (discardKeys) Release([]uint16) error { return nil }
 
 // start opens what is there and asks for the first layout: the bar stays
 // blank until it is built (off the loop, like every layout).
@@ -300,7 +331,8 @@ func (c *core) applyConfig(cfg *config.Config, diags []config.Diagnostic, now ti
 		c.readMeter() // not read while it was off
 	}
 	c.sw = layouts.Switcher{MediaDefault: cfg.MediaLayerDefault, DoublePress: time.Duration(cfg.DoublePressSwitchLayers) * time.Millisecond}
-	c.env.Tracker.ReleaseAll()
+	c.bar.ReleaseAll()
+	c.looks = true
 	c.shift = nil
 	if cfg.EnablePixelShift {
 		c.shift = newShifter(now, c.env.Rand, c.env.Timing.ShiftStep, c.env.Timing.ShiftDwell)
@@ -312,21 +344,11 @@ func (c *core) applyConfig(cfg *config.Config, diags []config.Diagnostic, now ti
 
 func (c *core) onInput(ev input.Event, now time.Time) {
 	switch ev.Kind {
-	case input.Touches:
-		asleep := c.level == 0
-		c.lastActivity = now
-		// A finger sends frames at the panel's rate: re-read the display
-		// brightness at most every meterGap (other activity reads it at once).
-		if c.adaptive() && (now.Sub(c.meterAt) >= meterGap || now.Before(c.meterAt)) {
-			c.meterAt = now
-			c.readMeter()
-		}
-		if c.lay == nil {
-			return
-		}
-		if c.track(ev.Touches, asleep) {
-			c.afterKeys(now)
-		}
+	case input.Touches: // from a test: Run's readers call Bar.Touch
+		c.la.now = now
+		c.bar.TouchAt(ev.Touches, now)
+		c.onBar(now)
+		return
 	case input.Fn:
 		c.activity(now)
 		t := ev.Time
@@ -336,9 +358,7 @@ func (c *core) onInput(ev input.Event, now time.Time) {
 		if c.sw.Fn(ev.Down, t) {
 			c.needAll = true
 		}
-		if c.lay != nil {
-			c.track(nil, false) // a swap releases the keys held now
-		}
+		c.looks = true // a swap releases the keys held now (syncBar)
 	case input.Lid:
 		c.lid = ev.Down
 		if !c.lid {
@@ -348,7 +368,7 @@ func (c *core) onInput(ev input.Event, now time.Time) {
 		c.activity(now)
 	case input.DigitizerGone:
 		c.log.Warn("digitizer gone; waiting for it to come back", "device", ev.Device)
-		c.env.Tracker.ReleaseAll()
+		c.bar.ReleaseAll()
 		c.needAll = true
 	case input.DigitizerAdded:
 		c.log.Info("digitizer", "device", ev.Device)
@@ -358,29 +378,50 @@ func (c *core) onInput(ev input.Event, now time.Time) {
 	c.flush(now)
 }
 
-// track hands touches (none: only the view changed) to the Tracker and
-// asks for the buttons whose look changed on the shown layer. It tells
-// whether a look changed.
-func (c *core) track(ts []input.Touch, asleep bool) bool {
-	refs := c.env.Tracker.Handle(ts, input.View{Layout: c.lay, Shown: c.sw.Shown(), Shift: c.offset(), Asleep: asleep, Base: input.BaseLayer(&c.sw)})
-	changed := false
-	for _, r := range refs {
-		if r.Layer == c.sw.Shown() && !slices.Contains(c.touched, r.Button) {
-			c.touched = append(c.touched, r.Button)
-			changed = true
+// onBar is the Bar's wake-up: touches happened (their keys are out) and
+// the loop has something to do: light a dark or dimmed bar, re-read the
+// display brightness, draw a changed look (Frame 0), log a key error.
+func (c *core) onBar(now time.Time) {
+	if last := c.bar.LastTouch(); last.After(c.lastActivity) {
+		c.lastActivity = last
+		// A finger sends frames at the panel's rate: re-read the display
+		// brightness at most every meterGap (other activity reads it at
+		// once).
+		if c.adaptive() && (now.Sub(c.meterAt) >= meterGap || now.Before(c.meterAt)) {
+			c.meterAt = now
+			c.readMeter()
 		}
 	}
-	return changed
+	if err := c.bar.Err(); err != nil {
+		c.logOnce("keys", slog.LevelError, "sending keys", "err", err)
+	}
+	if c.env.Timing.Frame <= 0 {
+		c.looks = true // else the Bar's alarm says when
+	}
+	c.flush(now)
 }
 
-// afterKeys puts off the frame showing a touch's new look to one frame
-// after its keys went out: whoever reads the keys (the compositor) runs
-// first, on a busy or single CPU too, and the looks of the touches of that
-// frame are presented together. A frame already waiting is not put off
-// further (a drag never starves the display).
-func (c *core) afterKeys(now time.Time) {
-	if c.env.Timing.Frame > 0 && c.drawAt.IsZero() {
-		c.drawAt = now.Add(c.env.Timing.Frame)
+// onAlarm is the Bar's frame timer: a touch changed the pressed look a
+// Frame ago.
+func (c *core) onAlarm(now time.Time) {
+	c.looks = true
+	c.flush(now)
+}
+
+// syncBar gives the Bar the view the loop shows now (a new layout or a
+// layer swap releases the keys at once) and whether every touch must wake
+// the loop (the bar is not at its active brightness); a touch it missed
+// meanwhile counts as activity.
+func (c *core) syncBar(now time.Time) {
+	for range 3 { // a touch between flush and SetView: once more
+		v := input.View{Layout: c.lay, Shown: c.sw.Shown(), Shift: c.offset(), Asleep: c.level == 0, Base: input.BaseLayer(&c.sw)}
+		last := c.bar.SetView(v, c.level <= 1 || c.lid)
+		if !last.After(c.lastActivity) {
+			return
+		}
+		c.lastActivity = last
+		c.looks = true
+		c.flushOnce(now)
 	}
 }
 
@@ -520,6 +561,10 @@ const (
 )
 
 func (c *core) onTimer(now time.Time) {
+	if !c.la.at.IsZero() && !now.Before(c.la.at) {
+		c.la.at = time.Time{}
+		c.looks = true
+	}
 	if !c.retryAt.IsZero() && !now.Before(c.retryAt) {
 		c.openDisplay(now)
 	}

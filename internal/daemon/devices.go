@@ -45,7 +45,7 @@ func (c *core) openDisplay(now time.Time) {
 // driver); a uevent brings it back.
 func (c *core) lostDisplay(err error) {
 	c.log.Warn("display gone; waiting for it to come back", "err", err)
-	c.env.Tracker.ReleaseAll()
+	c.bar.ReleaseAll()
 	if c.disp != nil {
 		c.disp.Close()
 	}

@@ -4,6 +4,7 @@ import (
 	"log/slog"
 	"math/rand/v2"
 	"time"
+	"tiny-dfr/internal/input"
 
 	"tiny-dfr/internal/battery"
 	"tiny-dfr/internal/config"
@@ -66,7 +67,14 @@ type Env struct {
 	OpenDisplay func() (Display, error)
 	IsGone      func(error) bool
 
-	Tracker Tracker
+	// Tracker turns touches into keys. Bar, if set, is the touch path
+	// around it that the digitizer readers share with the loop (Run makes
+	// one for input.Run); nil: the loop makes one and touches come as
+	// Touches events (tests). Alarm, if set, is the Bar's frame timer
+	// (alarm.Alarm: stopping it costs no wake-up); nil: a Clock timer.
+	Tracker *input.Tracker
+	Bar     *input.Bar
+	Alarm   Timer
 
 	// OpenLight and OpenMeter open the Touch Bar and the main display
 	// backlights; either may fail (no such device): the daemon runs without.

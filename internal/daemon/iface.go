@@ -6,7 +6,6 @@ import (
 
 	"tiny-dfr/internal/battery"
 	"tiny-dfr/internal/config"
-	"tiny-dfr/internal/input"
 	"tiny-dfr/internal/layouts"
 	"tiny-dfr/internal/render"
 )
@@ -67,16 +66,6 @@ type Look struct {
 // lookOf takes the look from a config.
 func lookOf(cfg *config.Config) Look {
 	return Look{ShowOutlines: cfg.ShowButtonOutlines, FontTemplate: cfg.FontTemplate, FontPos: cfg.FontTemplatePos}
-}
-
-// Tracker turns touches into key presses (input.Tracker).
-type Tracker interface {
-	// Handle applies touches and returns the buttons whose pressed look
-	// changed.
-	Handle(touches []input.Touch, v input.View) []input.Ref
-	// ReleaseAll lifts every finger and releases every key.
-	ReleaseAll() []input.Ref
-	Pressed(layer, button int) bool
 }
 
 // Light is the Touch Bar backlight (backlight.Light).

@@ -81,6 +81,10 @@ func Loop(ctx context.Context, env Env, src Sources, stats *Stats) (err error) {
 				continue
 			}
 			c.onUevent(e, clk.Now())
+		case <-c.bar.Wake():
+			c.onBar(clk.Now())
+		case <-c.alarmC:
+			c.onAlarm(clk.Now())
 		case b := <-c.built:
 			c.onBuilt(b, clk.Now())
 		case <-timer.C():
@@ -104,7 +108,7 @@ func Loop(ctx context.Context, env Env, src Sources, stats *Stats) (err error) {
 
 // shutdown leaves nothing behind: no key held, the bar black and dark.
 func (c *core) shutdown() {
-	c.env.Tracker.ReleaseAll()
+	c.bar.Close()
 	if c.disp != nil {
 		length, height := c.disp.Size()
 		if err := c.disp.Present(blank(length, height)); err != nil {
@@ -137,7 +141,7 @@ func (c *core) crash(ctx context.Context, r any, stack []byte) error {
 		defer func() { _ = recover() }()
 		f()
 	}
-	guard(func() { c.env.Tracker.ReleaseAll() })
+	guard(func() { c.bar.Close() })
 	shown := false
 	guard(func() {
 		if c.disp == nil || c.env.Crash == nil {

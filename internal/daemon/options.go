@@ -36,6 +36,10 @@ type Options struct {
 	Timing Timing
 	Logger *slog.Logger // nil: text to stderr
 
+	// TouchProbe, if set, times each touch frame (input.Options.Probe;
+	// the debug figures of the guest benchmark).
+	TouchProbe func(event, read, keyed time.Time)
+
 	// Seams for tests; nil means the real thing.
 	Getenv       func(string) string                        // os.Getenv (NOTIFY_SOCKET, WATCHDOG_USEC, WATCHDOG_PID)
 	OpenKeyboard func(path string) (VirtualKeyboard, error) // uinput.NewKeyboard

@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"tiny-dfr/internal/backlight"
+	"tiny-dfr/internal/input"
 	"tiny-dfr/internal/render"
 )
 
@@ -60,7 +61,15 @@ func (c *core) wantLevel(now time.Time) int {
 
 // flush brings the outside in line with the state: time-driven changes,
 // brightness, then the frame.
+//
+// Then it gives the Bar the view the bar shows now and whether every touch
+// must wake the loop (syncBar).
 func (c *core) flush(now time.Time) {
+	c.flushOnce(now)
+	c.syncBar(now)
+}
+
+func (c *core) flushOnce(now time.Time) {
 	lvl := c.wantLevel(now)
 	waking := c.level == 0 && lvl > 0
 	if lvl != c.level {
@@ -110,7 +119,7 @@ const batterySlack = 10 * time.Second
 // scene fills the core's one Scene (no allocation per frame).
 func (c *core) scene(now time.Time) *Scene {
 	if c.pressed == nil {
-		c.pressed = c.env.Tracker.Pressed
+		c.pressed = c.snapPressed
 	}
 	c.sc = Scene{
 		Layer:   c.sw.Shown(),
@@ -141,6 +150,9 @@ func (c *core) local(now time.Time) time.Time {
 }
 
 func (c *core) draw(now time.Time) {
+	if c.looks {
+		c.takeLooks()
+	}
 	if !c.needAll && len(c.touched) > 0 {
 		c.pruneTouched(c.sw.Shown()) // no wake-up for a tap that is over
 	}
@@ -150,6 +162,7 @@ func (c *core) draw(now time.Time) {
 	}
 	if due := c.frameDue(now); now.Before(due) {
 		c.drawAt = due // deadline wakes the loop then
+		c.looks = true // and the looks are taken again
 		return
 	}
 	c.drawAt = time.Time{}
@@ -210,13 +223,39 @@ func (c *core) needTouched(layer int) {
 	c.touched = c.touched[:0]
 }
 
+// takeLooks takes the pressed buttons from the Bar (the frame shows them)
+// and adds to touched the buttons of the shown layer whose look may have
+// changed since the last take: pressed then or now.
+func (c *core) takeLooks() {
+	c.looks = false
+	layer := c.sw.Shown()
+	c.touchLayer(layer)
+	c.snap = c.bar.Looks(c.snap[:0])
+	c.touchLayer(layer)
+}
+
+// touchLayer adds the buttons of snap on layer to touched.
+func (c *core) touchLayer(layer int) {
+	for _, r := range c.snap {
+		if r.Layer == layer && !slices.Contains(c.touched, r.Button) {
+			c.touched = append(c.touched, r.Button)
+		}
+	}
+}
+
+// snapPressed tells whether a button looks pressed in the frame being
+// drawn (Scene.Pressed).
+func (c *core) snapPressed(layer, button int) bool {
+	return slices.Contains(c.snap, input.Ref{Layer: layer, Button: button})
+}
+
 // pruneTouched forgets the touched buttons of layer that look as drawn.
 func (c *core) pruneTouched(layer int) {
 	if !c.drawnOK {
 		return
 	}
 	if c.pressed == nil {
-		c.pressed = c.env.Tracker.Pressed
+		c.pressed = c.snapPressed
 	}
 	c.touched = slices.DeleteFunc(c.touched, func(b int) bool {
 		return b >= 0 && b < len(c.drawn) && c.drawn[b] == c.pressed(layer, b)
@@ -275,6 +314,7 @@ func (c *core) deadline(now time.Time) time.Time {
 		add(c.bannerUntil)
 	}
 	add(c.drawAt) // a frame put off
+	add(c.la.at)  // a touch's look
 	if c.shift != nil {
 		add(c.shift.Deadline())
 	}

@@ -12,6 +12,7 @@ import (
 	"runtime/metrics"
 	"syscall"
 	"time"
+	"tiny-dfr/internal/alarm"
 
 	"golang.org/x/sys/unix"
 
@@ -171,8 +172,21 @@ func Run(ctx context.Context, opts Options) error {
 	fatalc := make(chan error, 2)
 	inputs := make(chan input.Event, 64)
 	inputDone := make(chan error, 1)
+	// The touch path: the readers press the keys themselves (Bar), and
+	// the frame showing a touch's look is timed by a timerfd, which a tap
+	// within the frame disarms without a wake-up.
+	var frameAlarm Timer
+	if a, err := alarm.New(); err != nil {
+		log.Warn("frame timer: using the runtime's", "err", err)
+		frameAlarm = RealClock{}.NewTimer(time.Hour)
+		frameAlarm.Stop()
+	} else {
+		defer a.Close()
+		frameAlarm = a
+	}
+	bar := input.NewBar(input.NewTracker(kb), input.BarOptions{Alarm: frameAlarm, Frame: opts.Timing.Frame, WakeGap: meterGap})
 	go func() {
-		err := input.Run(ctx, input.Options{Dir: opts.InputDir, Logger: log, Opened: inputDevs}, inputs)
+		err := input.Run(ctx, input.Options{Dir: opts.InputDir, Logger: log, Opened: inputDevs, Bar: bar, Probe: opts.TouchProbe}, inputs)
 		if err != nil && ctx.Err() == nil {
 			log.Error("input stopped", "err", err)
 			fatalc <- fmt.Errorf("input stopped: %w", err)
@@ -222,8 +236,9 @@ func Run(ctx context.Context, opts Options) error {
 			}
 			return readyDisplay{Display: d, st: st}, nil
 		},
-		IsGone:  func(err error) bool { return errors.Is(err, drm.ErrGone) },
-		Tracker: input.NewTracker(kb),
+		IsGone: func(err error) bool { return errors.Is(err, drm.ErrGone) },
+		Bar:    bar,
+		Alarm:  frameAlarm,
 		OpenLight: func() (Light, error) {
 			if !lightTaken {
 				lightTaken = true

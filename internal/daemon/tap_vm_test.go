@@ -2,10 +2,12 @@ package daemon
 
 import (
 	"bufio"
+	"encoding/base64"
 	"errors"
 	"fmt"
 	"os"
 	"os/exec"
+	"os/signal"
 	"path/filepath"
 	"slices"
 	"strconv"
@@ -45,11 +47,53 @@ func tapGuest(t testing.TB, taps int) *vmtest.Result {
 		Packages: []string{"."},
 		Run:      "^TestVMDaemonTap$",
 		Binaries: map[string]string{"/bin/tiny-dfr": "tiny-dfr/cmd/tiny-dfr"},
-		Env:      map[string]string{tapEnv: strconv.Itoa(taps), debugMetricsEnv: "1"},
+		Env:      tapEnvs(taps),
 		// Keep fbcon off the display: the bar is the daemon's alone.
 		ModuleParams: map[string]string{"drm_kms_helper": "fbdev_emulation=0"},
 		Timeout:      time.Duration(3+taps/50) * time.Minute,
 	})
+}
+
+// tapProfileEnv, set on the host to a file, profiles the daemon's CPU
+// during the taps into it (the daemon's SIGUSR2 profile, 1 kHz; read it
+// with go tool pprof).
+const tapProfileEnv = "DAEMON_TAP_PROFILE"
+
+// guestProfile is where the daemon writes the profile in the guest.
+const guestProfile = "/tmp/tiny-dfr-taps.pprof"
+
+func tapEnvs(taps int) map[string]string {
+	env := map[string]string{tapEnv: strconv.Itoa(taps), debugMetricsEnv: "1"}
+	if os.Getenv(floorEnv) != "" {
+		env[floorEnv] = "1"
+	}
+	if os.Getenv(tapProfileEnv) != "" {
+		env["TINY_DFR_DEBUG_CPUPROFILE"] = guestProfile
+	}
+	return env
+}
+
+// saveProfile writes the profile a guest printed (a PROFILE line) to the
+// file tapProfileEnv names.
+func saveProfile(t testing.TB, res *vmtest.Result) {
+	path := os.Getenv(tapProfileEnv)
+	if path == "" || res == nil {
+		return
+	}
+	for _, l := range res.Console {
+		if i := strings.Index(l, "PROFILE "); i >= 0 {
+			b, err := base64.StdEncoding.DecodeString(strings.TrimSpace(l[i+len("PROFILE "):]))
+			if err != nil {
+				t.Errorf("profile: %v", err)
+				return
+			}
+			if err := os.WriteFile(path, b, 0o644); err != nil {
+				t.Error(err)
+			}
+			return
+		}
+	}
+	t.Errorf("%s set, but the guest printed no profile", tapProfileEnv)
 }
 
 // replicaFiles builds the libinput replica (testdata/libinput-replica) in
@@ -136,11 +180,12 @@ func BenchmarkVMDaemonTap(b *testing.B) {
 	if res == nil {
 		return
 	}
+	saveProfile(b, res)
 	ms := tapMeasures(res)
 	got := map[string]float64{}
 	for _, m := range ms {
-		b.Log(m)
-		for label, prefix := range map[string]string{"MEASURE tap ": "", "MEASURE replica ": "replica-"} {
+		fmt.Println(m) // b.Log would be cut after the guest's log
+		for label, prefix := range map[string]string{"MEASURE tap ": "", "MEASURE replica ": "replica-", "MEASURE gofloor ": "gofloor-"} {
 			rest, ok := strings.CutPrefix(m, label)
 			if !ok {
 				continue
@@ -251,9 +296,21 @@ func TestVMDaemonTap(t *testing.T) {
 	// itself costs, taken off (the counts are exact only to a span between
 	// collections: a few objects either way over the run).
 	var m0, m1, m2 map[string]uint64
+	profile := os.Getenv("TINY_DFR_DEBUG_CPUPROFILE") != ""
 	f := tp.run(kb.d, pid, taps, func(after bool) {
+		if profile {
+			syscall.Kill(pid, syscall.SIGUSR2) // start, then stop
+		}
 		if after {
 			m2 = runtimeMetrics(t, p)
+			if profile {
+				p.waitLog(t, "cpu profile written")
+				b, err := os.ReadFile(guestProfile)
+				if err != nil {
+					t.Fatal(err)
+				}
+				fmt.Println("PROFILE " + base64.StdEncoding.EncodeToString(b))
+			}
 			return
 		}
 		runtimeMetrics(t, p)
@@ -291,6 +348,148 @@ func TestVMDaemonTap(t *testing.T) {
 	rp.Process.Signal(syscall.SIGTERM)
 	if err := rp.Wait(); err != nil {
 		t.Errorf("replica: %v", err)
+	}
+
+	// The Go floor, with DAEMON_TAP_FLOOR set: the replica's job in Go on
+	// this repository's evdev and uinput (runtime poller, raw reads and
+	// writes), nothing else: what any Go daemon pays per tap here.
+	if os.Getenv(floorEnv) == "" {
+		return
+	}
+	fp := startFloor(t, nodeByName(t, uinput.DigitizerT2), length, edges)
+	fk := openInputByName(t, floorName)
+	tp.run(fk.Device, fp.Process.Pid, taps, nil).print("gofloor", "")
+	fp.Process.Signal(syscall.SIGUSR1) // its touch times
+	time.Sleep(300 * time.Millisecond)
+	fk.Close()
+	fp.Process.Kill()
+	fp.Wait()
+}
+
+// floorEnv, set (on the host, passed to the guest), adds the Go floor to
+// the benchmark; floorProcEnv makes the test binary the floor process.
+const (
+	floorEnv     = "DAEMON_TAP_FLOOR"
+	floorProcEnv = "TINY_DFR_GOFLOOR_ARGS"
+	floorName    = "go floor keyboard"
+)
+
+// startFloor runs this test binary as the Go floor process
+// (TestVMGoFloorProcess) and waits until it is ready.
+func startFloor(t *testing.T, node string, length int, edges []string) *exec.Cmd {
+	t.Helper()
+	cmd := exec.Command(os.Args[0], "-test.run=^TestVMGoFloorProcess$")
+	cmd.Env = append(os.Environ(), floorProcEnv+"="+strings.Join(append([]string{node, strconv.Itoa(length)}, edges...), " "))
+	errp, err := cmd.StderrPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	s := bufio.NewScanner(errp)
+	for s.Scan() {
+		if s.Text() == "ready" {
+			go func() {
+				for s.Scan() {
+					fmt.Println("gofloor:", s.Text())
+				}
+			}()
+			return cmd
+		}
+		fmt.Println("gofloor:", s.Text())
+	}
+	cmd.Wait()
+	t.Fatal("the Go floor exited before it was ready")
+	return nil
+}
+
+// TestVMGoFloorProcess is the Go floor when startFloor runs it: read the
+// digitizer (evdev.Device: the runtime poller, raw reads), on a touch down
+// hit-test the row of buttons and write the key (uinput, one raw write),
+// on the lift release it. It skips otherwise.
+func TestVMGoFloorProcess(t *testing.T) {
+	args := strings.Fields(os.Getenv(floorProcEnv))
+	if len(args) < 3 {
+		t.Skip("not the Go floor process")
+	}
+	length, _ := strconv.Atoi(args[1])
+	type button struct {
+		code        uint16
+		left, right float64
+	}
+	var bs []button
+	var codes []uint16
+	for _, e := range args[2:] {
+		f := strings.Split(e, ":")
+		c, _ := strconv.Atoi(f[0])
+		l, _ := strconv.ParseFloat(f[1], 64)
+		r, _ := strconv.ParseFloat(f[2], 64)
+		bs = append(bs, button{uint16(c), l, r})
+		codes = append(codes, uint16(c))
+	}
+	dev, err := evdev.Open(args[0])
+	if err != nil {
+		t.Fatal(err)
+	}
+	ax, err := dev.AbsInfo(evdev.AbsMtPositionX)
+	if err != nil {
+		t.Fatal(err)
+	}
+	kb, err := uinput.Create("/dev/uinput", uinput.Config{Name: floorName, ID: evdev.InputID{Bustype: 0x06, Version: 1}, Keys: codes})
+	if err != nil {
+		t.Fatal(err)
+	}
+	time.Sleep(200 * time.Millisecond) // the node exists before "ready"
+	fmt.Fprintln(os.Stderr, "ready")
+	var wake, keys []int64
+	usr1 := make(chan os.Signal, 1)
+	signal.Notify(usr1, syscall.SIGUSR1)
+	go func() {
+		<-usr1
+		slices.Sort(wake)
+		slices.Sort(keys)
+		if len(wake) > 0 {
+			fmt.Fprintf(os.Stderr, "touch times frames=%d wake-p50-µs=%d wake-p90-µs=%d keys-p50-µs=%d keys-p90-µs=%d\n",
+				len(wake), wake[len(wake)/2], wake[len(wake)*9/10], keys[len(keys)/2], keys[len(keys)*9/10])
+		}
+	}()
+	evs := make([]evdev.RawEvent, 64)
+	var x int32
+	touching, was := false, false
+	held := []uint16{0}
+	for {
+		n, err := dev.Read(evs)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, e := range evs[:n] {
+			switch {
+			case e.Type == evdev.EvAbs && e.Code == evdev.AbsMtPositionX:
+				x = e.Value
+			case e.Type == evdev.EvKey && e.Code == evdev.BtnTouch:
+				touching = e.Value != 0
+			case e.Type == evdev.EvSyn && e.Code == evdev.SynReport:
+				t1 := time.Now()
+				if touching && !was {
+					px := float64(x-ax.Minimum) / float64(ax.Maximum-ax.Minimum) * float64(length)
+					for _, b := range bs {
+						if px >= b.left && px < b.right {
+							held[0] = b.code
+							kb.Report(uinput.Event{Type: evdev.EvKey, Code: b.code, Value: 1})
+						}
+					}
+				} else if !touching && was && held[0] != 0 {
+					kb.Report(uinput.Event{Type: evdev.EvKey, Code: held[0], Value: 0})
+					held[0] = 0
+				}
+				if touching != was && len(wake) < 8192 {
+					wake = append(wake, t1.Sub(time.Unix(e.Sec, e.Usec*1000)).Microseconds())
+					keys = append(keys, time.Since(t1).Microseconds())
+				}
+				was = touching
+			}
+		}
 	}
 }
 

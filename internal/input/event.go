@@ -75,4 +75,12 @@ type Options struct {
 	// Opened are devices of Dir opened earlier (OpenExisting, as root):
 	// Run takes them over, and closes them when it returns.
 	Opened *Opened
+	// Bar, if set, takes the digitizers' touch frames on the readers'
+	// goroutines (Bar.Touch) instead of Touches events: the keys go out in
+	// the wake-up of the read, with no hand-off to another goroutine.
+	Bar *Bar
+	// Probe, if set, is told for each touch frame given to Bar the
+	// kernel's time of the frame, when the reader had it and when Bar.Touch
+	// returned (the debug figures of the guest benchmark).
+	Probe func(event, read, keyed time.Time)
 }

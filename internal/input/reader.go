@@ -126,6 +126,16 @@ func (r *reader) handle(e evdev.RawEvent) bool {
 		if ts == nil {
 			return true
 		}
+		if r.m.bar != nil {
+			if p := r.m.touchProbe; p != nil {
+				t1 := time.Now()
+				r.m.bar.Touch(ts)
+				p(kernelTime(e), t1, time.Now())
+				return true
+			}
+			r.m.bar.Touch(ts) // the keys go out now, on this goroutine
+			return true
+		}
 		return r.m.send(Event{Kind: Touches, Touches: r.touches(ts), Time: kernelTime(e), Device: r.dev.Path})
 	}
 	if r.dropped {
@@ -191,7 +201,9 @@ func (r *reader) resync(t time.Time) bool {
 func (r *reader) gone() {
 	now := time.Now()
 	if r.dec != nil {
-		if ts := r.dec.cancel(); ts != nil {
+		if ts := r.dec.cancel(); ts != nil && r.m.bar != nil {
+			r.m.bar.Touch(ts)
+		} else if ts != nil {
 			if !r.m.send(Event{Kind: Touches, Touches: r.touches(ts), Time: now, Device: r.dev.Path}) {
 				return
 			}

@@ -48,7 +48,7 @@ func Run(ctx context.Context, opts Options, out chan<- Event) error {
 	}
 	ctx, cancel := context.WithCancel(ctx)
 	m := newMonitor(dir, sysDirFor(dir, opts.SysDir), log)
-	m.ctx, m.out, m.grace = ctx, out, refusedGrace
+	m.ctx, m.out, m.grace, m.bar, m.touchProbe = ctx, out, refusedGrace, opts.Bar, opts.Probe
 	changes := make(chan change)
 	watchErr := make(chan error, 1)
 	m.wg.Add(1)
@@ -111,16 +111,18 @@ loop:
 
 // monitor owns the set of open devices; only Run's goroutine touches devs.
 type monitor struct {
-	ctx     context.Context
-	dir     string
-	log     *slog.Logger
-	out     chan<- Event
-	devs    map[string]*reader
-	exited  chan *reader
-	wg      sync.WaitGroup
-	sysfs   string                                   // where nodes are described without opening them; "" none
-	openDev func(path string) (*evdev.Device, error) // evdev.Open; tests replace it
-	warned  map[string]bool                          // nodes whose refusal was logged at Warn
+	ctx        context.Context
+	dir        string
+	log        *slog.Logger
+	out        chan<- Event
+	bar        *Bar // takes touch frames (Options.Bar); nil: Touches events
+	touchProbe func(event, read, keyed time.Time)
+	devs       map[string]*reader
+	exited     chan *reader
+	wg         sync.WaitGroup
+	sysfs      string                                   // where nodes are described without opening them; "" none
+	openDev    func(path string) (*evdev.Device, error) // evdev.Open; tests replace it
+	warned     map[string]bool                          // nodes whose refusal was logged at Warn
 	// A refused node is warned about only if still refused after grace
 	// (0: at once): udev gives a new node its group a moment after
 	// devtmpfs made it root-only.

@@ -148,6 +148,14 @@ func (t *Tracker) Pressed(layer, button int) bool {
 	return t.count(Ref{layer, button}) >= 0
 }
 
+// appendPressed appends the buttons that look pressed now.
+func (t *Tracker) appendPressed(dst []Ref) []Ref {
+	for _, b := range t.buttons {
+		dst = append(dst, b.ref)
+	}
+	return dst
+}
+
 // Held is the number of key codes held down by fingers.
 func (t *Tracker) Held() int { return t.nheld }
 
