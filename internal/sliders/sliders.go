@@ -173,7 +173,8 @@ type Device struct {
 // writing.
 func OpenDevice(kind, dir string) (*Device, error) {
 	name := filepath.Base(dir)
-	mb, err := safefile.ReadFile(filepath.Join(dir, "max_brightness"), 64)
+	// sysfs reports every attribute as a page (4096 bytes) long.
+	mb, err := safefile.ReadFile(filepath.Join(dir, "max_brightness"), 4096)
 	if err != nil {
 		return nil, fmt.Errorf("sliders: %s: %w", kind, err)
 	}
