@@ -66,6 +66,11 @@ func checkFile(path string) []config.Diagnostic {
 	}
 	cfg := config.Default()
 	f.Apply(cfg)
+	// Layer and Group names, group cycles: what the daemon checks on the
+	// merged config before it takes the file.
+	if vd := config.Validate(cfg); config.HasErrors(vd) {
+		return append(diags, vd...)
+	}
 	for _, length := range []int{2170} {
 		r := layouts.Build(cfg, length, 60)
 		_, rd := render.New(r, render.Options{FontTemplate: cfg.FontTemplate, FontPos: cfg.FontTemplatePos, ShowOutlines: cfg.ShowButtonOutlines})

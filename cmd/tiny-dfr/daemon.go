@@ -15,6 +15,7 @@ func runDaemon(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
+	daemon.IdleFromConfig(fs, opts) // DimTimeout/OffTimeout unless a flag says otherwise
 	if opts.Logger == nil {
 		opts.Logger = slog.New(slog.NewTextHandler(stderr, nil))
 	}

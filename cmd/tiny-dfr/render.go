@@ -7,6 +7,8 @@ import (
 	"image/png"
 	"io"
 	"os"
+	"strconv"
+	"strings"
 	"time"
 
 	"tiny-dfr/internal/battery"
@@ -18,6 +20,7 @@ import (
 type renderFlags struct {
 	config, base, out, layer, at, batteryRoot string
 	length, height, pressed                   int
+	level                                     float64
 }
 
 func runRender(ctx context.Context, args []string, stdout, stderr io.Writer) error {
@@ -28,7 +31,8 @@ func runRender(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	fs.StringVar(&f.out, "o", "", "output PNG `file` (required; - for stdout)")
 	fs.IntVar(&f.length, "length", 2008, "bar length in pixels: 2008 (T2 with Esc key) or 2170 (adds esc)")
 	fs.IntVar(&f.height, "height", 60, "bar height in pixels (56–64)")
-	fs.StringVar(&f.layer, "layer", "", "layer to draw: primary or media (default: the one shown without Fn)")
+	fs.StringVar(&f.layer, "layer", "", "layer to draw: primary, media, a [[Layer]] Name or an index from 0 (default: the one shown without Fn); a group is drawn with its ×")
+	fs.Float64Var(&f.level, "level", 0.5, "level of sliders, 0–1 (negative: drawn dimmed, as without a backend)")
 	fs.IntVar(&f.pressed, "pressed", -1, "draw button `index` (from 0, esc included) as pressed")
 	fs.StringVar(&f.at, "time", "", "clock time to show, RFC 3339 (default: now)")
 	fs.StringVar(&f.batteryRoot, "battery-root", "/sys/class/power_supply", "power supply `dir` for battery buttons")
@@ -81,23 +85,35 @@ func renderPNG(f renderFlags, stderr io.Writer) (image.Image, error) {
 	}
 	lay := layouts.Build(cfg, f.length, f.height)
 	layer := (&layouts.Switcher{MediaDefault: cfg.MediaLayerDefault}).Shown()
-	switch f.layer {
-	case "":
-	case "primary":
-		layer = layouts.Primary
-	case "media":
-		layer = layouts.Media
-	default:
-		return nil, &exitError{2, fmt.Errorf("render: -layer %q: want primary or media", f.layer)}
+	if f.layer != "" {
+		if layer = lay.Index(f.layer); layer < 0 {
+			if n, err := strconv.Atoi(f.layer); err == nil && n >= 0 && n < len(lay.Layers) {
+				layer = n
+			} else {
+				return nil, &exitError{2, fmt.Errorf("render: -layer %q: no such layer; layers: %s", f.layer, strings.Join(layerNames(lay), ", "))}
+			}
+		}
 	}
 	r, rdiags := render.New(lay, render.Options{FontTemplate: cfg.FontTemplate, FontPos: cfg.FontTemplatePos, ShowOutlines: cfg.ShowButtonOutlines})
 	printDiagnostics(stderr, rdiags)
 	bat, _ := battery.Read(f.batteryRoot) // absent battery: the button says N/A
 	st := &render.State{Layer: layer, Now: now, Battery: bat}
+	if f.level >= 0 {
+		level := min(f.level, 1)
+		st.Level = func(int, int) (float64, bool) { return level, true }
+	}
 	if f.pressed >= 0 {
 		st.Pressed = func(l, b int) bool { return l == layer && b == f.pressed }
 	}
 	return r.DrawAll(st).Landscape(), nil
+}
+
+func layerNames(lay *layouts.Layout) []string {
+	names := make([]string, len(lay.Layers))
+	for i, l := range lay.Layers {
+		names[i] = l.Name
+	}
+	return names
 }
 
 // printDiagnostics writes one line per diagnostic and reports whether any

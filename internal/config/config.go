@@ -59,7 +59,59 @@ type Config struct {
 	DoublePressSwitchLayers int // milliseconds; 0 = off
 	PrimaryLayerKeys        []Button
 	MediaLayerKeys          []Button
+
+	// Layers are the [[Layer]] tables, in file order: the layers after
+	// primary and media.
+	Layers []NamedLayer
+	// Style is the look of the bar ([Style]); zero fields keep today's.
+	Style Style
+	// GroupTimeout closes open groups after this many seconds without a
+	// touch (0: they stay open); DimTimeout and OffTimeout are the idle
+	// times before the bar dims and goes dark (0: never).
+	GroupTimeout, DimTimeout, OffTimeout int
+	// NoAutoEscape (AutoEscape = false) keeps the esc button out on bars
+	// of 2170 px and more. The zero value keeps today's esc.
+	NoAutoEscape bool
 }
+
+// Names of the two built-in layers.
+const (
+	PrimaryName = "primary"
+	MediaName   = "media"
+)
+
+// NamedLayer is one [[Layer]] table.
+type NamedLayer struct {
+	Name    string
+	NamePos Pos // where Name's value is written
+	Keys    []Button
+	Pos     Pos // where the table starts
+}
+
+// Color is an RGBA colour as written (#rgb, #rgba, #rrggbb, #rrggbbaa),
+// not premultiplied. Set is false when the colour is not given.
+type Color struct {
+	R, G, B, A uint8
+	Set        bool
+}
+
+// Style is the [Style] table. Colours not Set and sizes of 0 mean the
+// built-in look.
+type Style struct {
+	Background, ButtonColor, ButtonColorActive, TextColor Color
+	FontSize, IconSize, CornerRadius                      int  // pixels; 0: default
+	CornerRadiusSet                                       bool // CornerRadius written (0: square corners)
+	ButtonSpacing                                         int  // pixels, when ButtonSpacingSet
+	ButtonSpacingSet                                      bool
+}
+
+// Slider kinds.
+const (
+	SliderBrightness = "brightness"
+	SliderKeyboard   = "keyboard"
+	SliderTouchBar   = "touchbar"
+	SliderVolume     = "volume"
+)
 
 // Button is one entry of PrimaryLayerKeys or MediaLayerKeys as written.
 // Which face it shows follows the precedence Text > Icon > Time > Battery;
@@ -76,5 +128,15 @@ type Button struct {
 	Stretch int      // ≥ 1
 	// IconWidth and IconHeight are the icon box in pixels (default 48×48).
 	IconWidth, IconHeight int
-	Pos                   Pos // where the button's table starts
+	// IconWidthSet and IconHeightSet tell that IconWidth/IconHeight are
+	// written ([Style] IconSize applies to the others).
+	IconWidthSet, IconHeightSet bool
+	Pos                         Pos // where the button's table starts
+
+	// Layer switches to the named layer, Group opens it as a pop-up
+	// group, Slider makes the button a slider of that kind (the names
+	// are checked against the merged config by Validate).
+	Layer, Group, Slider          string
+	LayerPos, GroupPos, SliderPos Pos
+	Color, ColorActive, TextColor Color
 }

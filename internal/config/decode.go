@@ -95,9 +95,37 @@ func (d *decoder) topLevel(root *table) {
 			c.PrimaryLayerKeys = d.layer(k, v)
 		case keyMediaLayerKeys:
 			c.MediaLayerKeys = d.layer(k, v)
+		case keyLayer:
+			c.Layers = d.namedLayers(k, v)
+		case keyStyle:
+			c.Style = d.style(k, v)
+		case keyGroupTimeout:
+			d.timeout(k, v, &c.GroupTimeout)
+		case keyDimTimeout:
+			d.timeout(k, v, &c.DimTimeout)
+		case keyOffTimeout:
+			if d.timeout(k, v, &c.OffTimeout) && c.OffTimeout == 0 {
+				d.warnf(v.pos, KindBurnIn, "%s: 0 keeps the bar lit while idle: the OLED panel burns in; a value such as 60 is safer", k)
+			}
+		case keyAutoEscape:
+			var on bool
+			if d.boolean(k, v, &on) {
+				c.NoAutoEscape = !on
+			}
+		case keyDisableEscapeKey:
+			if root.get(keyAutoEscape) != nil {
+				d.warnf(v.keyPos, KindDeprecated, "%s: lasnikr's name for the opposite of AutoEscape; both are set, AutoEscape is used", k)
+				continue
+			}
+			if d.boolean(k, v, &c.NoAutoEscape) {
+				k = keyAutoEscape
+			}
 		default:
 			d.unknownTopLevel(k, v)
 			continue
+		}
+		if k == keyDisableEscapeKey {
+			continue // not a boolean: nothing set
 		}
 		d.file.set[k] = true
 	}
@@ -105,12 +133,14 @@ func (d *decoder) topLevel(root *table) {
 
 func (d *decoder) unknownTopLevel(k string, v *value) {
 	msg := fmt.Sprintf("unknown key %s, ignored", quoteShort(k))
-	if s := suggest(k, TopLevelKeys()); s != "" {
+	if eq, ok := forkTopLevel[k]; ok {
+		msg += "; " + eq
+	} else if s := suggest(k, allTopLevelKeys()); s != "" {
 		msg += fmt.Sprintf(" (did you mean %q?)", s)
 	}
 	if v.kind == kTable {
 		var inside []string
-		for _, known := range TopLevelKeys() {
+		for _, known := range allTopLevelKeys() {
 			if v.table.get(known) != nil {
 				inside = append(inside, known)
 			}
@@ -227,6 +257,9 @@ func (d *decoder) button(name string, v *value) Button {
 	b := Button{Stretch: 1, IconWidth: 48, IconHeight: 48, Pos: v.pos}
 	t := v.table
 	for _, k := range t.keys {
+		if d.extButtonField(name, k, t.get(k), &b) {
+			continue
+		}
 		f := t.get(k)
 		field := name + "." + k
 		switch k {
@@ -269,17 +302,20 @@ func (d *decoder) button(name string, v *value) Button {
 				}
 			}
 		case "IconWidth":
-			d.integer(field, f, 1, maxIconSize, &b.IconWidth)
+			b.IconWidthSet = d.integer(field, f, 1, maxIconSize, &b.IconWidth)
 		case "IconHeight":
-			d.integer(field, f, 1, maxIconSize, &b.IconHeight)
+			b.IconHeightSet = d.integer(field, f, 1, maxIconSize, &b.IconHeight)
 		default:
 			msg := fmt.Sprintf("%s: unknown button field %s, ignored", name, quoteShort(k))
-			if s := suggest(k, ButtonFields()); s != "" {
+			if eq, ok := forkButtonField[k]; ok {
+				msg += "; " + eq
+			} else if s := suggest(k, allButtonFields()); s != "" {
 				msg += fmt.Sprintf(" (did you mean %q?)", s)
 			}
 			d.warnf(f.keyPos, KindUnknownKey, "%s", msg)
 		}
 	}
+	d.buttonConflicts(name, t, &b)
 	return b
 }
 

@@ -24,6 +24,9 @@ func builtinDefault() *Config {
 		FontTemplate:       ":bold",
 		AdaptiveBrightness: true,
 		ActiveBrightness:   128,
+		GroupTimeout:       10,
+		DimTimeout:         30,
+		OffTimeout:         60,
 	}
 	fkeys := []string{"F1", "F2", "F3", "F4", "F5", "F6", "F7", "F8", "F9", "F10", "F11", "F12"}
 	for _, k := range fkeys {

@@ -23,7 +23,28 @@ const (
 	keyDoublePressSwitchLayers = "DoublePressSwitchLayers"
 	keyPrimaryLayerKeys        = "PrimaryLayerKeys"
 	keyMediaLayerKeys          = "MediaLayerKeys"
+
+	// Issue 12's keys.
+	keyLayer            = "Layer"
+	keyStyle            = "Style"
+	keyGroupTimeout     = "GroupTimeout"
+	keyDimTimeout       = "DimTimeout"
+	keyOffTimeout       = "OffTimeout"
+	keyAutoEscape       = "AutoEscape"
+	keyDisableEscapeKey = "DisableEscapeKey" // lasnikr's, read as !AutoEscape
 )
+
+// ExtensionKeys returns the top-level keys tiny-dfr reads beyond the
+// spec's: more layers, the look, timing and esc.
+func ExtensionKeys() []string {
+	return []string{keyGroupTimeout, keyDimTimeout, keyOffTimeout, keyAutoEscape, keyStyle, keyLayer}
+}
+
+func allTopLevelKeys() []string { return append(TopLevelKeys(), ExtensionKeys()...) }
+
+func allButtonFields() []string {
+	return append(ButtonFields(), "Layer", "Group", "Slider", "Color", "ColorActive", "TextColor")
+}
 
 // TopLevelKeys returns the top-level keys tiny-dfr reads, in spec order.
 func TopLevelKeys() []string {
@@ -93,6 +114,28 @@ func (f *File) Apply(dst *Config) {
 	if f.Has(keyMediaLayerKeys) {
 		dst.MediaLayerKeys = cloneButtons(src.MediaLayerKeys)
 	}
+	if f.Has(keyLayer) {
+		dst.Layers = make([]NamedLayer, len(src.Layers))
+		for i, l := range src.Layers {
+			l.Keys = cloneButtons(l.Keys)
+			dst.Layers[i] = l
+		}
+	}
+	if f.Has(keyStyle) {
+		dst.Style = src.Style
+	}
+	if f.Has(keyGroupTimeout) {
+		dst.GroupTimeout = src.GroupTimeout
+	}
+	if f.Has(keyDimTimeout) {
+		dst.DimTimeout = src.DimTimeout
+	}
+	if f.Has(keyOffTimeout) {
+		dst.OffTimeout = src.OffTimeout
+	}
+	if f.Has(keyAutoEscape) {
+		dst.NoAutoEscape = src.NoAutoEscape
+	}
 }
 
 func cloneButtons(bs []Button) []Button {
@@ -126,8 +169,13 @@ func Parse(name string, data []byte) (*File, []Diagnostic) {
 // Check returns every problem in a configuration file's contents, for
 // `tiny-dfr check`.
 func Check(name string, data []byte) []Diagnostic {
-	_, diags := Parse(name, data)
-	return diags
+	f, diags := Parse(name, data)
+	if HasErrors(diags) {
+		return diags
+	}
+	cfg := Default()
+	f.Apply(cfg)
+	return append(diags, Validate(cfg)...)
 }
 
 // ParseFile reads and parses the file at path; it is the one way configs
@@ -195,9 +243,18 @@ func Load(basePath, userPath string) (*Config, []Diagnostic) {
 			continue
 		}
 		diags = append(diags, ds...)
-		if !HasErrors(ds) {
-			f.Apply(cfg)
+		if HasErrors(ds) {
+			continue
 		}
+		// Names are checked on the merged result: a user file's button
+		// may open a layer of the base file.
+		next := *cfg
+		f.Apply(&next)
+		if vd := Validate(&next); HasErrors(vd) {
+			diags = append(diags, vd...)
+			continue
+		}
+		cfg = &next
 	}
 	return cfg, diags
 }

@@ -26,6 +26,11 @@ func FuzzParse(f *testing.F) {
 		"PrimaryLayerKeys = [ { Time = \"" + strings.Repeat("%S", maxTimeLen/2+1) + "\", Action = [" + strings.Repeat("\"A\",", maxActionKeys+1) + "] } ]\n",
 		lines(maxEntries+1, func(i int) string { return fmt.Sprintf("k%d = 1", i) }),
 		"x = [" + strings.Repeat("1,", maxElements) + "1]\n",
+		// Issue 12: layers, groups, sliders, style, timing.
+		"GroupTimeout = 5\nOffTimeout = 0\nDisableEscapeKey = true\nPrimaryLayerKeys = [ { Layer = \"dev\" }, { Slider = \"volume\", Action = \"Mute\" } ]\n" +
+			"[Style]\nBackground = \"#123\"\nFontSize = 31.0\nButtonSpacing = -1\n[[Layer]]\nName = \"dev\"\nKeys = [ { Group = \"dev\", Color = \"#zz\" } ]\n",
+		"[[Layer]]\nName = \"a\"\nKeys = [ { Group = \"b\" } ]\n[[Layer]]\nName = \"b\"\nKeys = [ { Group = \"a\" } ]\n[[Layer]]\nName = \"a\"\n",
+		strings.Repeat("[[Layer]]\nName = \"x\"\nKeys = [ {} ]\n", maxLayers+1),
 	} {
 		f.Add([]byte(s))
 	}
@@ -43,6 +48,14 @@ func FuzzParse(f *testing.F) {
 		if !HasErrors(diags) {
 			c := builtinDefault()
 			file.Apply(c)
+			for _, d := range Validate(c) {
+				if !insideFile(data, d.Pos) || d.Pos.File != "f.toml" {
+					t.Fatalf("validation diagnostic outside the file: %v", d)
+				}
+			}
+			if len(c.Layers) > maxLayers {
+				t.Fatalf("%d layers", len(c.Layers))
+			}
 			for _, l := range [][]Button{c.PrimaryLayerKeys, c.MediaLayerKeys} {
 				if len(l) == 0 {
 					t.Fatal("a clean file left an empty layer")

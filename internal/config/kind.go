@@ -17,6 +17,12 @@ const (
 	KindStretchZero                   // Stretch = 0, read as 1 (warning)
 	KindDeprecated                    // an old spelling that still works (warning)
 	KindLimit                         // over one of tiny-dfr's size limits (limits.go)
+	KindLayerName                     // a Layer or Group naming no layer; a bad or duplicate layer Name
+	KindGroupCycle                    // a group that opens itself, directly or through others
+	KindSlider                        // an unknown Slider kind
+	KindColor                         // a colour that is not #rgb, #rgba, #rrggbb or #rrggbbaa
+	KindConflict                      // fields that exclude each other on one button (Slider with Action…)
+	KindBurnIn                        // OffTimeout = 0 (warning)
 )
 
 func (k Kind) String() string {
@@ -47,6 +53,18 @@ func (k Kind) String() string {
 		return "deprecated"
 	case KindLimit:
 		return "limit"
+	case KindLayerName:
+		return "layer-name"
+	case KindGroupCycle:
+		return "group-cycle"
+	case KindSlider:
+		return "slider"
+	case KindColor:
+		return "color"
+	case KindConflict:
+		return "conflict"
+	case KindBurnIn:
+		return "burn-in"
 	}
 	return "unknown"
 }

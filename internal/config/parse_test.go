@@ -63,7 +63,7 @@ func TestRules(t *testing.T) {
 		{"double press ok", "DoublePressSwitchLayers = 200\n", nil},
 		{"double press too large", "DoublePressSwitchLayers = 4294967296\n", []want{E(KindRange, 1, 27)}},
 		{"unknown top-level key", "\nFnToggleLayers = false\n", []want{W(KindUnknownKey, 2, 1)}},
-		{"unknown table holding a layer", "[Style]\nColor = 1\nPrimaryLayerKeys = [ { Text = \"a\" } ]\n",
+		{"unknown table holding a layer", "[Look]\nColor = 1\nPrimaryLayerKeys = [ { Text = \"a\" } ]\n",
 			[]want{W(KindUnknownKey, 1, 2)}},
 		{"empty layer", "PrimaryLayerKeys = []\n", []want{E(KindEmptyLayer, 1, 20)}},
 		{"empty media layer", "MediaLayerKeys = []\n", []want{E(KindEmptyLayer, 1, 18)}},

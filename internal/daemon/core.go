@@ -326,6 +326,7 @@ func (c *core) applyConfig(cfg *config.Config, diags []config.Diagnostic, now ti
 		return false
 	}
 	c.cfg = cfg
+	c.env.Timing = idleTiming(c.env.Timing, cfg)
 	if c.adaptive() {
 		c.readMeter() // not read while it was off
 	}

@@ -13,12 +13,16 @@ import (
 
 // Timing holds the loop's durations (scaled down by tests).
 type Timing struct {
-	Dim, Off     time.Duration // idle time before the bar dims (1) and goes dark (0)
-	Banner       time.Duration // how long a config error banner shows
-	ShiftStep    time.Duration // pixel shift: time between 1 px moves
-	ShiftDwell   time.Duration // pixel shift: wait at each end
-	BatteryEvery time.Duration // battery re-read without uevents, at most this often
-	CrashHold    time.Duration // crash picture shown this long before exiting
+	Dim, Off time.Duration // idle time before the bar dims (1) and goes dark (0)
+	// DimFromConfig and OffFromConfig: Dim and Off follow the config's
+	// DimTimeout and OffTimeout at each load (IdleFromConfig sets them
+	// where no flag was given).
+	DimFromConfig, OffFromConfig bool
+	Banner                       time.Duration // how long a config error banner shows
+	ShiftStep                    time.Duration // pixel shift: time between 1 px moves
+	ShiftDwell                   time.Duration // pixel shift: wait at each end
+	BatteryEvery                 time.Duration // battery re-read without uevents, at most this often
+	CrashHold                    time.Duration // crash picture shown this long before exiting
 	// Frame is the display's refresh period: at most one present per
 	// Frame, and a touch's new look is presented one Frame after its keys
 	// went out (0: every change is presented at once).

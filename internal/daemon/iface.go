@@ -31,6 +31,9 @@ type Scene struct {
 	Battery battery.State
 	Shift   image.Point
 	Banner  string
+	// Level gives a slider's level (0–1) and whether its backend is live
+	// (render.State.Level); nil: sliders are drawn dimmed.
+	Level func(layer, button int) (level float64, live bool)
 }
 
 // Painter draws a layout (render.Renderer behind an adapter).

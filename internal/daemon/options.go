@@ -142,7 +142,7 @@ func Flags(fs *flag.FlagSet) *Options {
 	fs.StringVar(&o.BacklightDir, "backlight", backlight.DefaultRoot, "`dir` of backlight devices")
 	fs.StringVar(&o.PowerSupplyDir, "power-supply", battery.DefaultRoot, "`dir` of power supplies")
 	fs.BoolVar(&o.NoDrop, "no-drop", false, "keep the current user and groups (do not drop root)")
-	fs.DurationVar(&o.Timing.Dim, "idle-dim", o.Timing.Dim, "idle `time` before the bar dims")
-	fs.DurationVar(&o.Timing.Off, "idle-off", o.Timing.Off, "idle `time` before the bar goes dark")
+	fs.DurationVar(&o.Timing.Dim, "idle-dim", o.Timing.Dim, "idle `time` before the bar dims (without the flag: the config's DimTimeout)")
+	fs.DurationVar(&o.Timing.Off, "idle-off", o.Timing.Off, "idle `time` before the bar goes dark (without the flag: the config's OffTimeout)")
 	return o
 }

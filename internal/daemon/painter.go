@@ -11,7 +11,7 @@ import (
 // renderPainter adapts render.Renderer to Painter.
 type renderPainter struct {
 	r       *render.Renderer
-	battery [2]bool // layer shows a battery
+	battery []bool // layer shows a battery
 	st      render.State
 }
 
@@ -48,7 +48,7 @@ func newPainterWith(fonts *render.FontCache, lay *layouts.Layout, look Look) (Pa
 	if r == nil {
 		return nil, diags
 	}
-	p := &renderPainter{r: r}
+	p := &renderPainter{r: r, battery: make([]bool, len(lay.Layers))}
 	for l := range lay.Layers {
 		for _, b := range lay.Layers[l].Buttons {
 			if _, ok := b.Face.(layouts.BatteryFace); ok && l < len(p.battery) {
@@ -60,7 +60,7 @@ func newPainterWith(fonts *render.FontCache, lay *layouts.Layout, look Look) (Pa
 }
 
 func (p *renderPainter) state(s *Scene) *render.State {
-	p.st = render.State{Layer: s.Layer, Pressed: s.Pressed, Now: s.Now, Battery: s.Battery, Shift: s.Shift, Banner: s.Banner}
+	p.st = render.State{Layer: s.Layer, Pressed: s.Pressed, Now: s.Now, Battery: s.Battery, Shift: s.Shift, Banner: s.Banner, Level: s.Level}
 	return &p.st
 }
 

@@ -40,6 +40,21 @@ const (
 // BatteryFace shows the battery charge.
 type BatteryFace struct{ Mode BatteryMode }
 
+// SliderFace is a slider: the kind's icon (or Icon when set) in an
+// IconSize box at the left and a level bar filling the rest. The level is
+// not part of the layout: the renderer asks for it at draw time
+// (render.State.Level), and a slider without one is drawn dimmed (inert).
+type SliderFace struct {
+	Kind     string // config.SliderBrightness, …
+	Icon     string
+	IconSize int
+}
+
+// CloseFace is the × that closes a group.
+type CloseFace struct{}
+
+func (SliderFace) face()  {}
+func (CloseFace) face()   {}
 func (SpacerFace) face()  {}
 func (TextFace) face()    {}
 func (IconFace) face()    {}
@@ -54,16 +69,46 @@ type Action interface{ action() }
 // order on lift. No codes: the button does nothing.
 type KeyAction struct{ Codes []uint16 }
 
-func (KeyAction) action() {}
+// LayerAction shows layer Layer (an index of Layout.Layers); the same
+// button again, or Fn, returns to the base layer.
+type LayerAction struct{ Layer int }
+
+// GroupAction opens layer Layer as a group on top of what is shown.
+type GroupAction struct{ Layer int }
+
+// CloseAction closes the group on top (the × of a group layer).
+type CloseAction struct{}
+
+// SliderAction makes the button a slider of Kind: a touch is captured by
+// it until lift and sets the level from its position (Button.SliderLevel).
+type SliderAction struct{ Kind string }
+
+func (KeyAction) action()    {}
+func (LayerAction) action()  {}
+func (GroupAction) action()  {}
+func (CloseAction) action()  {}
+func (SliderAction) action() {}
 
 // Default icon box.
 const DefaultIconSize = 48
 
 // FromConfig turns a config entry into a button (without geometry), applying
 // the precedence Text > Icon > Time > Battery; none of them is a spacer.
+// Layer and Group names are not resolved here (Build does that: they need
+// the layout's names); such a button gets no Action.
 func FromConfig(cb config.Button) Button {
-	b := Button{Stretch: cb.Stretch, Pos: cb.Pos, Action: KeyAction{Codes: cb.Codes}}
+	b := Button{Stretch: cb.Stretch, Pos: cb.Pos, Action: KeyAction{Codes: cb.Codes},
+		Color: cb.Color, ColorActive: cb.ColorActive, TextColor: cb.TextColor}
+	if cb.Layer != "" || cb.Group != "" {
+		b.Action = KeyAction{}
+	}
 	switch {
+	case cb.Slider != "":
+		f := SliderFace{Kind: cb.Slider, Icon: cb.Icon, IconSize: DefaultIconSize}
+		if f.Icon == "" {
+			f.Icon = SliderIcon(cb.Slider)
+		}
+		b.Face, b.Action = f, SliderAction{Kind: cb.Slider}
 	case cb.Text != "":
 		b.Face = TextFace{Label: cb.Text}
 	case cb.Icon != "":
@@ -91,4 +136,19 @@ func FromConfig(cb config.Button) Button {
 		b.Action = KeyAction{}
 	}
 	return b
+}
+
+// SliderIcon is the icon a slider of kind shows by default.
+func SliderIcon(kind string) string {
+	switch kind {
+	case config.SliderBrightness:
+		return "brightness_high"
+	case config.SliderKeyboard:
+		return "backlight_high"
+	case config.SliderTouchBar:
+		return "brightness_low"
+	case config.SliderVolume:
+		return "volume_up"
+	}
+	return ""
 }

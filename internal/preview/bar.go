@@ -27,8 +27,12 @@ type bar struct {
 	lay      *layouts.Layout
 	sw       layouts.Switcher
 	toggled  bool
+	view     int                // a layer chosen with Tab (-1: none)
 	contacts map[int32]*contact // pointer is pointerID, fingers their touch id
 	dirty    bool
+	// levels of the sliders, by layer and button: the preview has no
+	// backends, so a slider starts at half and follows the pointer.
+	levels map[[2]int]float64
 }
 
 // pointerID keys the pointer among the contacts (touch ids are ≥ 0).
@@ -49,14 +53,38 @@ func (b *bar) setConfig(cfg *config.Config, length, height int) {
 	b.sw = layouts.Switcher{MediaDefault: cfg.MediaLayerDefault,
 		DoublePress: time.Duration(cfg.DoublePressSwitchLayers) * time.Millisecond}
 	b.toggled = false
+	b.view = -1
+	b.levels = map[[2]int]float64{}
+	b.dirty = true
+}
+
+// level is a slider's level for the renderer: always live.
+func (b *bar) level(l, i int) (float64, bool) {
+	if v, ok := b.levels[[2]int{l, i}]; ok {
+		return v, true
+	}
+	return 0.5, true
+}
+
+// cycle shows the next layer (Tab): every layer of the config in turn,
+// groups with their ×.
+func (b *bar) cycle() {
+	n := len(b.lay.Layers)
+	if n == 0 {
+		return
+	}
+	b.view = (b.shown() + 1) % n
 	b.dirty = true
 }
 
 // shown is the layer on screen: the Switcher's (Shift plays Fn), flipped
 // by the toggle.
 func (b *bar) shown() int {
+	if b.view >= 0 {
+		return b.view
+	}
 	l := b.sw.Shown()
-	if b.toggled {
+	if b.toggled && l <= layouts.Media {
 		l = 1 - l
 	}
 	return l
@@ -64,6 +92,10 @@ func (b *bar) shown() int {
 
 // fn records Shift going down or up.
 func (b *bar) fn(down bool, at time.Time) {
+	if down && b.view >= 0 {
+		b.view = -1
+		b.dirty = true
+	}
 	if b.sw.Fn(down, at) {
 		b.dirty = true
 	}
@@ -72,6 +104,7 @@ func (b *bar) fn(down bool, at time.Time) {
 // toggle flips the shown layer.
 func (b *bar) toggle() {
 	b.toggled = !b.toggled
+	b.view = -1
 	b.dirty = true
 }
 
@@ -95,6 +128,27 @@ func (b *bar) down(id int32, x, y float64) {
 	b.contacts[id] = c
 	if c.button >= 0 {
 		b.set(c, true)
+		b.act(c, x)
+	}
+}
+
+// act does what a layer, group, × or slider button does on touch. (The
+// preview has no group timeout: a group stays until × or Fn.)
+func (b *bar) act(c *contact, x float64) {
+	btn := b.lay.Button(c.layer, c.button)
+	if btn == nil {
+		return
+	}
+	switch btn.Action.(type) {
+	case layouts.SliderAction:
+		b.levels[[2]int{c.layer, c.button}] = btn.SliderLevel(x)
+		b.dirty = true
+	case layouts.LayerAction, layouts.GroupAction, layouts.CloseAction:
+		if b.view >= 0 { // Tab's layer: act from the switcher's state
+			b.view = -1
+		}
+		b.sw.Act(btn.Action, time.Now())
+		b.dirty = true
 	}
 }
 
@@ -103,6 +157,14 @@ func (b *bar) move(id int32, x, y float64) {
 	c, ok := b.contacts[id]
 	if !ok || c.button < 0 {
 		return
+	}
+	if btn := b.lay.Button(c.layer, c.button); btn != nil {
+		if _, slider := btn.Action.(layouts.SliderAction); slider {
+			// A slider keeps the touch until lift, wherever it goes.
+			b.levels[[2]int{c.layer, c.button}] = btn.SliderLevel(x)
+			b.dirty = true
+			return
+		}
 	}
 	b.set(c, b.lay.Hit(c.layer, x, y) == c.button)
 }

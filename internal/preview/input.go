@@ -104,6 +104,10 @@ func (w *window) keyboardHandlers(s *seat) {
 			if down {
 				w.bar.toggle()
 			}
+		case keyTab:
+			if down {
+				w.bar.cycle()
+			}
 		case keyFn: // a Mac keyboard's own Fn, where the desktop passes it on
 			s.fnKey = down
 			w.fnChanged(s)

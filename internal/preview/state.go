@@ -64,6 +64,11 @@ func (p *preview) load() {
 		p.bar.setConfig(cfg, p.opts.Length, BarHeight)
 	}
 	p.drawer = dr
+	if ls, ok := dr.(interface {
+		setLevel(func(l, b int) (float64, bool))
+	}); ok {
+		ls.setLevel(p.bar.level)
+	}
 	p.bat, _ = battery.Read(p.opts.BatteryRoot)
 	note := ""
 	if config.HasErrors(diags) {
@@ -74,7 +79,7 @@ func (p *preview) load() {
 
 // statusLines says which file is shown and its first problem.
 func (p *preview) statusLines(diags []config.Diagnostic, note string) []statusLine {
-	lines := []statusLine{{text: p.opts.Config + " | Shift: Fn layer | Space or right click: toggle layer | click or touch a button: its keys print in the terminal"}}
+	lines := []statusLine{{text: p.opts.Config + " | Shift: Fn layer | Space or right click: toggle layer | Tab: next layer | click or touch a button: its keys print in the terminal"}}
 	var first *config.Diagnostic
 	n := 0
 	for i := range diags {
@@ -106,13 +111,16 @@ func (p *preview) paint() error {
 	img := p.drawer.draw(layer, p.bar.pressed, p.opts.Now(), p.bat)
 	lines := p.status
 	if len(lines) > 0 {
-		lines = append([]statusLine{{text: layerName(layer) + " layer | " + lines[0].text}}, lines[1:]...)
+		lines = append([]statusLine{{text: p.layerName(layer) + " layer | " + lines[0].text}}, lines[1:]...)
 	}
 	compose(p.canvas, img, lines)
 	return p.win.present(p.canvas)
 }
 
-func layerName(l int) string {
+func (p *preview) layerName(l int) string {
+	if p.bar != nil && l >= 0 && l < len(p.bar.lay.Layers) {
+		return p.bar.lay.Layers[l].Name
+	}
 	if l == layouts.Media {
 		return "media"
 	}

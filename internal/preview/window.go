@@ -15,6 +15,7 @@ const (
 	btnRight = 0x111
 	keySpace = 57
 	keyFn    = 464
+	keyTab   = 15
 )
 
 // AppID is the window's xdg app id (sway: for_window [app_id="tiny-dfr-preview"]).

@@ -37,6 +37,11 @@ type State struct {
 	Battery battery.State
 	Shift   image.Point // pixel shift offset (landscape px)
 	Banner  string      // non-empty: a red error banner over the bar
+	// Level gives a slider's level (0–1) and whether its backend is live;
+	// nil, or live false: the slider is drawn dimmed (inert). It is asked
+	// each time the slider is drawn (DrawAll, or DrawButtons naming it),
+	// so a level change is drawn by DrawButtons(st, i).
+	Level func(layer, button int) (level float64, live bool)
 }
 
 type faceKind uint8
@@ -46,6 +51,7 @@ const (
 	kindStatic
 	kindClock
 	kindBattery
+	kindSlider
 )
 
 // button is a laid-out button with its two pre-drawn tiles.
@@ -57,6 +63,15 @@ type button struct {
 	body  *image.Alpha // landscape coverage, kept for dynamic buttons only
 	tiles [2][]byte    // idle, pressed; panel orientation, frame stride
 	pos   config.Pos
+	fill  [2]color.RGBA // idle and pressed body colours (opaque)
+	ink   image.Image   // text colour; nil: white
+
+	// A slider's tiles with the bar full (idle, pressed) and dimmed, and
+	// where its bar runs in tile rows.
+	full           [2][]byte
+	inert          []byte
+	track0, track1 float64
+	drawn          sliderDrawn // what the frame shows of the slider
 
 	clk    *clock.Format
 	loc    *clock.Locale
@@ -77,7 +92,7 @@ type Renderer struct {
 	font   *Font
 	face   font.Face
 	icons  iconLoader
-	layers [2][]button
+	layers [][]button
 	canvas []byte              // landscape RGBA scratch, stripCols wide
 	strip  image.RGBA          // the canvas as an image (not allocated per strip)
 	slab   []byte              // what is left of the tiles' memory
@@ -89,6 +104,11 @@ type Renderer struct {
 	bannerText string
 	bannerMask *image.Alpha // bannerText, rasterised
 	bannerAt   image.Point  // where bannerMask's origin goes
+
+	epoch  uint64      // DrawAll count: a slider drawn in this epoch is in the frame
+	bg     *color.RGBA // [Style] Background, opaque; nil: black
+	ink    image.Image // [Style] TextColor; nil: white
+	radius float64     // corner radius
 }
 
 // New prepares a renderer for lay. Problems (missing icons, fonts) come
@@ -112,7 +132,12 @@ func New(lay *layouts.Layout, opts Options) (*Renderer, []config.Diagnostic) {
 				Msg: "font: " + err.Error() + "; using " + f.Source, Err: err})
 		}
 	}
-	r.font, r.face = f, f.face(LabelSize)
+	r.setStyle(lay.Style)
+	size := float64(LabelSize)
+	if lay.Style.FontSize > 0 {
+		size = float64(lay.Style.FontSize)
+	}
+	r.font, r.face = f, f.face(size)
 	if r.face == nil {
 		diags = append(diags, config.Diagnostic{Pos: opts.FontPos, Severity: config.Warning, Msg: "font " + f.Source + " cannot be used: labels are not drawn"})
 	}
@@ -126,6 +151,9 @@ func New(lay *layouts.Layout, opts Options) (*Renderer, []config.Diagnostic) {
 			if drawn(bs[i].Face) {
 				rows += w
 			}
+			if _, ok := bs[i].Face.(layouts.SliderFace); ok {
+				rows += (3*w + 1) / 2 // the two full tiles and the dimmed one
+			}
 		}
 	}
 	// All tiles in one block: one object of ~2 MB instead of dozens of
@@ -135,6 +163,7 @@ func New(lay *layouts.Layout, opts Options) (*Renderer, []config.Diagnostic) {
 	r.canvas = make([]byte, 4*stripCols*height)
 	r.body = make([]byte, widest*height)
 	r.buf = make([]byte, 0, 128)
+	r.layers = make([][]button, len(lay.Layers))
 	for li := range lay.Layers {
 		bs := lay.Layers[li].Buttons
 		r.layers[li] = make([]button, len(bs))
@@ -166,6 +195,7 @@ func (r *Renderer) prepare(b *button, lb *layouts.Button) []config.Diagnostic {
 	if b.rows == 0 {
 		return nil
 	}
+	r.colours(b, lb)
 	var diags []config.Diagnostic
 	switch fc := lb.Face.(type) {
 	case layouts.SpacerFace, nil:
@@ -199,6 +229,14 @@ func (r *Renderer) prepare(b *button, lb *layouts.Button) []config.Diagnostic {
 		r.alloc(b)
 		b.body = r.bodyOf(b, true)
 		r.paint(b, nil)
+	case layouts.SliderFace:
+		b.kind = kindSlider
+		r.alloc(b)
+		diags = append(diags, r.prepareSlider(b, lb, fc)...)
+	case layouts.CloseFace:
+		b.kind = kindStatic
+		r.alloc(b)
+		r.paint(b, nil, r.closeLayer(b))
 	default:
 		diags = append(diags, config.Diagnostic{Pos: lb.Pos, Severity: config.Warning, Msg: "render: unknown kind of button"})
 	}
@@ -208,7 +246,8 @@ func (r *Renderer) prepare(b *button, lb *layouts.Button) []config.Diagnostic {
 // drawn tells the faces that get tiles.
 func drawn(f layouts.Face) bool {
 	switch f.(type) {
-	case layouts.TextFace, layouts.IconFace, layouts.ClockFace, layouts.BatteryFace:
+	case layouts.TextFace, layouts.IconFace, layouts.ClockFace, layouts.BatteryFace,
+		layouts.SliderFace, layouts.CloseFace:
 		return true
 	}
 	return false
@@ -241,13 +280,19 @@ func (r *Renderer) bodyOf(b *button, own bool) *image.Alpha {
 	if own {
 		m = image.NewAlpha(m.Rect)
 	}
-	r.z = drawBody(m, r.z, b.width)
+	r.z = drawBody(m, r.z, b.width, r.radius)
 	return m
 }
 
-// paint redraws both tiles of b with fill colours base (nil: grey) and
-// the given layers over the body.
+// paint redraws both tiles of b with fill colours base (nil: the
+// button's) and the given layers over the body.
 func (r *Renderer) paint(b *button, base func(grey uint8) color.RGBA, layers ...layer) {
+	r.paintInto(b, b.tiles, base, layers...)
+}
+
+// paintInto is paint into the given idle and pressed tiles (one may be
+// nil: not drawn).
+func (r *Renderer) paintInto(b *button, tiles [2][]byte, base func(grey uint8) color.RGBA, layers ...layer) {
 	h := r.frame.BarHeight
 	if n := 4 * stripCols * h; len(r.canvas) < n {
 		r.canvas = make([]byte, n)
@@ -256,7 +301,7 @@ func (r *Renderer) paint(b *button, base func(grey uint8) color.RGBA, layers ...
 	var fills [2]*color.RGBA
 	for i, grey := range [2]uint8{IdleGrey, PressedGrey} {
 		if i == 1 || r.opts.ShowOutlines {
-			c := color.RGBA{grey, grey, grey, 0xff}
+			c := b.fill[i]
 			if base != nil {
 				c = base(grey)
 			}
@@ -271,7 +316,9 @@ func (r *Renderer) paint(b *button, base func(grey uint8) color.RGBA, layers ...
 		*canvas = image.RGBA{Pix: r.canvas[:4*w*h], Stride: 4 * w, Rect: image.Rect(x, 0, x+w, h)}
 		drawLayers(canvas, layers)
 		for i := range fills {
-			composeTile(b.tiles[i], r.frame.Stride, body, fills[i], canvas)
+			if tiles[i] != nil {
+				composeTile(tiles[i], r.frame.Stride, body, fills[i], canvas, r.bg)
+			}
 		}
 	}
 }
@@ -293,7 +340,7 @@ func (r *Renderer) textLayer(b *button, s string, dx, dy int) layer {
 		// box: paintBattery centres by it.)
 		ink = ink.Intersect(image.Rect(-ox-dx, ink.Min.Y, -ox-dx+b.rows, ink.Max.Y))
 	}
-	return layer{mask: textMaskIn(r.face, s, ink), at: image.Pt(ox+dx, oy+dy)}
+	return layer{mask: textMaskIn(r.face, s, ink), at: image.Pt(ox+dx, oy+dy), col: b.ink}
 }
 
 // iconLayer centres an icon in the button.
@@ -323,6 +370,9 @@ func (r *Renderer) layer(i int) []button {
 	}
 	return r.layers[i]
 }
+
+// Layers is the number of layers the renderer draws.
+func (r *Renderer) Layers() int { return len(r.layers) }
 
 // Dynamic lists the clock and battery buttons of a layer: those to redraw
 // on clock ticks and battery changes.
@@ -381,6 +431,7 @@ func (r *Renderer) pressed(st *State, i int) int {
 func (r *Renderer) DrawAll(st *State) *Frame {
 	f := r.frame
 	f.Damage = append(f.Damage[:0], image.Rect(0, 0, f.Width, f.Height))
+	r.epoch++ // every slider's rows are drawn anew
 	if st.Banner != "" {
 		r.drawBanner(st.Banner)
 		return f
@@ -394,11 +445,11 @@ func (r *Renderer) DrawAll(st *State) *Frame {
 		}
 		r.update(b, st)
 		start := b.left + st.Shift.X
-		clearRows(f, row, start)
-		blit(f, b.tiles[r.pressed(st, i)], b.rows, start, st.Shift.Y)
+		fillRows(f, row, start, r.bg)
+		r.blitButton(f, b, st, i, start)
 		row = max(row, start+b.rows)
 	}
-	clearRows(f, row, f.Height)
+	fillRows(f, row, f.Height, r.bg)
 	return f
 }
 
@@ -422,11 +473,64 @@ func (r *Renderer) DrawButtons(st *State, buttons ...int) *Frame {
 		}
 		r.update(b, st)
 		start := b.left + st.Shift.X
-		blit(f, b.tiles[r.pressed(st, i)], b.rows, start, st.Shift.Y)
-		d := image.Rect(0, start, f.Width, start+b.rows).Intersect(image.Rect(0, 0, f.Width, f.Height))
+		from, to := r.blitButton(f, b, st, i, start)
+		d := image.Rect(0, from, f.Width, to).Intersect(image.Rect(0, 0, f.Width, f.Height))
 		if !d.Empty() {
 			f.Damage = append(f.Damage, d)
 		}
 	}
 	return f
+}
+
+// sliderDrawn is what a slider last put in the frame.
+type sliderDrawn struct {
+	epoch          uint64 // Renderer.epoch then; 0: never
+	split, pressed int
+	live           bool
+	start, dy      int
+}
+
+// blitButton copies button i's tile for st into the frame at row start
+// and returns the rows it changed, [from, to). A slider's is its full tile
+// up to the level and its empty one after; when the frame already shows
+// the slider (same look, place and epoch) only the rows between the old
+// and the new level are copied, so a drag step costs what the finger
+// moved, not the slider's width.
+func (r *Renderer) blitButton(f *Frame, b *button, st *State, i, start int) (from, to int) {
+	p := r.pressed(st, i)
+	if b.kind != kindSlider {
+		blit(f, b.tiles[p], b.rows, start, st.Shift.Y)
+		return start, start + b.rows
+	}
+	level, live := 0.0, false
+	if st.Level != nil {
+		level, live = st.Level(st.Layer, i)
+	}
+	if !live {
+		blit(f, b.inert, b.rows, start, st.Shift.Y)
+		b.drawn = sliderDrawn{epoch: r.epoch, live: false, pressed: p, start: start, dy: st.Shift.Y}
+		return start, start + b.rows
+	}
+	if !(level > 0) { // NaN too
+		level = 0
+	}
+	level = min(level, 1)
+	split := int(math.Round(b.track0 + level*(b.track1-b.track0)))
+	split = max(0, min(b.rows, split))
+	stride := r.frame.Stride
+	now := sliderDrawn{epoch: r.epoch, split: split, pressed: p, live: true, start: start, dy: st.Shift.Y}
+	old := b.drawn
+	b.drawn = now
+	if old.epoch == now.epoch && old.live && old.pressed == p && old.start == start && old.dy == now.dy {
+		lo, hi := min(old.split, split), max(old.split, split)
+		if split > old.split {
+			blit(f, b.full[p][lo*stride:hi*stride], hi-lo, start+lo, st.Shift.Y)
+		} else {
+			blit(f, b.tiles[p][lo*stride:hi*stride], hi-lo, start+lo, st.Shift.Y)
+		}
+		return start + lo, start + hi
+	}
+	blit(f, b.full[p][:split*stride], split, start, st.Shift.Y)
+	blit(f, b.tiles[p][split*stride:], b.rows-split, start+split, st.Shift.Y)
+	return start, start + b.rows
 }

@@ -1,5 +1,6 @@
 // Package vmtest runs Go tests inside a QEMU guest with Debian's own
-// kernel, which has what this machine lacks: DRM (virtio-gpu), uinput, evdev.
+// kernel, which has what this machine lacks: DRM (virtio-gpu), uinput, evdev,
+// uhid with hid-apple (a T2 keyboard whose backlight LED is real).
 //
 // # Host side
 //

@@ -14,8 +14,12 @@ import (
 )
 
 // DefaultRoots returns the modules the guest needs; their dependencies are
-// added automatically (read from each module's .modinfo).
-func DefaultRoots() []string { return []string{"uinput", "evdev", "virtio_pci", "virtio-gpu"} }
+// added automatically (read from each module's .modinfo). uhid and
+// hid-apple let a guest test make a real T2 keyboard whose backlight is an
+// LED-class device ("apple::kbd_backlight", internal/sliders).
+func DefaultRoots() []string {
+	return []string{"uinput", "evdev", "virtio_pci", "virtio-gpu", "uhid", "hid-apple"}
+}
 
 // Preparer downloads a Debian kernel package and turns it into a kit.
 type Preparer struct {
