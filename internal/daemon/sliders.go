@@ -191,8 +191,8 @@ func (c *core) takeLevels() {
 			c.overrideLight(s.want)
 			continue
 		}
-		if s.b == nil {
-			continue // inert
+		if s.b == nil || s.want == s.level {
+			continue // inert, or where it is (a finger resting on the slider)
 		}
 		if err := s.b.Set(s.want); errors.Is(err, sliders.ErrGone) {
 			c.closeSlider(k, err)
@@ -203,10 +203,8 @@ func (c *core) takeLevels() {
 		}
 		c.forget("sliderset " + sliderKinds[k])
 		c.sliderWrites++
-		if s.level != s.want {
-			s.level = s.want
-			c.needSliders(k)
-		}
+		s.level = s.want
+		c.needSliders(k)
 	}
 }
 
