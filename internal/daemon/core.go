@@ -94,13 +94,26 @@ type core struct {
 	built      chan built // its result (buffered: the worker never blocks)
 	inline     bool       // tests: build on the calling goroutine
 
+	// Layers, groups and sliders.
+	acts        []input.Act   // layer, group and × touches taken from the Bar
+	lvls        []input.Level // slider levels taken from the Bar
+	sl          [slKinds]sliderState
+	levelFn     func(layer, button int) (float64, bool) // sliderLevel, bound once
+	override    int                                     // Touch Bar level set by its slider until the bar dims; -1: none
+	pollAt      time.Time                               // the shown sliders are read again then
+	polledAt    time.Time
+	polledLayer int
+	dropped     int // Bar.Dropped as last logged
+
 	// Stats, for measurements.
 	frames, wakeups int
+	sliderWrites    int // backend writes from slider drags
 }
 
 func newCore(env Env, now time.Time) *core {
 	c := &core{env: env, log: env.Log, lastActivity: now, level: -1, once: map[string]bool{}, built: make(chan built, 1),
-		snap: make([]input.Ref, 0, 16)}
+		snap: make([]input.Ref, 0, 16), acts: make([]input.Act, 0, input.MaxActs), lvls: make([]input.Level, 0, input.MaxLevels),
+		override: -1, polledLayer: -1}
 	if c.log == nil {
 		c.log = slog.New(slog.DiscardHandler)
 	}
@@ -274,6 +287,7 @@ func (c *core) applyBuilt(b built, now time.Time) {
 	default:
 		c.lay, c.painter = b.lay, b.painter
 		c.needAll = true
+		c.openSliders(b.lay)
 	}
 	if c.wantReload || c.wantLayout {
 		reload := c.wantReload
@@ -330,7 +344,8 @@ func (c *core) applyConfig(cfg *config.Config, diags []config.Diagnostic, now ti
 	if c.adaptive() {
 		c.readMeter() // not read while it was off
 	}
-	c.sw = layouts.Switcher{MediaDefault: cfg.MediaLayerDefault, DoublePress: time.Duration(cfg.DoublePressSwitchLayers) * time.Millisecond}
+	c.sw = layouts.Switcher{MediaDefault: cfg.MediaLayerDefault, DoublePress: time.Duration(cfg.DoublePressSwitchLayers) * time.Millisecond,
+		GroupTimeout: time.Duration(cfg.GroupTimeout) * time.Second}
 	c.bar.ReleaseAll()
 	c.looks = true
 	c.shift = nil
@@ -395,10 +410,59 @@ func (c *core) onBar(now time.Time) {
 	if err := c.bar.Err(); err != nil {
 		c.logOnce("keys", slog.LevelError, "sending keys", "err", err)
 	}
+	c.takeActions()
+	c.groupTouch()
 	if c.env.Timing.Frame <= 0 {
 		c.looks = true // else the Bar's alarm says when
 	}
 	c.flush(now)
+}
+
+// takeActions applies the layer, group and × touches the Bar queued. A
+// change of layer redraws everything, with the pressed look taken now
+// (no frame alarm of its own).
+func (c *core) takeActions() {
+	c.acts = c.bar.TakeActions(c.acts[:0])
+	for i, a := range c.acts {
+		c.acts[i].Action = nil // keep no layout alive
+		if !c.actionFits(a.Action) {
+			continue
+		}
+		if c.sw.Act(a.Action, a.At) {
+			c.needAll, c.looks = true, true
+		}
+	}
+	if n := c.bar.Dropped(); n != c.dropped {
+		c.log.Warn("layer and group touches dropped: the loop was late", "dropped", n-c.dropped)
+		c.dropped = n
+	}
+}
+
+// actionFits tells whether a's layer exists in the layout shown (the
+// Tracker forgets a reload's old Acts; this guards the Switcher anyway).
+func (c *core) actionFits(a layouts.Action) bool {
+	if c.lay == nil {
+		return false
+	}
+	switch a := a.(type) {
+	case layouts.LayerAction:
+		return a.Layer >= 0 && a.Layer < len(c.lay.Layers)
+	case layouts.GroupAction:
+		return a.Layer >= 0 && a.Layer < len(c.lay.Layers)
+	}
+	return true
+}
+
+// groupTouch restarts the open groups' timeout from the Bar's last touch
+// (touches reach the loop only when they must).
+func (c *core) groupTouch() {
+	d, ok := c.sw.Deadline()
+	if !ok {
+		return
+	}
+	if last := c.bar.LastTouch(); last.Add(c.sw.GroupTimeout).After(d) {
+		c.sw.Touch(last)
+	}
 }
 
 // onAlarm is the Bar's frame timer: a touch changed the pressed look a
@@ -421,6 +485,7 @@ func (c *core) syncBar(now time.Time) {
 		}
 		c.lastActivity = last
 		c.looks = true
+		c.takeActions() // an Act that raced with this view
 		c.flushOnce(now)
 	}
 }
@@ -472,6 +537,9 @@ func (c *core) onUevent(e uevent.Event, now time.Time) {
 		c.openLight()
 		c.openMeter()
 		c.readMeter()
+		c.sliderUevent(e)
+	case "leds":
+		c.sliderUevent(e)
 	case "power_supply":
 		if c.mainsChanged(e) {
 			c.activity(now) // plugged or unplugged: wakes the bar like a touch
@@ -567,6 +635,10 @@ func (c *core) onTimer(now time.Time) {
 	}
 	if !c.retryAt.IsZero() && !now.Before(c.retryAt) {
 		c.openDisplay(now)
+	}
+	c.groupTouch()
+	if c.sw.Expire(now) {
+		c.needAll, c.looks = true, true
 	}
 	c.flush(now)
 }

@@ -9,6 +9,7 @@ import (
 	"tiny-dfr/internal/battery"
 	"tiny-dfr/internal/config"
 	"tiny-dfr/internal/render"
+	"tiny-dfr/internal/sliders"
 )
 
 // Timing holds the loop's durations (scaled down by tests).
@@ -80,6 +81,13 @@ type Env struct {
 	// backlights; either may fail (no such device): the daemon runs without.
 	OpenLight func() (Light, error)
 	OpenMeter func() (Meter, error)
+
+	// OpenSlider opens the backend of a slider kind ("brightness",
+	// "keyboard", "volume"; sliders.Open), asked once per kind the first
+	// time a layout uses it; an error makes its sliders inert (dimmed),
+	// logged once. nil: every such slider is inert. The "touchbar" slider
+	// is the Touch Bar light (OpenLight): it is never asked for.
+	OpenSlider func(kind string) (sliders.Backend, error)
 
 	ReadBattery func() (battery.State, error)
 	// SupplyType reads a power supply's type ("Mains", "Battery") when

@@ -19,6 +19,7 @@ import (
 	"tiny-dfr/internal/input"
 	"tiny-dfr/internal/layouts"
 	"tiny-dfr/internal/render"
+	"tiny-dfr/internal/sliders"
 )
 
 // Key codes used by the tests.
@@ -301,6 +302,7 @@ type rig struct {
 	zoneCalls   int
 	painter     *fakePainter
 	frame       time.Duration // Timing.Frame (0: every change presented at once)
+	openSlider  func(kind string) (sliders.Backend, error)
 }
 
 func fButtons(n int) []config.Button {
@@ -373,6 +375,7 @@ func newRig(t testing.TB, opts ...func(*rig)) *rig {
 			return render.NewFrame(length, h)
 		},
 	}
+	env.OpenSlider = r.openSlider
 	if r.zone != nil {
 		env.Zone = func() *time.Location { r.zoneCalls++; return r.zone }
 	}

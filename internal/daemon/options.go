@@ -11,6 +11,7 @@ import (
 	"tiny-dfr/internal/drm"
 	"tiny-dfr/internal/input"
 	"tiny-dfr/internal/privs"
+	"tiny-dfr/internal/sliders"
 	"tiny-dfr/internal/uevent"
 	"tiny-dfr/internal/uinput"
 )
@@ -24,6 +25,7 @@ type Options struct {
 	InputDir       string // evdev nodes (/dev/input)
 	Uinput         string // /dev/uinput
 	BacklightDir   string // /sys/class/backlight
+	LEDDir         string // /sys/class/leds (the keyboard slider)
 	PowerSupplyDir string // /sys/class/power_supply
 
 	// NoDrop keeps the process's identity (tests, previews, running as a
@@ -78,6 +80,7 @@ func (o *Options) fill() {
 	def(&o.InputDir, input.DefaultDir)
 	def(&o.Uinput, DefaultUinput)
 	def(&o.BacklightDir, backlight.DefaultRoot)
+	def(&o.LEDDir, sliders.DefaultDirs().LEDs)
 	def(&o.PowerSupplyDir, battery.DefaultRoot)
 	def(&o.User, privs.User)
 	def(&o.Root, "/")
@@ -140,6 +143,7 @@ func Flags(fs *flag.FlagSet) *Options {
 	fs.StringVar(&o.InputDir, "input", input.DefaultDir, "`dir` of evdev nodes")
 	fs.StringVar(&o.Uinput, "uinput", DefaultUinput, "uinput `device`")
 	fs.StringVar(&o.BacklightDir, "backlight", backlight.DefaultRoot, "`dir` of backlight devices")
+	fs.StringVar(&o.LEDDir, "leds", sliders.DefaultDirs().LEDs, "`dir` of LED devices (the keyboard slider)")
 	fs.StringVar(&o.PowerSupplyDir, "power-supply", battery.DefaultRoot, "`dir` of power supplies")
 	fs.BoolVar(&o.NoDrop, "no-drop", false, "keep the current user and groups (do not drop root)")
 	fs.DurationVar(&o.Timing.Dim, "idle-dim", o.Timing.Dim, "idle `time` before the bar dims (without the flag: the config's DimTimeout)")

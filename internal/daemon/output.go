@@ -49,6 +49,9 @@ func (c *core) wantLevel(now time.Time) int {
 	case idle >= c.env.Timing.Dim:
 		return 1
 	}
+	if c.override >= 0 {
+		return c.override // the touchbar slider's, until the bar dims
+	}
 	active := 128
 	if c.cfg != nil {
 		active = c.cfg.ActiveBrightness
@@ -70,9 +73,13 @@ func (c *core) flush(now time.Time) {
 }
 
 func (c *core) flushOnce(now time.Time) {
+	if c.override >= 0 && (c.lid || now.Sub(c.lastActivity) >= c.env.Timing.Dim) {
+		c.override = -1 // the touchbar slider's level holds until the bar dims
+	}
 	lvl := c.wantLevel(now)
 	waking := c.level == 0 && lvl > 0
 	if lvl != c.level {
+		c.needSliders(slTouchBar)
 		c.level = lvl
 		if c.light != nil {
 			if _, err := c.light.Set(lvl); errors.Is(err, syscall.ENODEV) {
@@ -109,6 +116,7 @@ func (c *core) flushOnce(now time.Time) {
 			c.needDynamic(func(Painter, int) bool { return true })
 		}
 	}
+	c.pollSliders(now)
 	c.draw(now)
 }
 
@@ -121,7 +129,11 @@ func (c *core) scene(now time.Time) *Scene {
 	if c.pressed == nil {
 		c.pressed = c.snapPressed
 	}
+	if c.levelFn == nil {
+		c.levelFn = c.sliderLevel
+	}
 	c.sc = Scene{
+		Level:   c.levelFn,
 		Layer:   c.sw.Shown(),
 		Pressed: c.pressed,
 		Now:     c.local(now),
@@ -232,6 +244,7 @@ func (c *core) takeLooks() {
 	c.touchLayer(layer)
 	c.snap = c.bar.Looks(c.snap[:0])
 	c.touchLayer(layer)
+	c.takeLevels()
 }
 
 // touchLayer adds the buttons of snap on layer to touched.
@@ -307,6 +320,9 @@ func (c *core) deadline(now time.Time) time.Time {
 	if c.disp == nil {
 		add(c.retryAt)
 	}
+	if g, ok := c.sw.Deadline(); ok {
+		add(g) // open groups close
+	}
 	if c.level == 0 || c.disp == nil || c.painter == nil {
 		return d // nothing on screen changes
 	}
@@ -325,5 +341,6 @@ func (c *core) deadline(now time.Time) time.Time {
 	if c.painter.Battery(layer) {
 		add(c.batNext)
 	}
+	add(c.sliderDeadline(now))
 	return d
 }

@@ -24,6 +24,7 @@ import (
 	"tiny-dfr/internal/privs"
 	"tiny-dfr/internal/render"
 	"tiny-dfr/internal/sdnotify"
+	"tiny-dfr/internal/sliders"
 	"tiny-dfr/internal/uevent"
 	"tiny-dfr/internal/watch"
 )
@@ -128,6 +129,10 @@ func Run(ctx context.Context, opts Options) error {
 		defer l.Close()
 	}
 	lightTaken := false
+	// The sliders' devices, opened as root too (sysfs brightness is
+	// root-only on most systems); the loop asks for them by kind.
+	slidersOpen := openSliders(opts, log)
+	defer slidersOpen.close()
 	// fatal shows err on the bar while the display is still Run's (not
 	// yet the loop's), then returns it: exit non-zero, systemd restarts.
 	fatal := func(err error) error {
@@ -259,6 +264,7 @@ func Run(ctx context.Context, opts Options) error {
 			}
 			return backlight.OpenMeter(dir)
 		},
+		OpenSlider:  slidersOpen.get,
 		ReadBattery: func() (battery.State, error) { return battery.Read(opts.PowerSupplyDir) },
 		Trim:        trimHeap,
 		Zone:        systemZone(log),
@@ -284,6 +290,56 @@ func Run(ctx context.Context, opts Options) error {
 	return err
 }
 
+// openedSliders are the slider backends Run opened as root, handed to the
+// loop once each; a later ask (the device came back) opens anew.
+type openedSliders struct {
+	dirs   sliders.Dirs
+	opened map[string]sliders.Backend
+	errs   map[string]error
+	given  map[string]bool
+	all    []sliders.Backend
+}
+
+func openSliders(opts Options, log *slog.Logger) *openedSliders {
+	o := &openedSliders{dirs: sliders.Dirs{Backlight: opts.BacklightDir, LEDs: opts.LEDDir},
+		opened: map[string]sliders.Backend{}, errs: map[string]error{}, given: map[string]bool{}}
+	for _, kind := range []string{sliders.Brightness, sliders.Keyboard} {
+		b, err := sliders.Open(kind, o.dirs)
+		if err != nil {
+			o.errs[kind] = err
+			log.Debug("slider", "kind", kind, "err", err)
+			continue
+		}
+		o.opened[kind] = b
+		o.all = append(o.all, b)
+	}
+	return o
+}
+
+// get is Env.OpenSlider.
+func (o *openedSliders) get(kind string) (sliders.Backend, error) {
+	if !o.given[kind] {
+		o.given[kind] = true
+		if b, ok := o.opened[kind]; ok {
+			return b, nil
+		}
+		if err, ok := o.errs[kind]; ok && !errors.Is(err, sliders.ErrNotFound) {
+			return nil, err
+		}
+	}
+	b, err := sliders.Open(kind, o.dirs)
+	if err == nil {
+		o.all = append(o.all, b)
+	}
+	return b, err
+}
+
+func (o *openedSliders) close() {
+	for _, b := range o.all {
+		b.Close()
+	}
+}
+
 func openLight(root string) (*backlight.Light, error) {
 	dir, err := backlight.Find(root, backlight.TouchBarNames())
 	if err != nil {
@@ -307,7 +363,7 @@ func readUevents(ctx context.Context, c UeventReader, out chan<- uevent.Event, l
 			// Events were lost: a synthetic "change" makes the loop look at
 			// every device again.
 			log.Debug("uevent", "err", err)
-			for _, s := range []string{"drm", "backlight", "power_supply"} {
+			for _, s := range []string{"drm", "backlight", "power_supply", "leds"} {
 				select {
 				case out <- uevent.Event{Action: "change", Subsystem: s}:
 				case <-ctx.Done():
@@ -317,7 +373,7 @@ func readUevents(ctx context.Context, c UeventReader, out chan<- uevent.Event, l
 			continue
 		}
 		switch e.Subsystem {
-		case "drm", "backlight", "power_supply":
+		case "drm", "backlight", "power_supply", "leds":
 		default:
 			continue
 		}

@@ -32,7 +32,8 @@ type BarOptions struct {
 // A reader calls Touch on its own goroutine, in the wake-up of its read:
 // the keys go out before any other goroutine runs. The loop owns
 // everything else and hears of touches only when it has something to do
-// (Wake): the pressed look changed (at once with Frame 0, else the Alarm
+// (Wake): a layer, group or × button was touched (at once: TakeActions),
+// the pressed look or a slider's level changed (at once with Frame 0, else the Alarm
 // fires a Frame later; a look that changes back before then, a tap within
 // a frame, disarms it and wakes nobody), the loop asked to hear of every
 // touch (SetView eager: the bar is dark or dimmed), a keyboard error, or
@@ -78,11 +79,15 @@ func (b *Bar) TouchAt(ts []Touch, now time.Time) {
 		b.mu.Unlock()
 		return
 	}
+	b.t.now = now
+	acts := b.t.nacts + b.t.dropped
 	b.t.Handle(ts, b.v)
 	b.last = now
-	wake := b.eager || b.t.err != nil ||
+	wake := b.eager || b.t.err != nil || b.t.nacts+b.t.dropped != acts ||
 		(b.opt.WakeGap > 0 && (now.Sub(b.woke) >= b.opt.WakeGap || now.Before(b.woke)))
-	if b.lookChanged() {
+	// A slider's new level is drawn like a new look: within a frame, at
+	// most one backend write and one draw per frame.
+	if b.lookChanged() || b.t.nlevels > 0 {
 		if b.opt.Alarm == nil || b.opt.Frame <= 0 {
 			wake = true
 		} else if !b.armed {
@@ -170,6 +175,34 @@ func (b *Bar) Looks(dst []Ref) []Ref {
 		b.armed = false
 	}
 	return append(dst, b.seen...)
+}
+
+// TakeActions appends the layer, group and × touches queued since the
+// last call to dst (oldest first) and empties the queue; a queued touch
+// wakes the loop at once. It allocates nothing when dst has room for
+// MaxActs.
+func (b *Bar) TakeActions(dst []Act) []Act {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.t.TakeActions(dst)
+}
+
+// TakeLevels appends the slider levels set since the last call to dst and
+// forgets them. Call it after Looks (a level set between the two arms the
+// alarm again: it is taken now, and the alarm finds nothing to do). It
+// allocates nothing when dst has room for MaxLevels.
+func (b *Bar) TakeLevels(dst []Level) []Level {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.t.TakeLevels(dst)
+}
+
+// Dropped is the number of layer, group and × touches dropped because the
+// loop had not taken the queue (Tracker.Dropped).
+func (b *Bar) Dropped() int {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.t.Dropped()
 }
 
 // ReleaseAll forgets every finger and releases every key (stop, crash,

@@ -68,8 +68,11 @@ func (w *world) step() []Touch {
 			ts = append(ts, Touch{Slot: s, Phase: Cancel})
 		}
 		clear(w.fingers)
-	case op == 11: // reload
+	case op == 11: // reload: F-keys, or layer, group and slider buttons
 		w.layout = testLayout()
+		if w.rng.IntN(2) == 0 {
+			w.layout = layersLayout()
+		}
 		w.sw.Reset()
 	case op == 12: // Fn press or release, sometimes a quick double press
 		w.sw.Fn(w.rng.IntN(2) == 0, w.now)
@@ -93,11 +96,24 @@ func runProperty(t *testing.T, flaky bool) {
 			kb.fail = func() bool { return rng.IntN(5) == 0 }
 		}
 		tr := NewTracker(kb)
-		w := &world{rng: rng, layout: testLayout(), sw: layouts.Switcher{DoublePress: 300 * time.Millisecond},
+		lay := testLayout()
+		if run%2 == 1 {
+			lay = layersLayout()
+		}
+		w := &world{rng: rng, layout: lay, sw: layouts.Switcher{DoublePress: 300 * time.Millisecond},
 			now: testTime(0), fingers: map[int]bool{}}
 		for i := range 200 {
 			ts := w.step()
 			tr.Handle(ts, w.view())
+			// The loop applies the layer, group and × touches, then gives
+			// the Tracker the new view (syncBar), sometimes a touch later.
+			acts := tr.TakeActions(nil)
+			for _, a := range acts {
+				w.sw.Act(a.Action, w.now)
+			}
+			if len(acts) > 0 && rng.IntN(2) == 0 {
+				tr.Handle(nil, w.view())
+			}
 			if !flaky && tr.Held() != len(kb.down) {
 				t.Fatalf("seed %d run %d step %d: tracker holds %d keys, keyboard has %d down", seed, run, i, tr.Held(), len(kb.down))
 			}

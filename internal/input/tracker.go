@@ -23,21 +23,43 @@ type View struct {
 	Shown  int             // layer on screen (Switcher.Shown())
 	Shift  image.Point     // pixel shift: subtracted from touch px before hit testing
 	Asleep bool            // bar dark: a touch that starts now is swallowed until it lifts
-	// Base is the layer shown with Fn released (BaseLayer(&switcher)). A
-	// change is a layer swap (double Fn press): every key is released.
+	// Base is the base layer (BaseLayer(&switcher)). A change is a layer
+	// swap (double Fn press): every key is released. A layer or group
+	// button changes Shown, not Base: fingers keep their buttons, as
+	// under a held Fn.
 	// Left zero, swaps release nothing. Call Handle(nil, v) after each Fn
 	// event so that a swap (or a reload) releases at once, not at the next
 	// touch.
 	Base int
 }
 
-// BaseLayer is the layer s shows once Fn is released: it changes only when
-// a double press swaps the layers (or on Reset).
-func BaseLayer(s *layouts.Switcher) int {
-	c := *s
-	c.Fn(false, time.Time{})
-	return c.Shown()
+// BaseLayer is the layer s shows with Fn released and no layer or group
+// button's layer over it (Switcher.Base): it changes only when a double
+// press swaps the layers (or on Reset).
+func BaseLayer(s *layouts.Switcher) int { return s.Base() }
+
+// Act is a touch of a layer, group or × button (LayerAction,
+// GroupAction, CloseAction), taken by the loop (Bar.TakeActions), which
+// applies it to its Switcher.
+type Act struct {
+	Ref    Ref
+	Action layouts.Action
+	At     time.Time // the touch frame's time (Bar); zero from Tracker.Handle alone
 }
+
+// Level is a slider's level set by a captured finger (0–1), not yet taken
+// by the loop (Bar.TakeLevels).
+type Level struct {
+	Ref   Ref
+	Level float64
+}
+
+// Queue bounds: MaxActs actions wait for the loop (the oldest is dropped
+// beyond), MaxLevels sliders with a pending level (one per finger).
+const (
+	MaxActs   = 8
+	MaxLevels = 16
+)
 
 // touch is a finger that started on a button. Fingers that started
 // anywhere else (a gap, a spacer, the dark bar) are not tracked: they do
@@ -47,6 +69,7 @@ type touch struct {
 	ref     Ref
 	pressed bool // inside its button: the button looks pressed
 	keys    bool // its button's codes are counted in held
+	slider  bool // captured by a slider: stays pressed, moves set its level
 }
 
 type pressCount struct {
@@ -56,7 +79,14 @@ type pressCount struct {
 
 // Tracker applies the touch rules: a finger pressing a button holds its
 // keys while it stays on it; each finger is independent; a finger keeps the
-// (layer, button) it started on even when Fn changes the shown layer.
+// (layer, button) it started on even when Fn, a layer or a group button
+// changes the shown layer.
+//
+// A finger landing on a layer, group or × button queues an Act (on press,
+// like a key; its lift does nothing on the layer shown then). A finger
+// landing on a slider is captured until it lifts: it keeps the slider
+// pressed wherever it moves (no neighbour is pressed) and each move sets
+// the slider's pending Level.
 // Keys are counted per code, so two fingers on buttons sharing a code send
 // one key down and one key up. It is not safe for concurrent use.
 //
@@ -80,6 +110,13 @@ type Tracker struct {
 	changed []Ref
 	codes   []uint16
 	err     error
+
+	now     time.Time // the time queued Acts get (Bar sets it)
+	acts    [MaxActs]Act
+	nacts   int
+	dropped int // Acts dropped from a full queue
+	levels  [MaxLevels]Level
+	nlevels int
 }
 
 // NewTracker returns a Tracker sending keys to kb.
@@ -96,6 +133,9 @@ func (t *Tracker) Handle(ts []Touch, v View) []Ref {
 	t.retry()
 	if v.Layout != t.layout || v.Base != t.base {
 		t.releaseAll()
+		if v.Layout != t.layout { // queued refs name the old layout's buttons
+			t.nacts, t.nlevels = 0, 0
+		}
 		t.layout, t.base = v.Layout, v.Base
 	}
 	if v.Layout == nil {
@@ -116,14 +156,29 @@ func (t *Tracker) Handle(ts []Touch, v View) []Ref {
 			if b < 0 {
 				continue
 			}
-			t.touches = append(t.touches, touch{slot: tc.Slot, ref: Ref{v.Shown, b}})
+			ref := Ref{v.Shown, b}
+			btn := v.Layout.Button(ref.Layer, ref.Button)
+			_, slider := btn.Action.(layouts.SliderAction)
+			t.touches = append(t.touches, touch{slot: tc.Slot, ref: ref, slider: slider})
 			t.setPressed(len(t.touches)-1, true)
+			switch btn.Action.(type) {
+			case layouts.LayerAction, layouts.GroupAction, layouts.CloseAction:
+				t.queue(Act{Ref: ref, Action: btn.Action, At: t.now})
+			case layouts.SliderAction:
+				t.setLevel(ref, btn.SliderLevel(x))
+			}
 		case Move:
 			if i < 0 {
 				continue
 			}
 			x, y := t.px(tc, v)
 			r := t.touches[i].ref
+			if t.touches[i].slider {
+				if btn := v.Layout.Button(r.Layer, r.Button); btn != nil {
+					t.setLevel(r, btn.SliderLevel(x))
+				}
+				continue
+			}
 			t.setPressed(i, v.Layout.Hit(r.Layer, x, y) == r.Button)
 		case Up, Cancel:
 			if i >= 0 {
@@ -155,6 +210,53 @@ func (t *Tracker) appendPressed(dst []Ref) []Ref {
 	}
 	return dst
 }
+
+// queue adds an Act, dropping the oldest when full.
+func (t *Tracker) queue(a Act) {
+	if t.nacts == len(t.acts) {
+		copy(t.acts[:], t.acts[1:])
+		t.nacts--
+		t.dropped++
+	}
+	t.acts[t.nacts] = a
+	t.nacts++
+}
+
+// setLevel records slider r's pending level (the last one of a frame wins).
+func (t *Tracker) setLevel(r Ref, x float64) {
+	for i := range t.levels[:t.nlevels] {
+		if t.levels[i].Ref == r {
+			t.levels[i].Level = x
+			return
+		}
+	}
+	if t.nlevels == len(t.levels) { // more sliders than fingers: cannot happen
+		t.nlevels--
+		t.dropped++
+	}
+	t.levels[t.nlevels] = Level{Ref: r, Level: x}
+	t.nlevels++
+}
+
+// TakeActions appends the queued Acts to dst, oldest first, and empties
+// the queue. It allocates nothing when dst has room for MaxActs.
+func (t *Tracker) TakeActions(dst []Act) []Act {
+	dst = append(dst, t.acts[:t.nacts]...)
+	clear(t.acts[:t.nacts]) // no Action kept alive
+	t.nacts = 0
+	return dst
+}
+
+// TakeLevels appends the pending slider levels to dst and forgets them.
+// It allocates nothing when dst has room for MaxLevels.
+func (t *Tracker) TakeLevels(dst []Level) []Level {
+	dst = append(dst, t.levels[:t.nlevels]...)
+	t.nlevels = 0
+	return dst
+}
+
+// Dropped is the number of Acts (and levels) dropped from full queues.
+func (t *Tracker) Dropped() int { return t.dropped }
 
 // Held is the number of key codes held down by fingers.
 func (t *Tracker) Held() int { return t.nheld }

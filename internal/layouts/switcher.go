@@ -61,6 +61,16 @@ func (s *Switcher) Shown() int {
 	return Primary
 }
 
+// Base is the layer shown with Fn released, no layer button's layer and no
+// group: primary or media. It changes only when a double Fn press swaps
+// them (or on Reset).
+func (s *Switcher) Base() int {
+	if s.MediaDefault != s.swapped {
+		return Media
+	}
+	return Primary
+}
+
 // Groups is the number of open groups.
 func (s *Switcher) Groups() int { return s.depth }
 
