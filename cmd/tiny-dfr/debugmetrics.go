@@ -12,6 +12,7 @@ import (
 	"sync"
 	"syscall"
 	"time"
+	"tiny-dfr/internal/daemon"
 )
 
 // debugMetricsEnv, when set (non-empty) in the daemon's environment, makes
@@ -172,6 +173,8 @@ func debugMetrics(ctx context.Context, getenv func(string) string, log *slog.Log
 					}
 					args = append(args, m.Name, v)
 				}
+				w, f := daemon.Counters()
+				args = append(args, "/tiny-dfr/loop/wakeups", w, "/tiny-dfr/loop/frames", f)
 				log.Info("runtime metrics", args...)
 				log.Info("touch times", debugTouches.report()...)
 			}

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"image"
 	"runtime/debug"
+	"sync/atomic"
 	"time"
 	"tiny-dfr/internal/input"
 
@@ -24,6 +25,14 @@ type Sources struct {
 	// stuck loop stops the pings. They are not counted as wake-ups.
 	Watchdog <-chan time.Time
 }
+
+// The loops' counters for debug figures (Counters), all loops of the
+// process together.
+var loopWakeups, loopFrames atomic.Uint64
+
+// Counters are the wake-ups and presents of the process's loops so far
+// (the guest benchmark's debug figures: cmd/tiny-dfr/debugmetrics.go).
+func Counters() (wakeups, frames uint64) { return loopWakeups.Load(), loopFrames.Load() }
 
 // Stats are the loop's counters, for measurements and tests.
 type Stats struct {
@@ -103,6 +112,7 @@ func Loop(ctx context.Context, env Env, src Sources, stats *Stats) (err error) {
 			continue
 		}
 		c.wakeups++
+		loopWakeups.Add(1)
 	}
 }
 

@@ -214,6 +214,7 @@ func (c *core) draw(now time.Time) {
 	c.forget("present")
 	c.presentedAt = now
 	c.frames++
+	loopFrames.Add(1)
 	if !c.shownOnDisp {
 		c.shownOnDisp = true
 		c.log.Info("bar drawn")

@@ -321,7 +321,8 @@ func TestVMDaemonTap(t *testing.T) {
 		self := float64(m1[name]) - float64(m0[name])
 		return (float64(m2[name]) - float64(m1[name]) - self) / float64(taps)
 	}
-	f.print("tap", fmt.Sprintf("allocs/tap=%.1f tiny-allocs/tap=%.1f alloc-B/tap=%.0f gc-cycles=%d",
+	f.print("tap", fmt.Sprintf("loop-wakeups=%d frames=%d allocs/tap=%.1f tiny-allocs/tap=%.1f alloc-B/tap=%.0f gc-cycles=%d",
+		m2["/tiny-dfr/loop/wakeups"]-m1["/tiny-dfr/loop/wakeups"], m2["/tiny-dfr/loop/frames"]-m1["/tiny-dfr/loop/frames"],
 		report("/gc/heap/allocs:objects"), report("/gc/heap/tiny/allocs:objects"), report("/gc/heap/allocs:bytes"),
 		m2["/gc/cycles/total:gc-cycles"]-m1["/gc/cycles/total:gc-cycles"]))
 	fmt.Printf("MEASURE tap allocations: %d objects (%d tiny) and %d B during the taps, of which one report %d objects (%d tiny) and %d B\n",
