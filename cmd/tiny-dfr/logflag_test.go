@@ -58,4 +58,3 @@ func TestLogLevelBad(t *testing.T) {
 		t.Errorf("exit %d, stderr %q", code, stderr)
 	}
 }
-
