@@ -149,4 +149,3 @@ func caps(in *evdev.Info) []string {
 func IsAccess(err error) bool {
 	return errors.Is(err, unix.EACCES) || errors.Is(err, unix.EPERM)
 }
-
