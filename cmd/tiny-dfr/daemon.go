@@ -3,7 +3,6 @@ package main
 import (
 	"context"
 	"io"
-	"log/slog"
 	"os"
 
 	"tiny-dfr/internal/daemon"
@@ -12,13 +11,16 @@ import (
 func runDaemon(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	fs := newFlags("daemon", "[daemon] [flags]", stderr)
 	opts := daemon.Flags(fs)
+	newLogger := logFlag(fs, stderr)
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
 	daemon.IdleFromConfig(fs, opts) // DimTimeout/OffTimeout unless a flag says otherwise
-	if opts.Logger == nil {
-		opts.Logger = slog.New(slog.NewTextHandler(stderr, nil))
+	log, err := newLogger()
+	if err != nil {
+		return err
 	}
+	opts.Logger = log
 	defer debugMetrics(ctx, os.Getenv, opts.Logger)()
 	opts.TouchProbe = debugTouchProbe(os.Getenv)
 	defer debugProfile(os.Getenv, opts.Logger)()

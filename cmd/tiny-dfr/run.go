@@ -46,6 +46,7 @@ func commands() []command {
 		{"check", "validate config files", runCheck},
 		{"keys", "list the key names Action accepts", runKeys},
 		{"preview", "show the bar in a Wayland window, live", runPreview},
+		{"doctor", "report what the daemon sees, for a bug report", runDoctor},
 	}
 }
 

@@ -49,7 +49,11 @@ func TestVMDaemon(t *testing.T) {
 	os.MkdirAll(cfgDir, 0o755)
 	cfg := cfgDir + "/config.toml"
 	os.Remove(cfg)
-	args := []string{"-config", cfg, "-base-config", "/nonexistent/config.toml", "-backlight", "/tmp/backlight",
+	// The base config is absent at start (the built-in default); the
+	// SIGHUP step writes one, which no watcher sees.
+	base := "/tmp/usr/share/tiny-dfr/config.toml"
+	os.Remove(base)
+	args := []string{"-config", cfg, "-base-config", base, "-backlight", "/tmp/backlight",
 		"-power-supply", "/tmp/no-power-supply"}
 	lay := g.layout(t, cfg)
 	n := len(lay.Layers[0].Buttons)
@@ -219,6 +223,22 @@ func TestVMDaemon(t *testing.T) {
 			uinput.Event{Type: evdev.EvKey, Code: evdev.BtnTouch, Value: 0},
 		)
 		kb.expectNone(t, "lift after the reload released")
+	})
+
+	t.Run("SIGHUP", func(t *testing.T) {
+		// systemctl reload: the signal re-reads both files, here the
+		// unwatched base config; the daemon stays and its keys work.
+		writeConfig(t, cfg, threeButtons)
+		before := waitScreen(t, "three buttons before SIGHUP", func(s screen) bool { return s.runs == n && s.red == 0 })
+		os.MkdirAll(filepath.Dir(base), 0o755)
+		writeConfig(t, base, "ShowButtonOutlines = false\n")
+		if err := p.cmd.Process.Signal(syscall.SIGHUP); err != nil {
+			t.Fatal(err)
+		}
+		p.waitLog(t, "SIGHUP")
+		waitScreen(t, "outlines gone after SIGHUP", func(s screen) bool { return s.hash != before.hash && s.red == 0 })
+		g.tapCode(t, dig, kb, lay, 68)
+		memStep(t, pid, "SIGHUP reload")
 	})
 
 	t.Run("stop", func(t *testing.T) {

@@ -81,6 +81,12 @@ func Run(ctx context.Context, opts Options) error {
 	debug.SetMemoryLimit(memoryFloor)
 	ctx, stop := signal.NotifyContext(ctx, syscall.SIGTERM, syscall.SIGINT)
 	defer stop()
+	// SIGHUP (systemctl reload) re-reads the config, as an edit does.
+	// Caught from the start: one arriving during a wait is not fatal and
+	// is served once the loop runs.
+	hup := make(chan os.Signal, 1)
+	signal.Notify(hup, syscall.SIGHUP)
+	defer signal.Stop(hup)
 
 	// The notify socket is connected as root and kept: a service user may
 	// not be allowed to connect to it later.
@@ -276,7 +282,8 @@ func Run(ctx context.Context, opts Options) error {
 	}
 	var stats Stats
 	start := time.Now()
-	err = Loop(ctx, env, Sources{Inputs: inputs, Configs: w.C(), Uevents: uevents, Fatal: fatalc, Watchdog: watchdog}, &stats)
+	configs := reloads(ctx, w.C(), hup, log)
+	err = Loop(ctx, env, Sources{Inputs: inputs, Configs: configs, Uevents: uevents, Fatal: fatalc, Watchdog: watchdog}, &stats)
 	log.Info("loop ended", "wakeups", stats.Wakeups, "frames", stats.Frames, "pings", stats.Pings,
 		"ran", time.Since(start).Round(time.Second))
 	if err != nil {
@@ -288,6 +295,33 @@ func Run(ctx context.Context, opts Options) error {
 		return fmt.Errorf("daemon: %w", ierr)
 	}
 	return err
+}
+
+// reloads merges the watcher's config changes and SIGHUPs into the one
+// config-changed source of the loop (coalesced: a pending change is one
+// reload).
+func reloads(ctx context.Context, changed <-chan struct{}, hup <-chan os.Signal, log *slog.Logger) <-chan struct{} {
+	out := make(chan struct{}, 1)
+	go func() {
+		for {
+			select {
+			case <-ctx.Done():
+				return
+			case _, ok := <-changed:
+				if !ok {
+					changed = nil
+					continue
+				}
+			case <-hup:
+				log.Info("SIGHUP: reloading the config")
+			}
+			select {
+			case out <- struct{}{}:
+			default:
+			}
+		}
+	}()
+	return out
 }
 
 // openedSliders are the slider backends Run opened as root, handed to the

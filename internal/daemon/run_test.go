@@ -7,9 +7,11 @@ import (
 	"fmt"
 	"log/slog"
 	"os"
+	"os/signal"
 	"path/filepath"
 	"strings"
 	"sync"
+	"syscall"
 	"testing"
 	"time"
 
@@ -426,5 +428,46 @@ func TestRunWaitingForDisplayIsReady(t *testing.T) {
 	got := r.expectNotify(t, "STATUS=waiting for the Touch Bar display")
 	if !strings.HasPrefix(got[len(got)-1], "READY=1\n") {
 		t.Errorf("no READY=1 with the wait for the display: %q", got)
+	}
+}
+
+// TestRunSIGHUPReloads: SIGHUP (systemctl reload) re-reads the config
+// files, the unwatched base config included, and the daemon keeps
+// running. Not parallel: the signal goes to the whole test process.
+func TestRunSIGHUPReloads(t *testing.T) {
+	// Should Run not catch SIGHUP, the test fails instead of the process
+	// dying.
+	guard := make(chan os.Signal, 1)
+	signal.Notify(guard, syscall.SIGHUP)
+	defer signal.Stop(guard)
+	r := newRunRig(t, withNotify(t))
+	r.start(t)
+	d := r.firstDisplay(t)
+	r.expectNotify(t, "READY=1")
+	before := frames(d)
+	last := before[len(before)-1].Pix
+	// The base config is not watched: only the signal can bring it in.
+	if err := os.WriteFile(r.opts.BaseConfig, []byte("PrimaryLayerKeys = [ { Text = \"only\", Action = \"F1\" } ]\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if err := syscall.Kill(os.Getpid(), syscall.SIGHUP); err != nil {
+		t.Fatal(err)
+	}
+	deadline := time.After(30 * time.Second)
+	for redrawn := false; !redrawn; {
+		select {
+		case <-d.presents:
+			fs := frames(d)
+			redrawn = !bytes.Equal(fs[len(fs)-1].Pix, last)
+		case <-deadline:
+			t.Fatalf("no redraw after SIGHUP; log:\n%s", r.log)
+		}
+	}
+	if !strings.Contains(r.log.String(), "SIGHUP") {
+		t.Errorf("the reload is not logged:\n%s", r.log)
+	}
+	r.cancel()
+	if err := r.wait(t); err != nil {
+		t.Fatal(err)
 	}
 }

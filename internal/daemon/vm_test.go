@@ -50,7 +50,7 @@ func daemonVM(t *testing.T, length int) {
 		YRes:     length,
 		Env:      map[string]string{"DAEMON_BAR_LENGTH": fmt.Sprint(length), "DAEMON_UID": fmt.Sprint(uid)},
 		Packages: []string{"."},
-		Run:      "^TestVMDaemon$",
+		Run:      "^TestVM(Daemon|Doctor)$",
 		Binaries: map[string]string{"/bin/tiny-dfr": "tiny-dfr/cmd/tiny-dfr"},
 		Files: map[string][]byte{
 			"/etc/passwd": []byte(passwd),

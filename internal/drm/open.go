@@ -153,14 +153,8 @@ func findStrip(s *sys, fd int, res resources) (connector, modeInfo, error) {
 			seen = append(seen, fmt.Sprintf("connector %d disconnected", id))
 			continue
 		}
-		m := c.modes[0]
-		for _, cand := range c.modes {
-			if cand.typ&modeTypePreferred != 0 {
-				m = cand
-				break
-			}
-		}
-		if m.hdisplay > 0 && int(m.vdisplay) >= 30*int(m.hdisplay) {
+		m := preferredMode(c.modes)
+		if isStrip(m) {
 			return c, m, nil
 		}
 		seen = append(seen, fmt.Sprintf("connector %d %dx%d", id, m.hdisplay, m.vdisplay))
@@ -169,6 +163,23 @@ func findStrip(s *sys, fd int, res resources) (connector, modeInfo, error) {
 		seen = append(seen, "no connectors")
 	}
 	return connector{}, modeInfo{}, fmt.Errorf("%w (no connected portrait strip: %s)", ErrNotTouchBar, strings.Join(seen, ", "))
+}
+
+// preferredMode is the mode flagged preferred, else the first (modes is
+// not empty).
+func preferredMode(modes []modeInfo) modeInfo {
+	for _, m := range modes {
+		if m.typ&modeTypePreferred != 0 {
+			return m
+		}
+	}
+	return modes[0]
+}
+
+// isStrip says whether m is a Touch Bar's portrait strip: height ≥ 30 ×
+// width.
+func isStrip(m modeInfo) bool {
+	return m.hdisplay > 0 && int(m.vdisplay) >= 30*int(m.hdisplay)
 }
 
 // pickCRTC returns the CRTC driving conn now, else the first one an encoder

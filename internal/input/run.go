@@ -211,6 +211,9 @@ func (m *monitor) probe(path string) (*evdev.Device, role) {
 	delete(m.warned, path)
 	ro := classify(&dev.Info)
 	if ro == 0 {
+		// Not a Touch Bar digitizer, Fn keyboard or lid: says, at debug,
+		// why a device is not followed.
+		m.log.Debug("input: not followed", "dev", path, "name", dev.Name)
 		dev.Close()
 		return nil, 0
 	}
