@@ -77,8 +77,14 @@ func ButtonFields() []string {
 		"Action", "Stretch", "IconWidth", "IconHeight"}
 }
 
-// Where the files live on an installed system.
-const (
+// Where the files live on an installed system. Variables so that a build
+// for another prefix compiles its own paths in (the Makefile does, from
+// PREFIX/DATADIR and SYSCONFDIR):
+//
+//	go build -ldflags '-X tiny-dfr/internal/config.BasePath=/usr/local/share/tiny-dfr/config.toml' ./cmd/tiny-dfr
+//
+// Icons named in a config are looked up in the directories of both.
+var (
 	BasePath = "/usr/share/tiny-dfr/config.toml" // the shipped template
 	UserPath = "/etc/tiny-dfr/config.toml"       // the administrator's overrides
 )
