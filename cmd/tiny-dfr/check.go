@@ -13,14 +13,14 @@ import (
 )
 
 func runCheck(ctx context.Context, args []string, stdout, stderr io.Writer) error {
-	fs := newFlags("check", "check [FILE...]  (default: the installed "+defaultBaseConfig+" and "+defaultUserConfig+")", stderr)
+	fs := newFlags("check", "check [FILE...]  (default: the installed "+config.BasePath+" and "+config.UserPath+")", stderr)
 	quiet := fs.Bool("q", false, "print errors only, not warnings")
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
 	files := fs.Args()
 	if len(files) == 0 {
-		for _, p := range []string{defaultBaseConfig, defaultUserConfig} {
+		for _, p := range []string{config.BasePath, config.UserPath} {
 			// As the daemon: only a missing file is skipped; a FIFO,
 			// a directory or a symlink loop there is reported.
 			if _, err := os.Stat(p); !errors.Is(err, os.ErrNotExist) {
@@ -28,7 +28,7 @@ func runCheck(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 			}
 		}
 		if len(files) == 0 {
-			fmt.Fprintf(stdout, "no %s nor %s: the built-in default is used\n", defaultBaseConfig, defaultUserConfig)
+			fmt.Fprintf(stdout, "no %s nor %s: the built-in default is used\n", config.BasePath, config.UserPath)
 			return nil
 		}
 	}

@@ -26,8 +26,8 @@ type renderFlags struct {
 func runRender(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	var f renderFlags
 	fs := newFlags("render", "render [flags] -o out.png", stderr)
-	fs.StringVar(&f.config, "config", defaultUserConfig, "user config `file` (missing is fine)")
-	fs.StringVar(&f.base, "base-config", defaultBaseConfig, "base config `file` (missing: the built-in default)")
+	fs.StringVar(&f.config, "config", config.UserPath, "user config `file` (missing is fine)")
+	fs.StringVar(&f.base, "base-config", config.BasePath, "base config `file` (missing: the built-in default)")
 	fs.StringVar(&f.out, "o", "", "output PNG `file` (required; - for stdout)")
 	fs.IntVar(&f.length, "length", 2008, "bar length in pixels: 2008 (T2 with Esc key) or 2170 (adds esc)")
 	fs.IntVar(&f.height, "height", 60, "bar height in pixels (56–64)")

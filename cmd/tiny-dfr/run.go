@@ -9,13 +9,9 @@ import (
 	"strings"
 )
 
-const version = "0.1.0"
-
-// Default configuration paths.
-const (
-	defaultUserConfig = "/etc/tiny-dfr/config.toml"
-	defaultBaseConfig = "/usr/share/tiny-dfr/config.toml"
-)
+// version is what --version prints; the Makefile sets it with
+// -ldflags '-X main.version=…' (VERSION, by default from git describe).
+var version = "0.0.0-dev"
 
 // exitError carries a process exit code with its message.
 type exitError struct {

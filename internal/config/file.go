@@ -42,9 +42,26 @@ func ExtensionKeys() []string {
 
 func allTopLevelKeys() []string { return append(TopLevelKeys(), ExtensionKeys()...) }
 
-func allButtonFields() []string {
-	return append(ButtonFields(), "Layer", "Group", "Slider", "Color", "ColorActive", "TextColor")
+func allButtonFields() []string { return append(ButtonFields(), ExtensionButtonFields()...) }
+
+// ExtensionButtonFields returns the button fields of layers, groups,
+// sliders and colours (read by extButtonField).
+func ExtensionButtonFields() []string {
+	return []string{"Layer", "Group", "Slider", "Color", "ColorActive", "TextColor"}
 }
+
+// StyleKeys returns the keys of the [Style] table.
+func StyleKeys() []string { return append([]string(nil), styleKeys...) }
+
+// LayerFields returns the keys of a [[Layer]] table.
+func LayerFields() []string { return []string{"Name", "Keys"} }
+
+// DeprecatedKeys returns the top-level keys read under another name
+// (DisableEscapeKey: the opposite of AutoEscape). The key lists here are
+// what the decoder reads: TestSchemaMatchesDecoder checks them against its
+// switch statements, and the man page test checks tiny-dfr.toml(5) names
+// them all.
+func DeprecatedKeys() []string { return []string{keyDisableEscapeKey} }
 
 // TopLevelKeys returns the top-level keys tiny-dfr reads, in spec order.
 func TopLevelKeys() []string {
@@ -60,8 +77,14 @@ func ButtonFields() []string {
 		"Action", "Stretch", "IconWidth", "IconHeight"}
 }
 
-// Where the files live on an installed system.
-const (
+// Where the files live on an installed system. Variables so that a build
+// for another prefix compiles its own paths in (the Makefile does, from
+// PREFIX/DATADIR and SYSCONFDIR):
+//
+//	go build -ldflags '-X tiny-dfr/internal/config.BasePath=/usr/local/share/tiny-dfr/config.toml' ./cmd/tiny-dfr
+//
+// Icons named in a config are looked up in the directories of both.
+var (
 	BasePath = "/usr/share/tiny-dfr/config.toml" // the shipped template
 	UserPath = "/etc/tiny-dfr/config.toml"       // the administrator's overrides
 )

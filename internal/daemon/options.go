@@ -8,6 +8,7 @@ import (
 
 	"tiny-dfr/internal/backlight"
 	"tiny-dfr/internal/battery"
+	"tiny-dfr/internal/config"
 	"tiny-dfr/internal/drm"
 	"tiny-dfr/internal/input"
 	"tiny-dfr/internal/privs"
@@ -61,12 +62,9 @@ type UeventReader interface {
 	Close() error
 }
 
-// Default paths.
-const (
-	DefaultBaseConfig = "/usr/share/tiny-dfr/config.toml"
-	DefaultUserConfig = "/etc/tiny-dfr/config.toml"
-	DefaultUinput     = "/dev/uinput"
-)
+// DefaultUinput is the uinput device. The default config paths are
+// config.BasePath and config.UserPath (set at build time).
+const DefaultUinput = "/dev/uinput"
 
 func (o *Options) fill() {
 	def := func(s *string, v string) {
@@ -74,8 +72,8 @@ func (o *Options) fill() {
 			*s = v
 		}
 	}
-	def(&o.BaseConfig, DefaultBaseConfig)
-	def(&o.UserConfig, DefaultUserConfig)
+	def(&o.BaseConfig, config.BasePath)
+	def(&o.UserConfig, config.UserPath)
 	def(&o.DRIDir, drm.DefaultDir)
 	def(&o.InputDir, input.DefaultDir)
 	def(&o.Uinput, DefaultUinput)
@@ -137,8 +135,8 @@ func (o *Options) fill() {
 // Flags declares the daemon's flags on fs and returns the Options they fill.
 func Flags(fs *flag.FlagSet) *Options {
 	o := &Options{Timing: DefaultTiming()}
-	fs.StringVar(&o.UserConfig, "config", DefaultUserConfig, "user config `file` (watched; its directory may appear later)")
-	fs.StringVar(&o.BaseConfig, "base-config", DefaultBaseConfig, "shipped config `file`")
+	fs.StringVar(&o.UserConfig, "config", config.UserPath, "user config `file` (watched; its directory may appear later)")
+	fs.StringVar(&o.BaseConfig, "base-config", config.BasePath, "shipped config `file`")
 	fs.StringVar(&o.DRIDir, "dri", drm.DefaultDir, "`dir` of DRM card nodes")
 	fs.StringVar(&o.InputDir, "input", input.DefaultDir, "`dir` of evdev nodes")
 	fs.StringVar(&o.Uinput, "uinput", DefaultUinput, "uinput `device`")

@@ -6,6 +6,8 @@ import (
 	"slices"
 	"testing"
 	"time"
+
+	"tiny-dfr/internal/config"
 )
 
 func TestFlags(t *testing.T) {
@@ -21,7 +23,7 @@ func TestFlags(t *testing.T) {
 		o.BacklightDir != "/tmp/bl" || o.UserConfig != "/tmp/c.toml" {
 		t.Errorf("parsed %+v", o)
 	}
-	if o.BaseConfig != DefaultBaseConfig || o.DRIDir != "/dev/dri" || o.InputDir != "/dev/input" ||
+	if o.BaseConfig != config.BasePath || o.DRIDir != "/dev/dri" || o.InputDir != "/dev/input" ||
 		o.Uinput != "/dev/uinput" || o.User != "tiny-dfr" || !slices.Equal(o.Groups, []string{"input", "video"}) {
 		t.Errorf("defaults %+v", o)
 	}
@@ -34,7 +36,7 @@ func TestZeroOptionsFilled(t *testing.T) {
 	t.Parallel()
 	var o Options
 	o.fill()
-	if o.Timing != DefaultTiming() || o.UserConfig != DefaultUserConfig || o.PowerSupplyDir != "/sys/class/power_supply" {
+	if o.Timing != DefaultTiming() || o.UserConfig != config.UserPath || o.PowerSupplyDir != "/sys/class/power_supply" {
 		t.Errorf("filled %+v", o)
 	}
 }

@@ -252,7 +252,7 @@ func TestVMDaemonTap(t *testing.T) {
 
 	// The layout the daemon shows: its defaults, as the service has them
 	// (no config files in the guest: the built-in default).
-	cfg, diags := config.Load(DefaultBaseConfig, DefaultUserConfig)
+	cfg, diags := config.Load(config.BasePath, config.UserPath)
 	if config.HasErrors(diags) {
 		t.Fatal(diags)
 	}

@@ -17,11 +17,16 @@ import (
 	"golang.org/x/image/vector"
 
 	"tiny-dfr/internal/assets"
+	"tiny-dfr/internal/config"
 	"tiny-dfr/internal/safefile"
 )
 
-// DefaultIconDirs are searched for NAME.svg and NAME.png, in order.
-func DefaultIconDirs() []string { return []string{"/etc/tiny-dfr", "/usr/share/tiny-dfr"} }
+// DefaultIconDirs are searched for NAME.svg and NAME.png, in order: the
+// directories of the user and the base config (/etc/tiny-dfr and
+// /usr/share/tiny-dfr unless the build set other paths).
+func DefaultIconDirs() []string {
+	return []string{filepath.Dir(config.UserPath), filepath.Dir(config.BasePath)}
+}
 
 // white is the current colour of SVG icons.
 var white = color.NRGBA{255, 255, 255, 255}

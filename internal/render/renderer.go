@@ -19,7 +19,7 @@ import (
 type Options struct {
 	FontTemplate string   // fontconfig pattern, e.g. ":bold"
 	ShowOutlines bool     // fill idle buttons grey
-	IconDirs     []string // default {"/etc/tiny-dfr", "/usr/share/tiny-dfr"}
+	IconDirs     []string // default DefaultIconDirs()
 	XDGDataDirs  []string // default from $XDG_DATA_HOME (~/.local/share) and $XDG_DATA_DIRS
 	BatteryRoot  string   // unused by render itself if the caller passes State.Battery
 	// Font, when set, is used instead of resolving FontTemplate (so a

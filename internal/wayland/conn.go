@@ -5,10 +5,11 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"net"
 	"os"
 	"path/filepath"
 	"strconv"
+	"sync/atomic"
+	"syscall"
 
 	"golang.org/x/sys/unix"
 )
@@ -60,7 +61,9 @@ func (p *Proxy) NewRequest(opcode uint16) *Encoder {
 
 // Conn is a connection to a compositor.
 type Conn struct {
-	sock    *net.UnixConn
+	sock    *os.File        // the non-blocking socket, in the runtime's poller
+	raw     syscall.RawConn // sock's descriptor for sendmsg/recvmsg
+	shut    atomic.Bool     // Close has begun: a failing Read says os.ErrClosed
 	display *Display
 	objects map[uint32]Object
 	nextID  uint32
@@ -96,15 +99,19 @@ func DialEnv(getenv func(string) string) (*Conn, error) {
 
 // Dial connects to the compositor socket at path.
 func Dial(path string) (*Conn, error) {
-	sock, err := net.DialUnix("unix", nil, &net.UnixAddr{Name: path, Net: "unix"})
+	fd, err := unix.Socket(unix.AF_UNIX, unix.SOCK_STREAM|unix.SOCK_CLOEXEC, 0)
 	if err != nil {
+		return nil, fmt.Errorf("wayland: socket: %w", err)
+	}
+	if err := unix.Connect(fd, &unix.SockaddrUnix{Name: path}); err != nil {
+		unix.Close(fd)
 		var errno unix.Errno
 		if errors.As(err, &errno) && (errno == unix.ENOENT || errno == unix.ECONNREFUSED) {
 			return nil, fmt.Errorf("%w: connect %s: %w", ErrNoDisplay, path, errno)
 		}
 		return nil, fmt.Errorf("wayland: connect %s: %w", path, err)
 	}
-	return NewConn(sock), nil
+	return NewConn(fd)
 }
 
 // fromFD takes over the socket descriptor named by WAYLAND_SOCKET.
@@ -113,24 +120,39 @@ func fromFD(s string) (*Conn, error) {
 	if err != nil || fd < 0 {
 		return nil, fmt.Errorf("wayland: WAYLAND_SOCKET=%q is not a descriptor", s)
 	}
-	f := os.NewFile(uintptr(fd), "wayland")
-	defer f.Close() // FileConn dups it
-	nc, err := net.FileConn(f)
+	domain, err := unix.GetsockoptInt(fd, unix.SOL_SOCKET, unix.SO_DOMAIN)
 	if err != nil {
 		return nil, fmt.Errorf("wayland: WAYLAND_SOCKET=%d: %w", fd, err)
 	}
-	uc, ok := nc.(*net.UnixConn)
-	if !ok {
-		nc.Close()
-		return nil, fmt.Errorf("wayland: WAYLAND_SOCKET=%d is not a unix socket", fd)
+	if typ, err := unix.GetsockoptInt(fd, unix.SOL_SOCKET, unix.SO_TYPE); err != nil || domain != unix.AF_UNIX || typ != unix.SOCK_STREAM {
+		return nil, fmt.Errorf("wayland: WAYLAND_SOCKET=%d is not a unix stream socket", fd)
 	}
-	return NewConn(uc), nil
+	// The launcher's descriptor is inherited without close-on-exec: take a
+	// close-on-exec copy and close the original.
+	nfd, err := unix.FcntlInt(uintptr(fd), unix.F_DUPFD_CLOEXEC, 0)
+	if err != nil {
+		return nil, fmt.Errorf("wayland: WAYLAND_SOCKET=%d: %w", fd, err)
+	}
+	unix.Close(fd)
+	return NewConn(nfd)
 }
 
-// NewConn speaks the protocol over an already connected socket, which it
-// then owns.
-func NewConn(sock *net.UnixConn) *Conn {
-	c := &Conn{sock: sock, objects: map[uint32]Object{}, nextID: 1}
+// NewConn speaks the protocol over fd, an already connected unix stream
+// socket, which it then owns (closed on error too). The socket is made
+// non-blocking and waits in the runtime's poller, so Close unblocks a Read
+// on another goroutine; no package net, no cgo.
+func NewConn(fd int) (*Conn, error) {
+	if err := unix.SetNonblock(fd, true); err != nil {
+		unix.Close(fd)
+		return nil, fmt.Errorf("wayland: socket: %w", err)
+	}
+	sock := os.NewFile(uintptr(fd), "wayland")
+	raw, err := sock.SyscallConn()
+	if err != nil {
+		sock.Close()
+		return nil, fmt.Errorf("wayland: socket: %w", err)
+	}
+	c := &Conn{sock: sock, raw: raw, objects: map[uint32]Object{}, nextID: 1}
 	d := &Display{}
 	c.Register(d)
 	d.OnError = func(obj, code uint32, msg string) {
@@ -143,7 +165,7 @@ func NewConn(sock *net.UnixConn) *Conn {
 		}
 	}
 	c.display = d
-	return c
+	return c, nil
 }
 
 // Display is the connection's wl_display (object 1).
@@ -168,10 +190,32 @@ func (c *Conn) write(b []byte, fds []int) error {
 	if len(fds) > 0 {
 		oob = unix.UnixRights(fds...)
 	}
-	if _, _, err := c.sock.WriteMsgUnix(b, oob, nil); err != nil {
-		return fmt.Errorf("wayland: send: %w", err)
+	// A stream socket may take part of a message: send the rest (the
+	// descriptors went with the first byte).
+	for len(b) > 0 {
+		var n int
+		var serr error
+		err := c.raw.Write(func(fd uintptr) bool {
+			n, serr = unix.SendmsgN(int(fd), b, oob, nil, unix.MSG_NOSIGNAL)
+			return serr != unix.EAGAIN
+		})
+		if err == nil {
+			err = serr
+		}
+		if err != nil {
+			return fmt.Errorf("wayland: send: %w", c.closedErr(err))
+		}
+		b, oob = b[max(n, 0):], nil
 	}
 	return nil
+}
+
+// closedErr says os.ErrClosed for a failure caused by Close.
+func (c *Conn) closedErr(err error) error {
+	if c.shut.Load() {
+		return os.ErrClosed
+	}
+	return err
 }
 
 // Batch is what one Read got from the socket.
@@ -183,11 +227,22 @@ type Batch struct {
 // Read waits for bytes from the compositor. It touches no object state, so
 // it may run on its own goroutine while another dispatches. At the end of
 // the stream it returns io.EOF; after Close, an error wrapping
-// net.ErrClosed.
+// os.ErrClosed.
 func (c *Conn) Read() (Batch, error) {
 	buf := make([]byte, 4*maxMessage)
 	oob := make([]byte, unix.CmsgSpace(28*4))
-	n, oobn, _, _, err := c.sock.ReadMsgUnix(buf, oob)
+	var n, oobn int
+	var rerr error
+	err := c.raw.Read(func(fd uintptr) bool {
+		n, oobn, _, _, rerr = unix.Recvmsg(int(fd), buf, oob, unix.MSG_CMSG_CLOEXEC)
+		return rerr != unix.EAGAIN
+	})
+	if err == nil {
+		err = rerr
+	}
+	if err != nil {
+		err = c.closedErr(err)
+	}
 	n, oobn = max(n, 0), max(oobn, 0) // a failed read may report -1
 	var b Batch
 	if oobn > 0 {
@@ -290,6 +345,7 @@ func (c *Conn) Close() error {
 		return fmt.Errorf("wayland: close: %w", os.ErrClosed)
 	}
 	c.closed = true
+	c.shut.Store(true)
 	for _, fd := range c.fds {
 		unix.Close(fd)
 	}

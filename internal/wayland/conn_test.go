@@ -30,7 +30,11 @@ func pair(t *testing.T) (*Conn, *net.UnixConn) {
 		}
 		return c.(*net.UnixConn)
 	}
-	c, srv := NewConn(conn(fds[0])), conn(fds[1])
+	c, err := NewConn(fds[0])
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv := conn(fds[1])
 	t.Cleanup(func() { c.Close(); srv.Close() })
 	return c, srv
 }
@@ -221,7 +225,7 @@ func TestSharedMemory(t *testing.T) {
 }
 
 // TestCloseUnblocksRead: a Read waiting on another goroutine returns
-// net.ErrClosed and no data when the connection closes (the preview's
+// os.ErrClosed and no data when the connection closes (the preview's
 // shutdown path).
 func TestCloseUnblocksRead(t *testing.T) {
 	t.Parallel()
@@ -243,8 +247,8 @@ func TestCloseUnblocksRead(t *testing.T) {
 		t.Fatalf("second Close: %v, want os.ErrClosed", err)
 	}
 	r := <-done
-	if !errors.Is(r.err, net.ErrClosed) || len(r.b.Data) != 0 || len(r.b.FDs) != 0 {
-		t.Fatalf("Read across Close: %d bytes, %d fds, %v; want net.ErrClosed", len(r.b.Data), len(r.b.FDs), r.err)
+	if !errors.Is(r.err, os.ErrClosed) || len(r.b.Data) != 0 || len(r.b.FDs) != 0 {
+		t.Fatalf("Read across Close: %d bytes, %d fds, %v; want os.ErrClosed", len(r.b.Data), len(r.b.FDs), r.err)
 	}
 }
 
