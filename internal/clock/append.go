@@ -9,12 +9,30 @@ import (
 // It does not allocate once dst has room.
 func (f *Format) Append(dst []byte, t time.Time, loc *Locale) []byte {
 	if loc == nil {
-		l := POSIX()
-		loc = l
+		loc = posix
 	}
-	for i := range f.items {
-		it := &f.items[i]
+	return appendItems(dst, f.items, t, loc)
+}
+
+// posix is the locale of a nil *Locale; Append only reads it.
+var posix = POSIX()
+
+func appendItems(dst []byte, items []item, t time.Time, loc *Locale) []byte {
+	for i := range items {
+		it := &items[i]
 		switch it.op {
+		case opLocaleDate:
+			dst = appendItems(dst, layoutOr(loc.date, posix.date), t, loc)
+		case opLocaleTime:
+			dst = appendItems(dst, layoutOr(loc.time, posix.time), t, loc)
+		case opLocaleDateTime:
+			dst = appendItems(dst, layoutOr(loc.dateTime, posix.dateTime), t, loc)
+		case opLocaleTimeAMPM:
+			dst = appendItems(dst, layoutOr(loc.timeAMPM, posix.timeAMPM), t, loc)
+		case opShortStandaloneMonth:
+			dst = append(dst, loc.ShortStandaloneMonths[t.Month()-1]...)
+		case opLongStandaloneMonth:
+			dst = append(dst, loc.StandaloneMonths[t.Month()-1]...)
 		case opLiteral:
 			dst = append(dst, it.lit...)
 		case opShortMonth:
@@ -59,6 +77,15 @@ func (f *Format) Append(dst []byte, t time.Time, loc *Locale) []byte {
 		}
 	}
 	return dst
+}
+
+// layoutOr is l, or def for a Locale FindLocale did not make. Compiled
+// layouts hold no layout items, so appendItems recurses once at most.
+func layoutOr(l, def []item) []item {
+	if l == nil {
+		return def
+	}
+	return l
 }
 
 func ampm(t time.Time, loc *Locale) string {

@@ -69,10 +69,17 @@ const (
 	opFrac3NoDot // %3f
 	opFrac6NoDot
 	opFrac9NoDot
-	opOffset       // %z   +0930
-	opOffsetColon  // %:z  +09:30 (also %Z)
-	opOffsetColon2 // %::z +09:30:00
-	opOffsetColon3 // %:::z +09
+	opOffset               // %z   +0930
+	opOffsetColon          // %:z  +09:30 (also %Z)
+	opOffsetColon2         // %::z +09:30:00
+	opOffsetColon3         // %:::z +09
+	opShortStandaloneMonth // %Ob %Oh
+	opLongStandaloneMonth  // %OB
+	// the locale's layouts, expanded at Append
+	opLocaleDate     // %x
+	opLocaleTime     // %X
+	opLocaleDateTime // %c
+	opLocaleTimeAMPM // %r
 )
 
 // Padding of a numeric item.
@@ -99,9 +106,12 @@ type Format struct {
 // %h %d %e %a %A %w %u %U %W %G %g %V %j %D %x %F %v %H %k %I %l %P %p %M
 // %S %f %.f %.3f %.6f %.9f %3f %6f %9f %R %T %X %r %c %+ %Z %z %:z %::z
 // %:::z %s %t %n %%, with the padding modifiers - (none), _ (spaces) and
-// 0 (zeros) on numeric specifiers. %x %X %r %c use chrono's fixed English
-// layouts; only names (and AM/PM) follow the locale. %Z prints the offset
-// like %:z, as chrono does.
+// 0 (zeros) on numeric specifiers. %x %X %c %r print the locale's layouts
+// (glibc's d_fmt, t_fmt, d_t_fmt, t_fmt_ampm), as chrono's
+// format_localized does; POSIX's are chrono's English ones. %B and %b
+// print glibc's month names (the genitive in locales with two forms), and
+// glibc's %OB and %Ob (%Oh) the nominative (Locale.StandaloneMonths). %Z
+// prints the offset like %:z, as chrono does.
 //
 // A format longer than MaxFormatLen bytes is refused.
 func Parse(format string) (*Format, error) {
@@ -127,7 +137,7 @@ func Parse(format string) (*Format, error) {
 	}
 	for _, it := range f.items {
 		switch it.op {
-		case opSecond, opNanosecond, opTimestamp, opFracAuto, opFrac3, opFrac6, opFrac9,
+		case opSecond, opNanosecond, opTimestamp, opFracAuto, opLocaleTime, opLocaleDateTime, opLocaleTimeAMPM, opFrac3, opFrac6, opFrac9,
 			opFrac3NoDot, opFrac6NoDot, opFrac9NoDot:
 			f.res = time.Second
 		}
@@ -216,8 +226,10 @@ func (f *Format) spec(format string, at int) (int, error) {
 		items = []item{num(opIsoWeek, padZero, 2)}
 	case 'j':
 		items = []item{num(opOrdinal, padZero, 3)}
-	case 'D', 'x':
+	case 'D':
 		items = []item{num(opMonth, padZero, 2), lit("/"), num(opDay, padZero, 2), lit("/"), num(opYearMod100, padZero, 2)}
+	case 'x':
+		items = []item{text(opLocaleDate)}
 	case 'F':
 		items = []item{num(opYear, padZero, 4), lit("-"), num(opMonth, padZero, 2), lit("-"), num(opDay, padZero, 2)}
 	case 'v':
@@ -242,13 +254,23 @@ func (f *Format) spec(format string, at int) (int, error) {
 		items = []item{num(opNanosecond, padZero, 9)}
 	case 'R':
 		items = []item{num(opHour, padZero, 2), lit(":"), num(opMinute, padZero, 2)}
-	case 'T', 'X':
+	case 'X':
+		items = []item{text(opLocaleTime)}
+	case 'T':
 		items = []item{num(opHour, padZero, 2), lit(":"), num(opMinute, padZero, 2), lit(":"), num(opSecond, padZero, 2)}
 	case 'r':
-		items = []item{num(opHour12, padZero, 2), lit(":"), num(opMinute, padZero, 2), lit(":"), num(opSecond, padZero, 2), lit(" "), text(opUpperAmPm)}
+		items = []item{text(opLocaleTimeAMPM)}
 	case 'c':
-		items = []item{text(opShortWeekday), lit(" "), text(opShortMonth), lit(" "), num(opDay, padSpace, 2), lit(" "),
-			num(opHour, padZero, 2), lit(":"), num(opMinute, padZero, 2), lit(":"), num(opSecond, padZero, 2), lit(" "), num(opYear, padZero, 4)}
+		items = []item{text(opLocaleDateTime)}
+	case 'O':
+		switch {
+		case hasPrefix(format[i:], "B"):
+			items, i = []item{text(opLongStandaloneMonth)}, i+1
+		case hasPrefix(format[i:], "b"), hasPrefix(format[i:], "h"):
+			items, i = []item{text(opShortStandaloneMonth)}, i+1
+		default:
+			return bad("unknown specifier %O (only %OB, %Ob and %Oh)")
+		}
 	case '+':
 		items = []item{num(opYear, padZero, 4), lit("-"), num(opMonth, padZero, 2), lit("-"), num(opDay, padZero, 2), lit("T"),
 			num(opHour, padZero, 2), lit(":"), num(opMinute, padZero, 2), lit(":"), num(opSecond, padZero, 2), text(opFracAuto), text(opOffsetColon)}
