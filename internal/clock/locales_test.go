@@ -165,3 +165,16 @@ func TestGlibcDate(t *testing.T) {
 		}
 	}
 }
+
+// BenchmarkAppendLocaleDateTime is a tick of %c in a locale whose layout
+// holds another (%r in en_US's d_t_fmt).
+func BenchmarkAppendLocaleDateTime(b *testing.B) {
+	f := MustParse("%c")
+	buf := make([]byte, 0, 128)
+	loc := LookupLocale("en_US")
+	now := glibcInstant()
+	b.ReportAllocs()
+	for b.Loop() {
+		buf = f.Append(buf[:0], now, loc)
+	}
+}
