@@ -198,6 +198,7 @@ func (s *Server) Close() error {
 	}
 	s.closed = true
 	close(s.closing)
+	err := s.ln.Close()
 	if s.cur != nil {
 		s.cur.drop()
 	}
@@ -205,7 +206,6 @@ func (s *Server) Close() error {
 		s.inotify.Close()
 	}
 	s.mu.Unlock()
-	err := s.ln.Close()
 	s.wg.Wait()
 	return err
 }
@@ -359,6 +359,11 @@ func (s *Server) admit(uc *net.UnixConn) {
 		return
 	}
 	s.mu.Lock()
+	if s.closed {
+		s.mu.Unlock()
+		uc.Close()
+		return
+	}
 	s.watchSeatsLocked()
 	ok, why := s.pol.allowed(uid)
 	if !ok {
@@ -485,10 +490,10 @@ func (c *conn) read() {
 			c.send(b)
 			time.Sleep(50 * time.Millisecond) // let the writer say why
 		}
-		c.drop()
 		s.mu.Lock()
-		s.cur = nil
+		s.cur = nil // before the peer sees the close: it may retry at once
 		s.mu.Unlock()
+		c.drop()
 		return
 	}
 	c.uc.SetReadDeadline(time.Time{})
