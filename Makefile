@@ -11,6 +11,7 @@ DESTDIR    ?=
 BINDIR     ?= $(PREFIX)/bin
 DATADIR    ?= $(PREFIX)/share
 UNITDIR    ?= $(PREFIX)/lib/systemd/system
+USERUNITDIR ?= $(PREFIX)/lib/systemd/user
 UDEVDIR    ?= $(PREFIX)/lib/udev/rules.d
 SYSUSERSDIR ?= $(PREFIX)/lib/sysusers.d
 GO         ?= go
@@ -37,12 +38,16 @@ install: build
 	$(INSTALL) -d $(DESTDIR)$(UNITDIR)
 	sed 's|@BINDIR@|$(BINDIR)|g' share/systemd/tiny-dfr.service > $(DESTDIR)$(UNITDIR)/tiny-dfr.service
 	chmod 644 $(DESTDIR)$(UNITDIR)/tiny-dfr.service
+	$(INSTALL) -d $(DESTDIR)$(USERUNITDIR)
+	sed 's|@BINDIR@|$(BINDIR)|g' share/systemd/user/tiny-dfr-session.service > $(DESTDIR)$(USERUNITDIR)/tiny-dfr-session.service
+	chmod 644 $(DESTDIR)$(USERUNITDIR)/tiny-dfr-session.service
 	$(INSTALL) -Dm644 share/udev/72-tiny-dfr.rules $(DESTDIR)$(UDEVDIR)/72-tiny-dfr.rules
 	$(INSTALL) -Dm644 share/sysusers.d/tiny-dfr.conf $(DESTDIR)$(SYSUSERSDIR)/tiny-dfr.conf
 
 uninstall:
 	rm -f $(DESTDIR)$(BINDIR)/tiny-dfr $(DESTDIR)$(DATADIR)/tiny-dfr/config.toml \
-		$(DESTDIR)$(UNITDIR)/tiny-dfr.service $(DESTDIR)$(UDEVDIR)/72-tiny-dfr.rules \
+		$(DESTDIR)$(UNITDIR)/tiny-dfr.service $(DESTDIR)$(USERUNITDIR)/tiny-dfr-session.service \
+		$(DESTDIR)$(UDEVDIR)/72-tiny-dfr.rules \
 		$(DESTDIR)$(SYSUSERSDIR)/tiny-dfr.conf
 	-rmdir $(DESTDIR)$(DATADIR)/tiny-dfr
 

@@ -46,6 +46,7 @@ func commands() []command {
 		{"check", "validate config files", runCheck},
 		{"keys", "list the key names Action accepts", runKeys},
 		{"preview", "show the bar in a Wayland window, live", runPreview},
+		{"session", "the session companion: run commands and widgets as the desktop user", runSession},
 	}
 }
 
