@@ -400,6 +400,11 @@ func (s *Server) recheck() {
 	if s.cur == nil {
 		return
 	}
+	select {
+	case <-s.cur.done:
+		return // already dropped, its Disconnected on the way
+	default:
+	}
 	if ok, why := s.pol.allowed(s.cur.uid); !ok {
 		s.log.Info("session: companion dropped", "uid", s.cur.uid, "why", why)
 		s.cur.drop()
