@@ -37,13 +37,13 @@ const (
 // ExtensionKeys returns the top-level keys tiny-dfr reads beyond the
 // spec's: more layers, the look, timing and esc.
 func ExtensionKeys() []string {
-	return []string{keyGroupTimeout, keyDimTimeout, keyOffTimeout, keyAutoEscape, keyStyle, keyLayer}
+	return []string{keyGroupTimeout, keyDimTimeout, keyOffTimeout, keyAutoEscape, keyStyle, keyLayer, keySessionUsers, keyAppLayers}
 }
 
 func allTopLevelKeys() []string { return append(TopLevelKeys(), ExtensionKeys()...) }
 
 func allButtonFields() []string {
-	return append(ButtonFields(), "Layer", "Group", "Slider", "Color", "ColorActive", "TextColor")
+	return append(ButtonFields(), "Layer", "Group", "Slider", "Color", "ColorActive", "TextColor", "Command", "Interval", "OnTap", "Media")
 }
 
 // TopLevelKeys returns the top-level keys tiny-dfr reads, in spec order.
@@ -118,6 +118,7 @@ func (f *File) Apply(dst *Config) {
 		dst.Layers = make([]NamedLayer, len(src.Layers))
 		for i, l := range src.Layers {
 			l.Keys = cloneButtons(l.Keys)
+			l.Apps = append([]AppLayer(nil), l.Apps...)
 			dst.Layers[i] = l
 		}
 	}
@@ -135,6 +136,12 @@ func (f *File) Apply(dst *Config) {
 	}
 	if f.Has(keyAutoEscape) {
 		dst.NoAutoEscape = src.NoAutoEscape
+	}
+	if f.Has(keySessionUsers) {
+		dst.SessionUsers = append([]string{}, src.SessionUsers...)
+	}
+	if f.Has(keyAppLayers) {
+		dst.AppLayers = append([]AppLayer{}, src.AppLayers...)
 	}
 }
 

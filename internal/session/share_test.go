@@ -5,6 +5,8 @@ import (
 	"regexp"
 	"strings"
 	"testing"
+
+	"tiny-dfr/internal/config"
 )
 
 // The user unit and the daemon's runtime directory are part of the
@@ -39,5 +41,12 @@ func TestUnits(t *testing.T) {
 	}
 	if !strings.Contains(string(b), "share/systemd/user/tiny-dfr-session.service > $(DESTDIR)$(USERUNITDIR)/tiny-dfr-session.service") {
 		t.Error("make install does not install the user unit")
+	}
+}
+
+// What the config accepts the protocol carries.
+func TestConfigBounds(t *testing.T) {
+	if config.MaxCommandLen != MaxCommand || config.MinInterval != MinInterval || config.MaxInterval != MaxInterval {
+		t.Fatal("config and protocol bounds differ")
 	}
 }
