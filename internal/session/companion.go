@@ -36,6 +36,9 @@ type Companion struct {
 	// MaxRunning bounds the tap commands running at once (16); one more is
 	// reported Ended with code -1 without running.
 	MaxRunning int
+	// Getenv reads the session's environment (os.Getenv): it picks the
+	// compositor the focused app is read from.
+	Getenv func(string) string
 	// MinBackoff and MaxBackoff pace reconnection (0.5 s doubling to 5 s;
 	// a served session that ends starts again from MinBackoff).
 	MinBackoff, MaxBackoff time.Duration
@@ -62,6 +65,9 @@ func (c *Companion) defaults() {
 	}
 	if c.MaxRunning <= 0 {
 		c.MaxRunning = 16
+	}
+	if c.Getenv == nil {
+		c.Getenv = os.Getenv
 	}
 	if c.MinBackoff <= 0 {
 		c.MinBackoff = 500 * time.Millisecond
@@ -187,6 +193,11 @@ func (c *Companion) session(ctx context.Context) (bool, error) {
 	defer wg.Wait()
 	defer l.close() // unblocks widgets waiting in send
 	defer wcancel()
+	wg.Add(1)
+	go func() {
+		defer wg.Done()
+		l.focus(wctx)
+	}()
 	for {
 		m, err := r.Next()
 		if err != nil {
@@ -373,4 +384,39 @@ func parseOutput(out []byte) Msg {
 func firstLine(b []byte) string {
 	line, _, _ := bytes.Cut(b, []byte{'\n'})
 	return string(bytes.TrimSpace(line))
+}
+
+// focus reports the focused app to the daemon while the link lasts,
+// re-connecting to the compositor (every 2 s) when its socket fails.
+func (l *link) focus(ctx context.Context) {
+	name, watch, err := pickFocus(l.c.Getenv)
+	if err != nil {
+		l.c.Log.Info("session: focused app not reported", "why", err)
+		return
+	}
+	last, logged := "\x00", false
+	report := func(app string) {
+		app = clip(app, MaxAppID)
+		if app != last {
+			last = app
+			l.send(Msg{Type: TFocus, AppID: app})
+		}
+	}
+	for {
+		err := watch(ctx, report)
+		if ctx.Err() != nil {
+			return
+		}
+		if !logged {
+			logged = true
+			l.c.Log.Info("session: compositor connection; retrying", "compositor", name, "err", err)
+		}
+		t := time.NewTimer(2 * time.Second)
+		select {
+		case <-ctx.Done():
+			t.Stop()
+			return
+		case <-t.C:
+		}
+	}
 }
