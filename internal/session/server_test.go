@@ -413,3 +413,37 @@ func TestParseActiveUID(t *testing.T) {
 		t.Errorf("empty file: %v", err)
 	}
 }
+
+// While the bar is dark (SetPaused) every widget is stopped on the
+// companion: nothing is polled; lit again, they start again.
+func TestServerPause(t *testing.T) {
+	ts := newServer(t, seatFor(os.Getuid()), Options{})
+	ts.SetWidgets([]Widget{{ID: 1, Command: "a", Interval: time.Second}})
+	rc := dial(t, ts.Path())
+	rc.handshake(t, ts)
+	if m := rc.recv(t); m.Type != TWidgetStart {
+		t.Fatalf("got %+v", m)
+	}
+	ts.SetPaused(true)
+	if m := rc.recv(t); m.Type != TWidgetStop || m.ID != 1 {
+		t.Fatalf("paused: got %+v, want WidgetStop 1", m)
+	}
+	// Widgets declared while paused are not started.
+	ts.SetWidgets([]Widget{{ID: 1, Command: "a", Interval: time.Second}, {ID: 2, Command: "b", Interval: time.Second}})
+	ts.Run(7, "x")
+	if m := rc.recv(t); m.Type != TRun {
+		t.Fatalf("while paused: got %+v, want only the Run", m)
+	}
+	ts.SetPaused(false)
+	got := map[uint32]bool{}
+	for range 2 {
+		m := rc.recv(t)
+		if m.Type != TWidgetStart {
+			t.Fatalf("lit: got %+v", m)
+		}
+		got[m.ID] = true
+	}
+	if !got[1] || !got[2] {
+		t.Fatalf("started %v, want 1 and 2", got)
+	}
+}
