@@ -320,7 +320,15 @@ func (s *Server) accept() {
 			continue
 		}
 		delay = 5 * time.Millisecond
-		s.admit(uc)
+		if !s.admit(uc) {
+			// Anyone may connect: a refusal costs a seat file read and a
+			// write, so refusals are paced (at most ~100 a second).
+			select {
+			case <-s.closing:
+				return
+			case <-time.After(10 * time.Millisecond):
+			}
+		}
 	}
 }
 
@@ -351,18 +359,19 @@ func (s *Server) refuse(uc *net.UnixConn, code int32, why string) {
 	uc.Close()
 }
 
-func (s *Server) admit(uc *net.UnixConn) {
+// admit checks a new peer and serves it; false: it was refused.
+func (s *Server) admit(uc *net.UnixConn) bool {
 	uid, err := peerUID(uc)
 	if err != nil {
 		s.log.Warn("session: no peer credentials", "err", err)
 		uc.Close()
-		return
+		return false
 	}
 	s.mu.Lock()
 	if s.closed {
 		s.mu.Unlock()
 		uc.Close()
-		return
+		return false
 	}
 	s.watchSeatsLocked()
 	ok, why := s.pol.allowed(uid)
@@ -376,12 +385,12 @@ func (s *Server) admit(uc *net.UnixConn) {
 			s.log.Warn("session: companion refused", "uid", uid, "why", why)
 		}
 		s.refuse(uc, RefusedNotActive, why)
-		return
+		return false
 	}
 	if s.cur != nil {
 		s.mu.Unlock()
 		s.refuse(uc, RefusedBusy, "another companion is served")
-		return
+		return false
 	}
 	delete(s.refused, uid) // a later refusal is news again
 	s.serial++
@@ -391,6 +400,7 @@ func (s *Server) admit(uc *net.UnixConn) {
 	s.mu.Unlock()
 	go c.write()
 	go c.read()
+	return true
 }
 
 // recheck drops the served companion if its uid is no longer allowed.
