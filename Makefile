@@ -27,6 +27,7 @@ BINDIR      ?= $(PREFIX)/bin
 DATADIR     ?= $(PREFIX)/share
 MANDIR      ?= $(DATADIR)/man
 UNITDIR     ?= $(PREFIX)/lib/systemd/system
+USERUNITDIR ?= $(PREFIX)/lib/systemd/user
 UDEVDIR     ?= $(PREFIX)/lib/udev/rules.d
 SYSUSERSDIR ?= $(PREFIX)/lib/sysusers.d
 GO          ?= go
@@ -96,6 +97,9 @@ install: build
 	$(INSTALL) -d $(DESTDIR)$(UNITDIR) $(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(MANDIR)/man5
 	sed 's|@BINDIR@|$(BINDIR)|g' share/systemd/tiny-dfr.service > $(DESTDIR)$(UNITDIR)/tiny-dfr.service
 	chmod 644 $(DESTDIR)$(UNITDIR)/tiny-dfr.service
+	$(INSTALL) -d $(DESTDIR)$(USERUNITDIR)
+	sed 's|@BINDIR@|$(BINDIR)|g' share/systemd/user/tiny-dfr-session.service > $(DESTDIR)$(USERUNITDIR)/tiny-dfr-session.service
+	chmod 644 $(DESTDIR)$(USERUNITDIR)/tiny-dfr-session.service
 	$(INSTALL) -Dm644 share/udev/72-tiny-dfr.rules $(DESTDIR)$(UDEVDIR)/72-tiny-dfr.rules
 	$(INSTALL) -Dm644 share/sysusers.d/tiny-dfr.conf $(DESTDIR)$(SYSUSERSDIR)/tiny-dfr.conf
 	$(MANSED) man/tiny-dfr.1 > $(DESTDIR)$(MANDIR)/man1/tiny-dfr.1
@@ -104,7 +108,7 @@ install: build
 
 uninstall:
 	rm -f $(DESTDIR)$(BINDIR)/tiny-dfr $(DESTDIR)$(BASECONFIG) \
-		$(DESTDIR)$(UNITDIR)/tiny-dfr.service $(DESTDIR)$(UDEVDIR)/72-tiny-dfr.rules \
+		$(DESTDIR)$(UNITDIR)/tiny-dfr.service $(DESTDIR)$(USERUNITDIR)/tiny-dfr-session.service $(DESTDIR)$(UDEVDIR)/72-tiny-dfr.rules \
 		$(DESTDIR)$(SYSUSERSDIR)/tiny-dfr.conf \
 		$(DESTDIR)$(MANDIR)/man1/tiny-dfr.1 $(DESTDIR)$(MANDIR)/man5/tiny-dfr.toml.5
 	-rmdir $(DESTDIR)$(DATADIR)/tiny-dfr

@@ -43,6 +43,7 @@ func commands() []command {
 		{"keys", "list the key names Action accepts", runKeys},
 		{"preview", "show the bar in a Wayland window, live", runPreview},
 		{"doctor", "report what the daemon sees, for a bug report", runDoctor},
+		{"session", "the session companion: run commands and widgets as the desktop user", runSession},
 	}
 }
 

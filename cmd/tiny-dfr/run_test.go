@@ -132,7 +132,7 @@ func TestKeysVersionHelp(t *testing.T) {
 	if code, out, _ := runCmd(t, "--version"); code != 0 || !strings.HasPrefix(out, "tiny-dfr ") {
 		t.Errorf("--version: %d %q", code, out)
 	}
-	for _, c := range []string{"render", "check", "keys", "preview", "daemon"} {
+	for _, c := range []string{"render", "check", "keys", "preview", "session", "daemon"} {
 		if code, _, errOut := runCmd(t, c, "--help"); code != 0 || !strings.Contains(errOut, "Usage: tiny-dfr") {
 			t.Errorf("%s --help: exit %d, %q", c, code, errOut)
 		}

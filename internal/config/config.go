@@ -1,6 +1,9 @@
 package config
 
-import "fmt"
+import (
+	"fmt"
+	"time"
+)
 
 // Pos is a place in a configuration file. Line and Col count from 1; a zero
 // Line means the whole file.
@@ -72,6 +75,13 @@ type Config struct {
 	// NoAutoEscape (AutoEscape = false) keeps the esc button out on bars
 	// of 2170 px and more. The zero value keeps today's esc.
 	NoAutoEscape bool
+
+	// SessionUsers are the users whose session companion is served where
+	// logind is absent (no /run/systemd/seats); nil: nobody.
+	SessionUsers []string
+	// AppLayers is the [AppLayers] table (App = "layer"), in file order;
+	// AppRules merges it with the [[Layer]] tables' Apps.
+	AppLayers []AppLayer
 }
 
 // Names of the two built-in layers.
@@ -86,6 +96,9 @@ type NamedLayer struct {
 	NamePos Pos // where Name's value is written
 	Keys    []Button
 	Pos     Pos // where the table starts
+	// Apps make this the base layer while one of them is focused (Layer
+	// is empty in them; AppRules fills it).
+	Apps []AppLayer
 }
 
 // Color is an RGBA colour as written (#rgb, #rgba, #rrggbb, #rrggbbaa),
@@ -139,4 +152,13 @@ type Button struct {
 	Layer, Group, Slider          string
 	LayerPos, GroupPos, SliderPos Pos
 	Color, ColorActive, TextColor Color
+
+	// Command runs `sh -c Command` in the session companion: on tap, or
+	// with Interval > 0 every Interval as a widget showing its output
+	// (a widget's tap runs OnTap). Media makes the button the now-playing
+	// widget. Interval is at least MinInterval when set.
+	Command, OnTap                    string
+	Interval                          time.Duration
+	Media                             bool
+	CommandPos, OnTapPos, IntervalPos Pos
 }

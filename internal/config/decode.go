@@ -107,6 +107,13 @@ func (d *decoder) topLevel(root *table) {
 			if d.timeout(k, v, &c.OffTimeout) && c.OffTimeout == 0 {
 				d.warnf(v.pos, KindBurnIn, "%s: 0 keeps the bar lit while idle: the OLED panel burns in; a value such as 60 is safer", k)
 			}
+		case keySessionUsers:
+			var ok bool
+			if c.SessionUsers, ok = d.sessionUsers(k, v); !ok {
+				continue
+			}
+		case keyAppLayers:
+			c.AppLayers = d.appLayers(k, v)
 		case keyAutoEscape:
 			var on bool
 			if d.boolean(k, v, &on) {
@@ -257,7 +264,7 @@ func (d *decoder) button(name string, v *value) Button {
 	b := Button{Stretch: 1, IconWidth: 48, IconHeight: 48, Pos: v.pos}
 	t := v.table
 	for _, k := range t.keys {
-		if d.extButtonField(name, k, t.get(k), &b) {
+		if d.extButtonField(name, k, t.get(k), &b) || d.sessionButtonField(name, k, t.get(k), &b) {
 			continue
 		}
 		f := t.get(k)
@@ -316,6 +323,7 @@ func (d *decoder) button(name string, v *value) Button {
 		}
 	}
 	d.buttonConflicts(name, t, &b)
+	d.sessionButtonChecks(name, t, &b)
 	return b
 }
 

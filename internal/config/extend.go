@@ -56,9 +56,11 @@ func (d *decoder) namedLayers(name string, v *value) []NamedLayer {
 				seen[l.Name] = true
 			case "Keys":
 				l.Keys = d.layer(field, f)
+			case "Apps":
+				l.Apps = d.appList(field, f)
 			default:
 				msg := fmt.Sprintf("%s: unknown layer field %s, ignored", lname, quoteShort(k))
-				if s := suggest(k, []string{"Name", "Keys"}); s != "" {
+				if s := suggest(k, []string{"Name", "Keys", "Apps"}); s != "" {
 					msg += fmt.Sprintf(" (did you mean %q?)", s)
 				} else if k == "Buttons" {
 					msg += " (did you mean \"Keys\"?)"
@@ -280,18 +282,28 @@ func (d *decoder) extButtonField(name, k string, f *value, b *Button) bool {
 // thing (keys, a layer switch, a group or a slider).
 func (d *decoder) buttonConflicts(name string, t *table, b *Button) {
 	var does []string
-	for _, k := range []string{"Slider", "Layer", "Group", "Action"} {
-		if f := t.get(k); f != nil && (k != "Action" || len(b.Codes) > 0 || f.kind != kArray || len(f.list) > 0) {
-			does = append(does, k)
+	for _, k := range []string{"Slider", "Layer", "Group", "Action", "Command", "Media"} {
+		f := t.get(k)
+		if f == nil || (k == "Action" && len(b.Codes) == 0 && f.kind == kArray && len(f.list) == 0) || (k == "Media" && !b.Media) {
+			continue
 		}
+		does = append(does, k)
 	}
 	if len(does) < 2 {
 		return
 	}
 	second := t.get(does[1])
-	d.errorf(second.keyPos, KindConflict, "%s: %s and %s on one button; a button either sends keys (Action), switches layer (Layer), opens a group (Group) or is a slider (Slider)",
-		name, does[0], does[1])
-	if b.Slider != "" {
+	what := "a button either sends keys (Action), switches layer (Layer), opens a group (Group) or is a slider (Slider)"
+	if does[1] == "Command" || does[1] == "Media" {
+		what = "a button either sends keys (Action), switches layer (Layer), opens a group (Group), is a slider (Slider), runs a command or shows one's output (Command) or shows what is playing (Media)"
+	}
+	d.errorf(second.keyPos, KindConflict, "%s: %s and %s on one button; %s", name, does[0], does[1], what)
+	switch {
+	case b.Slider != "":
+		b.Layer, b.Group, b.Action, b.Codes, b.Command, b.Media = "", "", nil, nil, "", false
+	case b.Media:
+		b.Layer, b.Group, b.Action, b.Codes, b.Command = "", "", nil, nil, ""
+	case b.Command != "":
 		b.Layer, b.Group, b.Action, b.Codes = "", "", nil, nil
 	}
 }
@@ -312,7 +324,6 @@ var forkTopLevel = map[string]string{
 	"KeyboardBrightnessStep":    "use a slider button { Slider = \"keyboard\" }",
 	"DropPrivileges":            "tiny-dfr always drops root after opening its devices; no equivalent",
 	"ControlGroups":             "use [[Layer]] tables opened by buttons with Group = \"name\"",
-	"AppLayers":                 "no equivalent yet (per-application layers)",
 	"VisibleButtons":            "no equivalent (layers do not scroll)",
 	"ScrollLoop":                "no equivalent (layers do not scroll)",
 	"LayerSwipe":                "no equivalent; use a button with Layer = \"name\"",
@@ -334,7 +345,6 @@ var forkButtonField = map[string]string{
 	"SliderStretch":       "use Stretch on the Slider button",
 	"FontSize":            "use FontSize in the [Style] table (one size for the bar)",
 	"ButtonOutlinesColor": "use Color = \"#rrggbb\"",
-	"Command":             "no equivalent yet (command output buttons)",
 }
 
 var forkStyle = map[string]string{

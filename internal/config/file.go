@@ -37,7 +37,7 @@ const (
 // ExtensionKeys returns the top-level keys tiny-dfr reads beyond the
 // spec's: more layers, the look, timing and esc.
 func ExtensionKeys() []string {
-	return []string{keyGroupTimeout, keyDimTimeout, keyOffTimeout, keyAutoEscape, keyStyle, keyLayer}
+	return []string{keyGroupTimeout, keyDimTimeout, keyOffTimeout, keyAutoEscape, keyStyle, keyLayer, keySessionUsers, keyAppLayers}
 }
 
 func allTopLevelKeys() []string { return append(TopLevelKeys(), ExtensionKeys()...) }
@@ -45,16 +45,17 @@ func allTopLevelKeys() []string { return append(TopLevelKeys(), ExtensionKeys().
 func allButtonFields() []string { return append(ButtonFields(), ExtensionButtonFields()...) }
 
 // ExtensionButtonFields returns the button fields of layers, groups,
-// sliders and colours (read by extButtonField).
+// sliders, colours and the session companion (read by extButtonField).
 func ExtensionButtonFields() []string {
-	return []string{"Layer", "Group", "Slider", "Color", "ColorActive", "TextColor"}
+	return []string{"Layer", "Group", "Slider", "Color", "ColorActive", "TextColor",
+		"Command", "Interval", "OnTap", "Media"}
 }
 
 // StyleKeys returns the keys of the [Style] table.
 func StyleKeys() []string { return append([]string(nil), styleKeys...) }
 
 // LayerFields returns the keys of a [[Layer]] table.
-func LayerFields() []string { return []string{"Name", "Keys"} }
+func LayerFields() []string { return []string{"Name", "Keys", "Apps"} }
 
 // DeprecatedKeys returns the top-level keys read under another name
 // (DisableEscapeKey: the opposite of AutoEscape). The key lists here are
@@ -141,6 +142,7 @@ func (f *File) Apply(dst *Config) {
 		dst.Layers = make([]NamedLayer, len(src.Layers))
 		for i, l := range src.Layers {
 			l.Keys = cloneButtons(l.Keys)
+			l.Apps = append([]AppLayer(nil), l.Apps...)
 			dst.Layers[i] = l
 		}
 	}
@@ -158,6 +160,12 @@ func (f *File) Apply(dst *Config) {
 	}
 	if f.Has(keyAutoEscape) {
 		dst.NoAutoEscape = src.NoAutoEscape
+	}
+	if f.Has(keySessionUsers) {
+		dst.SessionUsers = append([]string{}, src.SessionUsers...)
+	}
+	if f.Has(keyAppLayers) {
+		dst.AppLayers = append([]AppLayer{}, src.AppLayers...)
 	}
 }
 

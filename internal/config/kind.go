@@ -23,6 +23,9 @@ const (
 	KindColor                         // a colour that is not #rgb, #rgba, #rrggbb or #rrggbbaa
 	KindConflict                      // fields that exclude each other on one button (Slider with Action…)
 	KindBurnIn                        // OffTimeout = 0 (warning)
+	KindCommand                       // Command, Interval, OnTap that do not fit together
+	KindInterval                      // an Interval below the floor, read as 0.5 s (warning)
+	KindAppLayer                      // an app id that is empty, too long or listed twice
 )
 
 func (k Kind) String() string {
@@ -65,6 +68,12 @@ func (k Kind) String() string {
 		return "conflict"
 	case KindBurnIn:
 		return "burn-in"
+	case KindCommand:
+		return "command"
+	case KindInterval:
+		return "interval"
+	case KindAppLayer:
+		return "app-layer"
 	}
 	return "unknown"
 }

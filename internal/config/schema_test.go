@@ -94,7 +94,7 @@ func TestSchemaMatchesDecoder(t *testing.T) {
 		list    []string
 	}{
 		{"top-level keys (topLevel)", cases("topLevel"), sorted(TopLevelKeys(), ExtensionKeys(), DeprecatedKeys())},
-		{"button fields (button, extButtonField)", cases("button", "extButtonField"), sorted(ButtonFields(), ExtensionButtonFields())},
+		{"button fields (button, extButtonField, sessionButtonField)", cases("button", "extButtonField", "sessionButtonField"), sorted(ButtonFields(), ExtensionButtonFields())},
 		{"[Style] keys (style)", cases("style"), sorted(StyleKeys())},
 		{"[[Layer]] fields (namedLayers)", cases("namedLayers"), sorted(LayerFields())},
 	} {

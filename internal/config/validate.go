@@ -37,6 +37,9 @@ func Validate(c *Config) []Diagnostic {
 	errorf := func(p Pos, k Kind, format string, args ...any) {
 		diags = append(diags, Diagnostic{Pos: p, Severity: Error, Kind: k, Msg: fmt.Sprintf(format, args...)})
 	}
+	warnf := func(p Pos, k Kind, format string, args ...any) {
+		diags = append(diags, Diagnostic{Pos: p, Severity: Warning, Kind: k, Msg: fmt.Sprintf(format, args...)})
+	}
 	names := c.LayerNames()
 	index := make(map[string]int, len(names))
 	for i, n := range names {
@@ -98,6 +101,7 @@ func Validate(c *Config) []Diagnostic {
 			visit(i)
 		}
 	}
+	validateSession(c, index, names, errorf, warnf)
 	return diags
 }
 

@@ -102,6 +102,12 @@ func FromConfig(cb config.Button) Button {
 	if cb.Layer != "" || cb.Group != "" {
 		b.Action = KeyAction{}
 	}
+	if sessionButton(cb, &b) {
+		return b
+	}
+	if cb.Command != "" {
+		b.Action = CommandAction{Command: cb.Command}
+	}
 	switch {
 	case cb.Slider != "":
 		f := SliderFace{Kind: cb.Slider, Icon: cb.Icon, IconSize: DefaultIconSize}
@@ -133,7 +139,11 @@ func FromConfig(cb config.Button) Button {
 		b.Face = BatteryFace{Mode: BatteryMode(cb.Battery)}
 	default:
 		b.Face = SpacerFace{}
-		b.Action = KeyAction{}
+		if cb.Command == "" {
+			b.Action = KeyAction{}
+		} else {
+			b.Face = TextFace{Label: "▶"} // a command button with neither Text nor Icon
+		}
 	}
 	return b
 }

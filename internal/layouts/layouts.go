@@ -134,6 +134,12 @@ func Build(c *config.Config, length, height int) *Layout {
 			}
 			bs = append(bs, b)
 		}
+		for bi := range bs {
+			if f, ok := bs[bi].Face.(WidgetFace); ok {
+				f.ID = WidgetID(i, bi)
+				bs[bi].Face = f
+			}
+		}
 		place(bs, length-l.Reserve, l.Reserve/2, l.Spacing)
 		l.Layers[i] = Layer{Name: name, Group: group[i], Buttons: bs}
 	}

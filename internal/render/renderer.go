@@ -42,6 +42,13 @@ type State struct {
 	// each time the slider is drawn (DrawAll, or DrawButtons naming it),
 	// so a level change is drawn by DrawButtons(st, i).
 	Level func(layer, button int) (level float64, live bool)
+	// Session tells that the session companion is served: without it,
+	// command buttons and widgets are drawn dimmed (inert).
+	Session bool
+	// Widget gives a widget's current text ("" or nil: its placeholder).
+	// It is asked each time the widget is drawn, so new output is drawn
+	// by DrawButtons(st, i).
+	Widget func(layer, button int) string
 }
 
 type faceKind uint8
@@ -52,6 +59,7 @@ const (
 	kindClock
 	kindBattery
 	kindSlider
+	kindWidget
 )
 
 // button is a laid-out button with its two pre-drawn tiles.
@@ -81,6 +89,13 @@ type button struct {
 	mode   layouts.BatteryMode
 	bat    battery.State
 	batSet bool
+
+	// needsSession: a command button or a widget, drawn from inert
+	// without a companion. A widget's text as drawn, and its placeholder.
+	needsSession bool
+	wText        string
+	wSet         bool
+	placeholder  string
 }
 
 // Renderer draws one layout. It pre-draws every button idle and pressed, so
@@ -153,6 +168,8 @@ func New(lay *layouts.Layout, opts Options) (*Renderer, []config.Diagnostic) {
 			}
 			if _, ok := bs[i].Face.(layouts.SliderFace); ok {
 				rows += (3*w + 1) / 2 // the two full tiles and the dimmed one
+			} else if layouts.NeedsSession(&bs[i]) && drawn(bs[i].Face) {
+				rows += (w + 1) / 2 // the dimmed tile
 			}
 		}
 	}
@@ -203,13 +220,27 @@ func (r *Renderer) prepare(b *button, lb *layouts.Button) []config.Diagnostic {
 	case layouts.TextFace:
 		b.kind = kindStatic
 		r.alloc(b)
-		r.paint(b, nil, r.textLayer(b, fc.Label, 0, 0))
+		l := r.textLayer(b, fc.Label, 0, 0)
+		r.paint(b, nil, l)
+		r.prepareInert(b, lb, l)
 	case layouts.IconFace:
 		b.kind = kindStatic
 		r.alloc(b)
 		l, d := r.iconLayer(b, fc.Name, fc.Theme, fc.Width, fc.Height)
 		diags = append(diags, d...)
 		r.paint(b, nil, l)
+		r.prepareInert(b, lb, l)
+	case layouts.WidgetFace:
+		b.kind = kindWidget
+		r.alloc(b)
+		b.body = r.bodyOf(b, true)
+		b.placeholder = fc.Placeholder
+		if b.placeholder == "" {
+			b.placeholder = "…"
+		}
+		b.needsSession = true
+		b.inert = r.allocTile(b)
+		r.paintWidget(b, b.placeholder)
 	case layouts.ClockFace:
 		b.kind = kindClock
 		r.alloc(b)
@@ -247,7 +278,7 @@ func (r *Renderer) prepare(b *button, lb *layouts.Button) []config.Diagnostic {
 func drawn(f layouts.Face) bool {
 	switch f.(type) {
 	case layouts.TextFace, layouts.IconFace, layouts.ClockFace, layouts.BatteryFace,
-		layouts.SliderFace, layouts.CloseFace:
+		layouts.SliderFace, layouts.CloseFace, layouts.WidgetFace:
 		return true
 	}
 	return false
@@ -400,9 +431,22 @@ func (r *Renderer) Resolution(layer int) time.Duration {
 	return res
 }
 
-// update redraws a dynamic button's tiles when what it shows changed.
-func (r *Renderer) update(b *button, st *State) {
+// update redraws a dynamic button's tiles (button i) when what it shows
+// changed.
+func (r *Renderer) update(b *button, st *State, i int) {
 	switch b.kind {
+	case kindWidget:
+		text := ""
+		if st.Widget != nil {
+			text = st.Widget(st.Layer, i)
+		}
+		if text == "" {
+			text = b.placeholder
+		}
+		if b.wSet && text == b.wText {
+			return
+		}
+		r.paintWidget(b, text)
 	case kindClock:
 		r.buf = b.clk.Append(r.buf[:0], st.Now, b.loc)
 		if b.clkSet && string(r.buf) == string(b.text) {
@@ -443,7 +487,7 @@ func (r *Renderer) DrawAll(st *State) *Frame {
 		if b.kind == kindSpacer || b.rows == 0 {
 			continue
 		}
-		r.update(b, st)
+		r.update(b, st, i)
 		start := b.left + st.Shift.X
 		fillRows(f, row, start, r.bg)
 		r.blitButton(f, b, st, i, start)
@@ -471,7 +515,7 @@ func (r *Renderer) DrawButtons(st *State, buttons ...int) *Frame {
 		if b.kind == kindSpacer || b.rows == 0 {
 			continue
 		}
-		r.update(b, st)
+		r.update(b, st, i)
 		start := b.left + st.Shift.X
 		from, to := r.blitButton(f, b, st, i, start)
 		d := image.Rect(0, from, f.Width, to).Intersect(image.Rect(0, 0, f.Width, f.Height))
@@ -498,6 +542,10 @@ type sliderDrawn struct {
 // moved, not the slider's width.
 func (r *Renderer) blitButton(f *Frame, b *button, st *State, i, start int) (from, to int) {
 	p := r.pressed(st, i)
+	if b.needsSession && !st.Session {
+		blit(f, b.inert, b.rows, start, st.Shift.Y)
+		return start, start + b.rows
+	}
 	if b.kind != kindSlider {
 		blit(f, b.tiles[p], b.rows, start, st.Shift.Y)
 		return start, start + b.rows
