@@ -7,7 +7,6 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
-	"net"
 	"os"
 	"os/exec"
 	"sync"
@@ -15,6 +14,8 @@ import (
 	"time"
 
 	"golang.org/x/sys/unix"
+
+	"tiny-dfr/internal/unixsock"
 )
 
 // Companion is the session's end: run as the desktop user, it connects
@@ -109,7 +110,7 @@ func (c *Companion) Run(ctx context.Context) error {
 // link is one connection to the daemon.
 type link struct {
 	c       *Companion
-	conn    *net.UnixConn
+	conn    *unixsock.Conn
 	out     chan []byte
 	done    chan struct{}
 	once    sync.Once
@@ -150,16 +151,15 @@ func (l *link) writer() {
 
 // session is one connection: it reports whether the daemon served it.
 func (c *Companion) session(ctx context.Context) (bool, error) {
-	var d net.Dialer
-	dctx, cancel := context.WithTimeout(ctx, 5*time.Second)
-	nc, err := d.DialContext(dctx, "unix", c.Socket)
-	cancel()
+	// A unix connect does not wait (a full queue fails at once), so ctx
+	// need not bound it.
+	uc, err := unixsock.Dial(c.Socket)
 	if err != nil {
 		return false, err
 	}
-	uc := nc.(*net.UnixConn)
 	if !c.AnyServer {
-		if uid, err := peerUID(uc); err != nil || uid != 0 {
+		// SO_PEERCRED on a dialled socket: the listener's uid.
+		if uid, err := uc.PeerUID(); err != nil || uid != 0 {
 			uc.Close()
 			return false, fmt.Errorf("session: %s is not the daemon's (listener uid %d, want root)", c.Socket, uid)
 		}
@@ -201,7 +201,7 @@ func (c *Companion) session(ctx context.Context) (bool, error) {
 	for {
 		m, err := r.Next()
 		if err != nil {
-			if errors.Is(err, net.ErrClosed) {
+			if errors.Is(err, os.ErrClosed) {
 				err = ctx.Err()
 			}
 			if err == nil {

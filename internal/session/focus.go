@@ -9,10 +9,11 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"net"
 	"path/filepath"
 	"strings"
 	"time"
+
+	"tiny-dfr/internal/unixsock"
 )
 
 // Focus sources: which compositor tells the companion the focused app.
@@ -52,9 +53,11 @@ func pickFocus(getenv func(string) string) (string, focusWatcher, error) {
 }
 
 // dialCtx connects to a unix socket that ctx closes.
-func dialCtx(ctx context.Context, path string) (net.Conn, func(), error) {
-	var d net.Dialer
-	c, err := d.DialContext(ctx, "unix", path)
+func dialCtx(ctx context.Context, path string) (*unixsock.Conn, func(), error) {
+	if err := ctx.Err(); err != nil {
+		return nil, nil, err
+	}
+	c, err := unixsock.Dial(path)
 	if err != nil {
 		return nil, nil, err
 	}

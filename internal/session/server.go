@@ -5,13 +5,12 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
-	"net"
 	"os"
 	"path/filepath"
 	"sync"
 	"time"
 
-	"golang.org/x/sys/unix"
+	"tiny-dfr/internal/unixsock"
 )
 
 // SocketName is the socket's name in the daemon's runtime directory.
@@ -76,7 +75,7 @@ type Widget struct {
 // active user's. Its methods are safe from any goroutine and never block
 // on the companion.
 type Server struct {
-	ln      *net.UnixListener
+	ln      *unixsock.Listener
 	path    string
 	o       Options
 	log     *slog.Logger
@@ -146,13 +145,12 @@ func Listen(dir string, o Options) (*Server, error) {
 			return nil, fmt.Errorf("session: stale socket: %w", err)
 		}
 	}
-	ln, err := net.ListenUnix("unix", &net.UnixAddr{Name: path, Net: "unix"})
+	// Closing it leaves the socket file: after the drop the daemon cannot
+	// unlink in a root-owned directory; the next Listen removes it.
+	ln, err := unixsock.Listen(path)
 	if err != nil {
 		return nil, fmt.Errorf("session: %w", err)
 	}
-	// After the drop the daemon cannot unlink in a root-owned directory;
-	// the next Listen removes the stale socket.
-	ln.SetUnlinkOnClose(false)
 	if err := os.Chmod(path, 0o666); err != nil {
 		ln.Close()
 		return nil, fmt.Errorf("session: %w", err)
@@ -306,7 +304,7 @@ func (s *Server) accept() {
 	defer s.wg.Done()
 	delay := 5 * time.Millisecond
 	for {
-		uc, err := s.ln.AcceptUnix()
+		uc, err := s.ln.Accept()
 		if err != nil {
 			select {
 			case <-s.closing:
@@ -332,27 +330,8 @@ func (s *Server) accept() {
 	}
 }
 
-// peerUID is the connecting process's uid (SO_PEERCRED, as of connect).
-func peerUID(uc *net.UnixConn) (int, error) {
-	rc, err := uc.SyscallConn()
-	if err != nil {
-		return -1, err
-	}
-	var cred *unix.Ucred
-	var serr error
-	if err := rc.Control(func(fd uintptr) {
-		cred, serr = unix.GetsockoptUcred(int(fd), unix.SOL_SOCKET, unix.SO_PEERCRED)
-	}); err != nil {
-		return -1, err
-	}
-	if serr != nil {
-		return -1, serr
-	}
-	return int(cred.Uid), nil
-}
-
 // refuse tells the peer why (best effort, bounded) and closes it.
-func (s *Server) refuse(uc *net.UnixConn, code int32, why string) {
+func (s *Server) refuse(uc *unixsock.Conn, code int32, why string) {
 	b, _ := Append(nil, Msg{Type: TRefused, Code: code, Info: clip(why, MaxInfo)})
 	uc.SetWriteDeadline(time.Now().Add(100 * time.Millisecond))
 	uc.Write(b)
@@ -360,8 +339,8 @@ func (s *Server) refuse(uc *net.UnixConn, code int32, why string) {
 }
 
 // admit checks a new peer and serves it; false: it was refused.
-func (s *Server) admit(uc *net.UnixConn) bool {
-	uid, err := peerUID(uc)
+func (s *Server) admit(uc *unixsock.Conn) bool {
+	uid, err := uc.PeerUID() // SO_PEERCRED, as of connect
 	if err != nil {
 		s.log.Warn("session: no peer credentials", "err", err)
 		uc.Close()
@@ -424,7 +403,7 @@ func (s *Server) recheck() {
 // conn is one served (or handshaking) companion.
 type conn struct {
 	s      *Server
-	uc     *net.UnixConn
+	uc     *unixsock.Conn
 	uid    int
 	serial uint64
 	served bool // after the handshake (s.mu)
@@ -531,7 +510,7 @@ func (c *conn) read() {
 		if err != nil {
 			if errors.Is(err, ErrProtocol) {
 				s.log.Warn("session: companion sent garbage; dropped", "uid", c.uid, "err", err)
-			} else if !errors.Is(err, io.EOF) && !errors.Is(err, net.ErrClosed) {
+			} else if !errors.Is(err, io.EOF) && !errors.Is(err, os.ErrClosed) {
 				s.log.Info("session: companion connection", "uid", c.uid, "err", err)
 			}
 			break

@@ -192,6 +192,28 @@ func TestServerServesActiveUser(t *testing.T) {
 	ts.next(t, Disconnected)
 }
 
+// TestServerCloseDropsCompanion: Close interrupts the accept and the
+// served companion's blocked reader and writer, returns, and leaves the
+// socket file (the daemon cannot unlink it after the privilege drop).
+func TestServerCloseDropsCompanion(t *testing.T) {
+	ts := newServer(t, seatFor(os.Getuid()), Options{})
+	rc := dial(t, ts.Path())
+	rc.handshake(t, ts)
+	if err := ts.Close(); err != nil {
+		t.Fatalf("Close: %v", err)
+	}
+	if m, err := rc.r.Next(); err != io.EOF {
+		t.Fatalf("companion read %+v, %v after Close; want EOF", m, err)
+	}
+	if _, err := os.Lstat(ts.Path()); err != nil {
+		t.Fatalf("socket file gone after Close: %v", err)
+	}
+	if c, err := net.Dial("unix", ts.Path()); err == nil {
+		c.Close()
+		t.Fatal("a closed server still accepts connections")
+	}
+}
+
 func TestServerRefusesOtherUsers(t *testing.T) {
 	me := os.Getuid()
 	for name, seat := range map[string]string{
