@@ -6,6 +6,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"runtime"
 	"testing"
 	"time"
 
@@ -215,5 +216,58 @@ func TestCloexec(t *testing.T) {
 		if ferr != nil || flags&unix.FD_CLOEXEC == 0 {
 			t.Errorf("%s: FD_CLOEXEC not set (flags %#x, %v)", name, flags, ferr)
 		}
+	}
+}
+
+// TestPeerUIDOtherUser: a dialled socket's PeerUID is the listener's
+// (what the session companion checks to trust only a root daemon). As
+// root the listener is made on a thread whose effective uid is 65534.
+func TestPeerUIDOtherUser(t *testing.T) {
+	if os.Getuid() != 0 {
+		t.Skip("needs root to listen as another user")
+	}
+	// Not t.TempDir: its parent is root's, mode 0700.
+	dir, err := os.MkdirTemp("", "unixsock")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer os.RemoveAll(dir)
+	os.Chmod(dir, 0o777)
+	type res struct {
+		l   *Listener
+		err error
+	}
+	ch := make(chan res, 1)
+	go func() {
+		// The thread is never unlocked: it dies with the goroutine, its
+		// credentials with it.
+		runtime.LockOSThread()
+		if _, _, e := unix.RawSyscall(unix.SYS_SETRESUID, ^uintptr(0), 65534, ^uintptr(0)); e != 0 {
+			ch <- res{err: e}
+			return
+		}
+		l, err := Listen(filepath.Join(dir, "s.sock"))
+		ch <- res{l, err}
+	}()
+	r := <-ch
+	if r.err != nil {
+		t.Fatal(r.err)
+	}
+	defer r.l.Close()
+	c, err := Dial(r.l.Path())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	if uid, err := c.PeerUID(); err != nil || uid != 65534 {
+		t.Fatalf("PeerUID = %d, %v; want the listener's 65534", uid, err)
+	}
+	s, err := r.l.Accept()
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	if uid, err := s.PeerUID(); err != nil || uid != 0 {
+		t.Fatalf("accepted PeerUID = %d, %v; want the dialler's 0", uid, err)
 	}
 }
