@@ -91,6 +91,8 @@ type Renderer struct {
 	frame  *Frame
 	font   *Font
 	face   font.Face
+	size   float64     // label size, pixels
+	text   *textShaper // shapes labels and clocks
 	icons  iconLoader
 	layers [][]button
 	canvas []byte              // landscape RGBA scratch, stripCols wide
@@ -137,8 +139,9 @@ func New(lay *layouts.Layout, opts Options) (*Renderer, []config.Diagnostic) {
 	if lay.Style.FontSize > 0 {
 		size = float64(lay.Style.FontSize)
 	}
-	r.font, r.face = f, f.face(size)
-	if r.face == nil {
+	r.font, r.face, r.size = f, f.face(size), size
+	r.text = &textShaper{primary: f, fb: newFallbacks(opts.FontTemplate, nil)}
+	if r.face == nil && f.gt == nil {
 		diags = append(diags, config.Diagnostic{Pos: opts.FontPos, Severity: config.Warning, Msg: "font " + f.Source + " cannot be used: labels are not drawn"})
 	}
 	n, widest, rows := 1, 1, 0
@@ -331,6 +334,28 @@ const stripCols = 32
 
 // textLayer centres a label in the button, shifted by (dx, dy).
 func (r *Renderer) textLayer(b *button, s string, dx, dy int) layer {
+	if r.text.primary == nil || r.text.primary.gt == nil {
+		return r.plainTextLayer(b, s, dx, dy)
+	}
+	st := r.text.shape(s, r.size)
+	return r.shapedLayer(b, &st, dx, dy)
+}
+
+// shapedLayer centres shaped text in the button, shifted by (dx, dy).
+func (r *Renderer) shapedLayer(b *button, st *shapedText, dx, dy int) layer {
+	ink := st.ink
+	ox := int(math.Round(b.width/2 - float64(ink.Min.X+ink.Max.X)/2))
+	oy := int(math.Round(float64(r.frame.BarHeight)/2 - float64(ink.Min.Y+ink.Max.Y)/2))
+	// Only the button's columns show: a label wider than the button (the
+	// config sets it) must not size the mask.
+	if ink.Dx() > maxInk {
+		ink = ink.Intersect(image.Rect(-ox-dx, ink.Min.Y, -ox-dx+b.rows, ink.Max.Y))
+	}
+	return layer{mask: r.text.mask(st, ink), img: r.text.colourImage(st, ink), at: image.Pt(ox+dx, oy+dy), col: b.ink}
+}
+
+// plainTextLayer is textLayer without the shaper (a font it cannot read).
+func (r *Renderer) plainTextLayer(b *button, s string, dx, dy int) layer {
 	ink := textInk(r.face, s)
 	ox := int(math.Round(b.width/2 - float64(ink.Min.X+ink.Max.X)/2))
 	oy := int(math.Round(float64(r.frame.BarHeight)/2 - float64(ink.Min.Y+ink.Max.Y)/2))
