@@ -3,6 +3,7 @@ package render
 import (
 	"fmt"
 	"os/exec"
+	"path/filepath"
 	"strings"
 
 	gtfont "github.com/go-text/typesetting/font"
@@ -28,15 +29,19 @@ const maxFallbackFonts = 16
 type fallbacks struct {
 	template string
 	// match resolves a pattern to a face (nil: fc-match).
-	match   func(pattern string) (fontRef, error)
-	byRune  map[rune]*Font // nil value: nothing has the rune
-	byRef   map[fontRef]*Font
-	byFace  map[*gtfont.Face]*Font
-	order   []*Font // fonts found, in the order found
-	queries int
-	errs    []string // problems, said once each
-	embed   [2]*Font // embedded Go Regular, Go Bold (loaded when needed)
-	bold    bool
+	match  func(pattern string) (fontRef, error)
+	byRune map[rune]*Font // nil value: nothing has the rune
+	emoji  map[rune]*Font // colour emoji; nil value: none
+	// list lists the faces that have a rune (nil: fc-list), sorted lists
+	// the faces for a pattern in fontconfig's order (nil: fc-match --sort).
+	list, sorted func(pattern string) ([]fontRef, error)
+	byRef        map[fontRef]*Font
+	byFace       map[*gtfont.Face]*Font
+	order        []*Font // fonts found, in the order found
+	queries      int
+	errs         []string // problems, said once each
+	embed        [2]*Font // embedded Go Regular, Go Bold (loaded when needed)
+	bold         bool
 }
 
 func newFallbacks(template string, match func(string) (fontRef, error)) *fallbacks {
@@ -45,8 +50,64 @@ func newFallbacks(template string, match func(string) (fontRef, error)) *fallbac
 			match = fcMatch
 		}
 	}
-	return &fallbacks{template: template, match: match, bold: wantsBold(template),
+	fb := &fallbacks{template: template, match: match, bold: wantsBold(template), emoji: map[rune]*Font{},
 		byRune: map[rune]*Font{}, byRef: map[fontRef]*Font{}, byFace: map[*gtfont.Face]*Font{}}
+	if bin, err := exec.LookPath("fc-list"); err == nil {
+		fb.list = func(p string) ([]fontRef, error) {
+			return runFCList(bin, []string{"--format=%{index}:%{file}\n", "--", p})
+		}
+	}
+	if bin, err := exec.LookPath("fc-match"); err == nil {
+		fb.sorted = func(p string) ([]fontRef, error) {
+			return runFCList(bin, []string{"--sort", "--format=%{index}:%{file}\n", "--", p})
+		}
+	}
+	return fb
+}
+
+// runFCList runs fc-list or fc-match --sort: one face a line.
+func runFCList(bin string, args []string) ([]fontRef, error) {
+	out, err := runFC(bin, args, fcMatchTimeout, maxFCListOutput)
+	if err != nil {
+		return nil, fmt.Errorf("render: %s: %w", filepath.Base(bin), err)
+	}
+	var refs []fontRef
+	for _, line := range strings.Split(out, "\n") {
+		if line = strings.TrimSpace(line); line == "" {
+			continue
+		}
+		ref, err := parseFCAnswer(line)
+		if err != nil {
+			return nil, fmt.Errorf("render: %s: %w", filepath.Base(bin), err)
+		}
+		refs = append(refs, ref)
+	}
+	return refs, nil
+}
+
+// maxFCListOutput bounds what is read of fc-list's and fc-match --sort's
+// answers (a few hundred faces).
+const maxFCListOutput = 256 << 10
+
+// colourEmoji is the colour emoji font fontconfig gives for r, when the
+// renderer can draw it (PNG bitmaps), else nil.
+func (fb *fallbacks) colourEmoji(r rune) *Font {
+	if f, ok := fb.emoji[r]; ok {
+		return f
+	}
+	var found *Font
+	if fb.match != nil && fb.queries < maxFallbackQueries {
+		fb.queries++
+		if ref, err := fb.match(fb.template + fmt.Sprintf(":charset=%x:color=true", r)); err == nil {
+			if f := fb.load(ref); f != nil && f.bitmaps && f.has(r) {
+				if gid, _ := f.gt.NominalGlyph(r); f.colour(gid) {
+					found = f
+				}
+			}
+		}
+	}
+	fb.emoji[r] = found
+	return found
 }
 
 // lookup is the fallback font for r, or nil.
@@ -62,9 +123,16 @@ func (fb *fallbacks) lookup(r rune) *Font {
 func (fb *fallbacks) find(r rune) *Font {
 	if fb.match != nil && fb.queries < maxFallbackQueries {
 		fb.queries++
-		ref, err := fb.match(fb.template + fmt.Sprintf(":charset=%x", r))
+		pattern := fb.template + fmt.Sprintf(":charset=%x", r)
+		ref, err := fb.match(pattern)
 		if err == nil {
 			if f := fb.load(ref); f != nil && f.has(r) {
+				return f
+			}
+			// fontconfig answers its best match even without the rune
+			// (other properties can outweigh the charset): the first face
+			// of its sorted list that has the rune.
+			if f := fb.sortedWith(pattern, r); f != nil {
 				return f
 			}
 		} else {
@@ -83,6 +151,36 @@ func (fb *fallbacks) find(r rune) *Font {
 		}
 		if fb.embed[i].has(r) {
 			return fb.embed[i]
+		}
+	}
+	return nil
+}
+
+// sortedWith is the first face in fontconfig's order for pattern among
+// those fc-list says have r, loaded, if it has r.
+func (fb *fallbacks) sortedWith(pattern string, r rune) *Font {
+	if fb.list == nil || fb.sorted == nil || fb.queries >= maxFallbackQueries {
+		return nil
+	}
+	fb.queries += 2
+	have, err := fb.list(fmt.Sprintf(":charset=%x", r))
+	if err != nil || len(have) == 0 {
+		return nil
+	}
+	set := map[fontRef]bool{}
+	for _, h := range have {
+		set[h] = true
+	}
+	order, err := fb.sorted(pattern)
+	if err != nil {
+		return nil
+	}
+	for _, ref := range order {
+		if set[ref] {
+			if f := fb.load(ref); f != nil && f.has(r) {
+				return f
+			}
+			return nil
 		}
 	}
 	return nil

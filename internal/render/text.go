@@ -10,6 +10,7 @@ import (
 
 	"github.com/go-text/typesetting/di"
 	gtfont "github.com/go-text/typesetting/font"
+	ot "github.com/go-text/typesetting/font/opentype"
 	"github.com/go-text/typesetting/language"
 	"github.com/go-text/typesetting/shaping"
 	xdraw "golang.org/x/image/draw"
@@ -54,6 +55,53 @@ type textShaper struct {
 	buf     sfnt.Buffer
 	rast    vector.Rasterizer
 	runes   []rune
+	segs    sfnt.Segments // the glyph being drawn, 26.6 pixels, y down
+}
+
+// gtSegments puts the outline of a glyph x/image cannot read (a font it
+// does not parse, as WenQuanYi Zen Hei) into t.segs, read by the shaper's
+// parser and scaled to size pixels an em as sfnt scales.
+func (t *textShaper) gtSegments(g shapedGlyph, size fixed.Int26_6) {
+	t.segs = t.segs[:0]
+	o, ok := g.font.gt.GlyphDataOutline(g.id)
+	if !ok {
+		return
+	}
+	k := float64(size) / float64(max(g.font.gt.Upem(), 1))
+	p := func(q gtfont.SegmentPoint) fixed.Point26_6 {
+		return fixed.Point26_6{X: fixed.Int26_6(math.Round(float64(q.X) * k)), Y: fixed.Int26_6(math.Round(-float64(q.Y) * k))}
+	}
+	for _, sg := range o.Segments {
+		var s sfnt.Segment
+		switch sg.Op {
+		case ot.SegmentOpMoveTo:
+			s.Op = sfnt.SegmentOpMoveTo
+		case ot.SegmentOpLineTo:
+			s.Op = sfnt.SegmentOpLineTo
+		case ot.SegmentOpQuadTo:
+			s.Op = sfnt.SegmentOpQuadTo
+		case ot.SegmentOpCubeTo:
+			s.Op = sfnt.SegmentOpCubeTo
+		}
+		for i := range sg.Args {
+			s.Args[i] = p(sg.Args[i])
+		}
+		t.segs = append(t.segs, s)
+	}
+}
+
+// gtBounds is glyphBounds of a glyph x/image cannot read: its outline's box.
+func (t *textShaper) gtBounds(g shapedGlyph, size fixed.Int26_6) (image.Rectangle, bool) {
+	if g.font.gt == nil {
+		return image.Rectangle{}, false
+	}
+	t.gtSegments(g, size)
+	if len(t.segs) == 0 {
+		return image.Rectangle{}, false
+	}
+	b := t.segs.Bounds().Add(fixed.Point26_6{X: g.x, Y: g.y})
+	r := image.Rect(b.Min.X.Floor(), b.Min.Y.Floor(), b.Max.X.Ceil(), b.Max.Y.Ceil())
+	return r, !r.Empty()
 }
 
 // fontmap resolves a rune to the go-text face that draws it.
@@ -66,6 +114,11 @@ func (m fontmap) ResolveFace(r rune) *gtfont.Face {
 // fontFor is the font that draws r: the primary font when it has r (or r
 // draws nothing), else a fallback, else the primary (its .notdef).
 func (t *textShaper) fontFor(r rune) *Font {
+	if t.fb != nil && emojiPresentation(r) {
+		if f := t.fb.colourEmoji(r); f != nil {
+			return f
+		}
+	}
 	if t.primary.has(r) || t.fb == nil || invisible(r) {
 		return t.primary
 	}
@@ -73,6 +126,15 @@ func (t *textShaper) fontFor(r rune) *Font {
 		return f
 	}
 	return t.primary
+}
+
+// emojiPresentation tells the runes drawn as emoji by default (the
+// pictographic blocks of Unicode's Emoji_Presentation): they come from a
+// colour emoji font when one is installed and drawable, even when the
+// FontTemplate font has a monochrome glyph.
+func emojiPresentation(r rune) bool {
+	return r >= 0x1f300 && r <= 0x1f64f || r >= 0x1f680 && r <= 0x1f6ff ||
+		r >= 0x1f900 && r <= 0x1f9ff || r >= 0x1fa70 && r <= 0x1faff || r >= 0x1f1e6 && r <= 0x1f1ff
 }
 
 // invisible tells runes that draw nothing (controls, spaces, joiners):
@@ -178,7 +240,7 @@ func (t *textShaper) glyphBounds(g shapedGlyph, size fixed.Int26_6) (image.Recta
 		return r, !r.Empty()
 	}
 	if g.font.f == nil {
-		return image.Rectangle{}, false
+		return t.gtBounds(g, size)
 	}
 	b, _, err := g.font.f.GlyphBounds(&t.buf, sfnt.GlyphIndex(g.id), scaleOf(size), font.HintingNone)
 	if err != nil {
@@ -208,14 +270,20 @@ func (t *textShaper) mask(s *shapedText, r image.Rectangle) *image.Alpha {
 	m := image.NewAlpha(r)
 	var gm image.Alpha
 	for _, g := range s.glyphs {
-		if g.font.f == nil {
-			continue
-		}
 		if _, ok := g.font.bitmap(g.id); ok {
 			continue
 		}
-		segs, err := g.font.f.LoadGlyph(&t.buf, sfnt.GlyphIndex(g.id), scaleOf(s.size), nil)
-		if err != nil {
+		if g.font.f == nil {
+			t.gtSegments(g, s.size)
+		} else {
+			segs, err := g.font.f.LoadGlyph(&t.buf, sfnt.GlyphIndex(g.id), scaleOf(s.size), nil)
+			if err != nil {
+				continue
+			}
+			t.segs = append(t.segs[:0], segs...)
+		}
+		segs := t.segs
+		if len(segs) == 0 {
 			continue
 		}
 		dot := fixed.Point26_6{X: g.x, Y: g.y}
