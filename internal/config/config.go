@@ -103,7 +103,14 @@ type Style struct {
 	CornerRadiusSet                                       bool // CornerRadius written (0: square corners)
 	ButtonSpacing                                         int  // pixels, when ButtonSpacingSet
 	ButtonSpacingSet                                      bool
+	FitText                                               string // FitClip or FitShrink; "": clip
 }
+
+// FitText values: what a label wider than its button does.
+const (
+	FitClip   = "clip"   // drawn centred, its ends cut off (the original's look)
+	FitShrink = "shrink" // drawn smaller, down to a floor size; past it, cut with an ellipsis
+)
 
 // Slider kinds.
 const (
@@ -139,4 +146,5 @@ type Button struct {
 	Layer, Group, Slider          string
 	LayerPos, GroupPos, SliderPos Pos
 	Color, ColorActive, TextColor Color
+	FitText                       string // FitClip, FitShrink; "": [Style]'s
 }

@@ -47,7 +47,7 @@ func allButtonFields() []string { return append(ButtonFields(), ExtensionButtonF
 // ExtensionButtonFields returns the button fields of layers, groups,
 // sliders and colours (read by extButtonField).
 func ExtensionButtonFields() []string {
-	return []string{"Layer", "Group", "Slider", "Color", "ColorActive", "TextColor"}
+	return []string{"Layer", "Group", "Slider", "Color", "ColorActive", "TextColor", "FitText"}
 }
 
 // StyleKeys returns the keys of the [Style] table.

@@ -23,6 +23,7 @@ const (
 	KindColor                         // a colour that is not #rgb, #rgba, #rrggbb or #rrggbbaa
 	KindConflict                      // fields that exclude each other on one button (Slider with Action…)
 	KindBurnIn                        // OffTimeout = 0 (warning)
+	KindFit                           // a FitText other than clip/shrink; a label wider than its button (warning, from render)
 )
 
 func (k Kind) String() string {
@@ -65,6 +66,8 @@ func (k Kind) String() string {
 		return "conflict"
 	case KindBurnIn:
 		return "burn-in"
+	case KindFit:
+		return "fit"
 	}
 	return "unknown"
 }

@@ -75,8 +75,9 @@ type button struct {
 
 	clk    *clock.Format
 	loc    *clock.Locale
-	text   []byte // what the clock tile shows
-	clkSet bool   // text is drawn
+	text   []byte  // what the clock tile shows
+	clkSet bool    // text is drawn
+	size   float64 // the clock's text size (shrunk to fit); 0: the labels'
 
 	mode   layouts.BatteryMode
 	bat    battery.State
@@ -206,7 +207,9 @@ func (r *Renderer) prepare(b *button, lb *layouts.Button) []config.Diagnostic {
 	case layouts.TextFace:
 		b.kind = kindStatic
 		r.alloc(b)
-		r.paint(b, nil, r.textLayer(b, fc.Label, 0, 0))
+		l, d := r.labelLayer(b, lb, fc.Label)
+		diags = append(diags, d...)
+		r.paint(b, nil, l)
 	case layouts.IconFace:
 		b.kind = kindStatic
 		r.alloc(b)
@@ -225,6 +228,7 @@ func (r *Renderer) prepare(b *button, lb *layouts.Button) []config.Diagnostic {
 		b.clk = f
 		b.loc = clock.LookupLocale(fc.Locale)
 		b.text = make([]byte, 0, 64)
+		diags = append(diags, r.prepareClock(b, lb)...)
 		r.paint(b, nil)
 	case layouts.BatteryFace:
 		b.kind = kindBattery
@@ -334,11 +338,19 @@ const stripCols = 32
 
 // textLayer centres a label in the button, shifted by (dx, dy).
 func (r *Renderer) textLayer(b *button, s string, dx, dy int) layer {
+	return r.sizedTextLayer(b, s, 0)
+}
+
+// sizedTextLayer centres s at size pixels (0: the labels' size).
+func (r *Renderer) sizedTextLayer(b *button, s string, size float64) layer {
 	if r.text.primary == nil || r.text.primary.gt == nil {
-		return r.plainTextLayer(b, s, dx, dy)
+		return r.plainTextLayer(b, s, 0, 0)
 	}
-	st := r.text.shape(s, r.size)
-	return r.shapedLayer(b, &st, dx, dy)
+	if size <= 0 {
+		size = r.size
+	}
+	st := r.text.shape(s, size)
+	return r.shapedLayer(b, &st, 0, 0)
 }
 
 // shapedLayer centres shaped text in the button, shifted by (dx, dy).
@@ -435,7 +447,7 @@ func (r *Renderer) update(b *button, st *State) {
 		}
 		b.clkSet = true
 		b.text = append(b.text[:0], r.buf...)
-		r.paint(b, nil, r.textLayer(b, string(b.text), 0, 0))
+		r.paint(b, nil, r.sizedTextLayer(b, string(b.text), b.size))
 	case kindBattery:
 		if b.batSet && b.bat == st.Battery {
 			return
