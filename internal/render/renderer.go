@@ -4,6 +4,7 @@ import (
 	"image"
 	"image/color"
 	"math"
+	"strings"
 	"time"
 
 	"golang.org/x/image/font"
@@ -179,6 +180,10 @@ func New(lay *layouts.Layout, opts Options) (*Renderer, []config.Diagnostic) {
 	// buttons keep their bodies. So are the icons of static buttons.
 	r.body, r.z = nil, nil
 	r.icons.endBuild()
+	if fb := r.text.fb; fb != nil && len(fb.errs) > 0 {
+		diags = append(diags, config.Diagnostic{Pos: opts.FontPos, Severity: config.Warning,
+			Msg: "font fallback: " + strings.Join(fb.errs, "; ")})
+	}
 	return r, diags
 }
 

@@ -150,3 +150,25 @@ func TestGoldenScripts(t *testing.T) {
 		})
 	}
 }
+
+// Any label shapes and draws without a panic, in a clipped or shrunk
+// button.
+func FuzzLabel(f *testing.F) {
+	for _, s := range []string{"F1", "الإعدادات", "הגדרות 12", "क्षमा", "设置", "😀‍👩🏽", "a\u0301\u200d\u202e!", "\x00\xff"} {
+		f.Add(s, false)
+	}
+	f.Fuzz(func(t *testing.T, s string, shrink bool) {
+		if len(s) > 256 {
+			return
+		}
+		fit := ""
+		if shrink {
+			fit = config.FitShrink
+		}
+		c := &config.Config{FontTemplate: ":bold"}
+		c.PrimaryLayerKeys = []config.Button{{Text: s, Stretch: 1, FitText: fit, Pos: config.Pos{File: "f", Line: 1}}, {Text: "x", Stretch: 8}}
+		c.MediaLayerKeys = c.PrimaryLayerKeys[1:]
+		r, _ := New(layouts.Build(c, 2008, 60), Options{FontTemplate: ":bold", Font: EmbeddedFont(true), IconDirs: []string{}, XDGDataDirs: []string{}})
+		r.DrawAll(&State{})
+	})
+}
