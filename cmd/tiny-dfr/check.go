@@ -71,10 +71,18 @@ func checkFile(path string) []config.Diagnostic {
 	if vd := config.Validate(cfg); config.HasErrors(vd) {
 		return append(diags, vd...)
 	}
-	for _, length := range []int{2170} {
+	// Both bar lengths (13" 2008 px, 16" 2170 px): a label may fit on one
+	// and not the other. A problem said the same way at both is said once.
+	seen := map[string]bool{}
+	for _, length := range []int{2008, 2170} {
 		r := layouts.Build(cfg, length, 60)
 		_, rd := render.New(r, render.Options{FontTemplate: cfg.FontTemplate, FontPos: cfg.FontTemplatePos, ShowOutlines: cfg.ShowButtonOutlines})
-		diags = append(diags, rd...)
+		for _, d := range rd {
+			if k := d.Error(); !seen[k] {
+				seen[k] = true
+				diags = append(diags, d)
+			}
+		}
 	}
 	return diags
 }

@@ -116,7 +116,14 @@ type Style struct {
 	CornerRadiusSet                                       bool // CornerRadius written (0: square corners)
 	ButtonSpacing                                         int  // pixels, when ButtonSpacingSet
 	ButtonSpacingSet                                      bool
+	FitText                                               string // FitClip or FitShrink; "": clip
 }
+
+// FitText values: what a label wider than its button does.
+const (
+	FitClip   = "clip"   // drawn centred, its ends cut off (the original's look)
+	FitShrink = "shrink" // drawn smaller, down to a floor size; past it, cut with an ellipsis
+)
 
 // Slider kinds.
 const (
@@ -161,4 +168,5 @@ type Button struct {
 	Interval                          time.Duration
 	Media                             bool
 	CommandPos, OnTapPos, IntervalPos Pos
+	FitText                           string // FitClip, FitShrink; "": [Style]'s
 }

@@ -116,6 +116,8 @@ func (d *decoder) style(name string, v *value) Style {
 			s.CornerRadiusSet = d.size(field, f, 0, maxStyleLength, &s.CornerRadius)
 		case "ButtonSpacing":
 			s.ButtonSpacingSet = d.size(field, f, 0, maxStyleLength, &s.ButtonSpacing)
+		case "FitText":
+			d.fitText(field, f, &s.FitText)
 		default:
 			msg := fmt.Sprintf("%s: unknown style key %s, ignored", name, quoteShort(k))
 			if eq, ok := forkStyle[k]; ok {
@@ -133,7 +135,21 @@ func (d *decoder) style(name string, v *value) Style {
 }
 
 var styleKeys = []string{"Background", "ButtonColor", "ButtonColorActive", "TextColor",
-	"FontSize", "IconSize", "CornerRadius", "ButtonSpacing"}
+	"FontSize", "IconSize", "CornerRadius", "ButtonSpacing", "FitText"}
+
+// fitText decodes FitText: "clip" or "shrink".
+func (d *decoder) fitText(name string, v *value, dst *string) {
+	var s string
+	if !d.strMax(name, v, &s, 16) {
+		return
+	}
+	switch s {
+	case FitClip, FitShrink:
+		*dst = s
+	default:
+		d.errorf(v.pos, KindFit, "%s: %s; want \"clip\" or \"shrink\"", name, quoteShort(s))
+	}
+}
 
 // size decodes a whole number of pixels (a float such as 32.0 is taken
 // when it is whole) in [lo, hi].
@@ -272,6 +288,8 @@ func (d *decoder) extButtonField(name, k string, f *value, b *Button) bool {
 		b.ColorActive, _ = d.color(field, f)
 	case "TextColor":
 		b.TextColor, _ = d.color(field, f)
+	case "FitText":
+		d.fitText(field, f, &b.FitText)
 	default:
 		return false
 	}

@@ -47,7 +47,7 @@ func allButtonFields() []string { return append(ButtonFields(), ExtensionButtonF
 // ExtensionButtonFields returns the button fields of layers, groups,
 // sliders, colours and the session companion (read by extButtonField).
 func ExtensionButtonFields() []string {
-	return []string{"Layer", "Group", "Slider", "Color", "ColorActive", "TextColor",
+	return []string{"Layer", "Group", "Slider", "Color", "ColorActive", "TextColor", "FitText",
 		"Command", "Interval", "OnTap", "Media"}
 }
 

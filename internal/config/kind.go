@@ -26,6 +26,7 @@ const (
 	KindCommand                       // Command, Interval, OnTap that do not fit together
 	KindInterval                      // an Interval below the floor, read as 0.5 s (warning)
 	KindAppLayer                      // an app id that is empty, too long or listed twice
+	KindFit                           // a FitText other than clip/shrink; a label wider than its button (warning, from render)
 )
 
 func (k Kind) String() string {
@@ -74,6 +75,8 @@ func (k Kind) String() string {
 		return "interval"
 	case KindAppLayer:
 		return "app-layer"
+	case KindFit:
+		return "fit"
 	}
 	return "unknown"
 }

@@ -98,7 +98,7 @@ const DefaultIconSize = 48
 // the layout's names); such a button gets no Action.
 func FromConfig(cb config.Button) Button {
 	b := Button{Stretch: cb.Stretch, Pos: cb.Pos, Action: KeyAction{Codes: cb.Codes},
-		Color: cb.Color, ColorActive: cb.ColorActive, TextColor: cb.TextColor}
+		Color: cb.Color, ColorActive: cb.ColorActive, TextColor: cb.TextColor, FitText: cb.FitText}
 	if cb.Layer != "" || cb.Group != "" {
 		b.Action = KeyAction{}
 	}

@@ -56,6 +56,8 @@ type Button struct {
 	// Per-button colours (Color, ColorActive, TextColor); not Set: the
 	// [Style]'s.
 	Color, ColorActive, TextColor config.Color
+	// FitText is the button's own FitText ("": the layout's [Style]).
+	FitText string
 }
 
 // Index returns the index of the layer called name, or -1.

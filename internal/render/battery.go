@@ -71,7 +71,14 @@ func batteryFill(st battery.State) func(c uint8) color.RGBA {
 func (r *Renderer) paintBattery(b *button) {
 	st := b.bat
 	if !st.Present {
-		r.paint(b, nil, r.textLayer(b, "Battery N/A", 0, 0))
+		// "Battery N/A" when it fits, else "N/A" (not "tery").
+		text := "Battery N/A"
+		if r.text.primary != nil && r.text.primary.gt != nil {
+			if st := r.text.shape(text, r.size); st.ink.Dx() > room(b) {
+				text = "N/A"
+			}
+		}
+		r.paint(b, nil, r.textLayer(b, text, 0, 0))
 		return
 	}
 	text := strconv.Itoa(st.Percent) + "%"

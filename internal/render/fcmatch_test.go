@@ -34,11 +34,11 @@ func TestFCMatchArgs(t *testing.T) {
 	bin := fakeFCMatch(t, `for a in "$@"; do printf '%s\n' "$a"; done > `+args+`; printf /fonts/x.ttf`)
 	for _, tmpl := range []string{":bold", "-v", "--format=%{family}", "--version"} {
 		path, err := runFCMatch(bin, tmpl, 10*time.Second)
-		if err != nil || path != "/fonts/x.ttf" {
-			t.Errorf("%q: %q, %v", tmpl, path, err)
+		if err != nil || path != (fontRef{path: "/fonts/x.ttf"}) {
+			t.Errorf("%q: %v, %v", tmpl, path, err)
 		}
 		got, _ := os.ReadFile(args)
-		if want := "--format=%{file}\n--\n" + tmpl + "\n"; string(got) != want {
+		if want := "--format=%{index}:%{file}\n--\n" + tmpl + "\n"; string(got) != want {
 			t.Errorf("%q: fc-match got %q, want %q", tmpl, got, want)
 		}
 	}
@@ -53,8 +53,8 @@ func TestFCMatchRealDashPattern(t *testing.T) {
 	}
 	for _, tmpl := range []string{"-v", "--version", ":bold"} {
 		path, err := runFCMatch(bin, tmpl, 30*time.Second)
-		if err != nil || !filepath.IsAbs(path) {
-			t.Errorf("%q: %q, %v; want a font file", tmpl, path, err)
+		if err != nil || !filepath.IsAbs(path.path) {
+			t.Errorf("%q: %v, %v; want a font file", tmpl, path, err)
 		}
 	}
 }
@@ -79,7 +79,7 @@ func TestFCMatchBounded(t *testing.T) {
 		}
 		path, err := runFCMatch(bin, ":bold", timeout)
 		if err == nil || !strings.Contains(err.Error(), tt.want) {
-			t.Errorf("%s: %q, %v; want an error saying %q", name, path, err, tt.want)
+			t.Errorf("%s: %v, %v; want an error saying %q", name, path, err, tt.want)
 		}
 		if d := time.Since(start); d > 30*time.Second { // a hang, not a speed check
 			t.Errorf("%s: took %v", name, d)

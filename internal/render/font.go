@@ -1,6 +1,7 @@
 package render
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -8,9 +9,12 @@ import (
 	"io"
 	"os/exec"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"time"
 
+	gtfont "github.com/go-text/typesetting/font"
+	ot "github.com/go-text/typesetting/font/opentype"
 	"golang.org/x/image/font"
 	"golang.org/x/image/font/opentype"
 	"golang.org/x/image/math/fixed"
@@ -22,25 +26,81 @@ import (
 // LabelSize is the size of labels in pixels.
 const LabelSize = 32
 
-// Font is a parsed TrueType or OpenType (CFF) font.
+// Font is a parsed TrueType or OpenType (CFF) font, or one face of a
+// collection (.ttc, .otc).
 type Font struct {
 	Source string // the file it came from, or "embedded Go Bold" / "embedded Go Regular"
+	Index  int    // the face in a collection (fontconfig's index)
 	f      *opentype.Font
+	gt     *gtfont.Face // the same face for the shaper; nil: not shaped
+
+	bitmaps     bool // the font has colour bitmap glyphs (CBDT, sbix)
+	bitmapCache map[gtfont.GID]*colourGlyph
 }
 
 // ParseFont reads TrueType, OpenType/CFF or a font collection (the first font).
 func ParseFont(data []byte, source string) (*Font, error) {
+	return ParseFontIndex(data, source, 0)
+}
+
+// ParseFontIndex reads face index of a font file: a collection's
+// index-th font, or a single font (index 0).
+func ParseFontIndex(data []byte, source string, index int) (*Font, error) {
+	if index < 0 {
+		return nil, fmt.Errorf("render: font %s: face index %d", source, index)
+	}
 	f, err := opentype.Parse(data)
+	if err == nil && index != 0 {
+		err = fmt.Errorf("face index %d of a file that is not a collection", index)
+	}
 	if err != nil {
 		c, cerr := opentype.ParseCollection(data)
-		if cerr != nil {
-			return nil, fmt.Errorf("render: font %s: %w", source, err)
-		}
-		if f, err = c.Font(0); err != nil {
-			return nil, fmt.Errorf("render: font %s: %w", source, err)
+		if cerr == nil {
+			if index >= c.NumFonts() {
+				return nil, fmt.Errorf("render: font %s: face index %d of a collection of %d", source, index, c.NumFonts())
+			}
+			f, err = c.Font(index)
 		}
 	}
-	return &Font{Source: source, f: f}, nil
+	// The shaper's view of the same face. A colour bitmap font (Noto
+	// Color Emoji) has no outlines x/image reads: the shaper's is enough.
+	var gt *gtfont.Face
+	if lds, gerr := ot.NewLoaders(bytes.NewReader(data)); gerr == nil && index < len(lds) {
+		if ft, gerr := gtfont.NewFont(lds[index]); gerr == nil {
+			gt = gtfont.NewFace(ft)
+		}
+	}
+	if err != nil && gt == nil {
+		return nil, fmt.Errorf("render: font %s: %w", source, err)
+	}
+	if err != nil {
+		f = nil
+	}
+	out := &Font{Source: source, Index: index, f: f, gt: gt}
+	if gt != nil {
+		out.bitmaps = len(gt.BitmapSizes()) > 0
+	}
+	return out, nil
+}
+
+// has tells whether the font maps r to a glyph.
+func (f *Font) has(r rune) bool {
+	if f == nil {
+		return false
+	}
+	if f.gt != nil {
+		_, ok := f.gt.NominalGlyph(r)
+		return ok
+	}
+	return false
+}
+
+// String names the face: the file, and the index in a collection.
+func (f *Font) String() string {
+	if f.Index != 0 {
+		return fmt.Sprintf("%s:%d", f.Source, f.Index)
+	}
+	return f.Source
 }
 
 // EmbeddedFont is the fallback font: Go Bold or Go Regular.
@@ -74,16 +134,17 @@ const (
 	maxFCOutput = 8 << 10
 )
 
-// LoadFont resolves a fontconfig pattern with fc-match and loads the file.
+// LoadFont resolves a fontconfig pattern with fc-match and loads the file
+// (the face fc-match names in a collection).
 // When fc-match is missing or fails, or the file does not load, it returns
 // the embedded font (bold when the pattern asks for it) and the error.
 func LoadFont(template string) (*Font, error) {
-	path, err := fcMatch(template)
+	ref, err := fcMatch(template)
 	if err == nil {
 		var data []byte
-		if data, err = safefile.ReadFile(path, maxFontBytes); err == nil {
+		if data, err = safefile.ReadFile(ref.path, maxFontBytes); err == nil {
 			var f *Font
-			if f, err = ParseFont(data, path); err == nil {
+			if f, err = ParseFontIndex(data, ref.path, ref.index); err == nil {
 				return f, nil
 			}
 		} else {
@@ -93,47 +154,86 @@ func LoadFont(template string) (*Font, error) {
 	return EmbeddedFont(wantsBold(template)), err
 }
 
-func fcMatch(template string) (string, error) {
+// loadFontFile reads and parses a face of a font file.
+func loadFontFile(ref fontRef) (*Font, error) {
+	data, err := safefile.ReadFile(ref.path, maxFontBytes)
+	if err != nil {
+		return nil, err
+	}
+	return ParseFontIndex(data, ref.path, ref.index)
+}
+
+// fontRef names a face: a file and its index in a collection.
+type fontRef struct {
+	path  string
+	index int
+}
+
+func fcMatch(template string) (fontRef, error) {
 	bin, err := exec.LookPath("fc-match")
 	if err != nil {
-		return "", fmt.Errorf("render: font %q: %w", template, err)
+		return fontRef{}, fmt.Errorf("render: font %q: %w", template, err)
 	}
 	return runFCMatch(bin, template, fcMatchTimeout)
 }
 
-// runFCMatch asks fc-match (bin) for the file of a pattern. The pattern
-// comes after "--", so one starting with "-" is a pattern, not an option.
-// The run is bounded in time and in what is read of its output; the
-// answer must be an absolute path.
-func runFCMatch(bin, template string, timeout time.Duration) (string, error) {
+// runFCMatch asks fc-match (bin) for the file of a pattern and the face's
+// index in it. The pattern comes after "--", so one starting with "-" is a
+// pattern, not an option. The run is bounded in time and in what is read
+// of its output; the answer must be an absolute path (after "index:").
+func runFCMatch(bin, template string, timeout time.Duration) (fontRef, error) {
+	out, err := runFC(bin, []string{"--format=%{index}:%{file}", "--", template}, timeout, maxFCOutput)
+	if err != nil {
+		return fontRef{}, fmt.Errorf("render: fc-match %q: %w", template, err)
+	}
+	ref, err := parseFCAnswer(strings.TrimSpace(out))
+	if err != nil {
+		return fontRef{}, fmt.Errorf("render: fc-match %q: %w", template, err)
+	}
+	return ref, nil
+}
+
+// parseFCAnswer reads "index:path" (or a bare path: index 0).
+func parseFCAnswer(s string) (fontRef, error) {
+	if s == "" {
+		return fontRef{}, errors.New("no font")
+	}
+	ref := fontRef{path: s}
+	if i := strings.IndexByte(s, ':'); i > 0 {
+		if n, err := strconv.Atoi(s[:i]); err == nil && n >= 0 && n < 1<<16 {
+			ref = fontRef{path: s[i+1:], index: n}
+		}
+	}
+	if !filepath.IsAbs(ref.path) || strings.ContainsAny(ref.path, "\x00\n") {
+		return fontRef{}, fmt.Errorf("answer %q is not a file path", s)
+	}
+	return ref, nil
+}
+
+// runFC runs a fontconfig tool bounded in time (timeout) and in what is
+// read of its answer (max bytes).
+func runFC(bin string, args []string, timeout time.Duration, max int) (string, error) {
 	ctx, cancel := context.WithTimeout(context.Background(), timeout)
 	defer cancel()
-	out := &capWriter{max: maxFCOutput, fail: true}
+	out := &capWriter{max: max, fail: true}
 	errOut := &capWriter{max: 1 << 10}
-	cmd := exec.CommandContext(ctx, bin, "--format=%{file}", "--", template)
+	cmd := exec.CommandContext(ctx, bin, args...)
 	cmd.Stdin = nil
 	cmd.Stdout, cmd.Stderr = out, errOut
-	// A child that keeps the pipes open after fc-match is killed must
+	// A child that keeps the pipes open after the tool is killed must
 	// not hold the build either.
 	cmd.WaitDelay = time.Second
 	err := cmd.Run()
 	if ctx.Err() != nil {
-		return "", fmt.Errorf("render: fc-match %q: no answer within %v: %w", template, timeout, ctx.Err())
+		return "", fmt.Errorf("no answer within %v: %w", timeout, ctx.Err())
 	}
 	if out.over {
-		return "", fmt.Errorf("render: fc-match %q: answer over %s", template, safefile.Size(maxFCOutput))
+		return "", fmt.Errorf("answer over %s", safefile.Size(int64(max)))
 	}
 	if err != nil {
-		return "", fmt.Errorf("render: fc-match %q: %w: %s", template, err, strings.TrimSpace(string(errOut.buf)))
+		return "", fmt.Errorf("%w: %s", err, strings.TrimSpace(string(errOut.buf)))
 	}
-	path := strings.TrimSpace(string(out.buf))
-	if path == "" {
-		return "", fmt.Errorf("render: fc-match %q: no font", template)
-	}
-	if !filepath.IsAbs(path) || strings.ContainsAny(path, "\x00\n") {
-		return "", fmt.Errorf("render: fc-match %q: answer %q is not a file path", template, path)
-	}
-	return path, nil
+	return string(out.buf), nil
 }
 
 // capWriter keeps the first max bytes written to it. Past max it drops
@@ -212,11 +312,12 @@ func textWidth(face font.Face, s string) int {
 // while the old renderer is dropped). The zero value is ready; it is not
 // safe for concurrent use.
 type FontCache struct {
-	// Match resolves a pattern to a file (nil: fc-match).
+	// Match resolves a pattern to a file, face 0 (nil: fc-match, with the
+	// face it names).
 	Match func(template string) (string, error)
 
 	template string
-	path     string
+	ref      fontRef
 	size     int64
 	mod      time.Time
 	font     *Font
@@ -225,14 +326,17 @@ type FontCache struct {
 // Load is LoadFont with the cache: fc-match still runs every time, and the
 // file is read again when the match or the file changed.
 func (c *FontCache) Load(template string) (*Font, error) {
-	match := c.Match
-	if match == nil {
-		match = fcMatch
+	var ref fontRef
+	var err error
+	if c.Match != nil {
+		ref.path, err = c.Match(template)
+	} else {
+		ref, err = fcMatch(template)
 	}
-	path, err := match(template)
 	if err != nil {
 		return EmbeddedFont(wantsBold(template)), err
 	}
+	path := ref.path
 	// The answer must be a regular file under the cap (a FIFO or
 	// /dev/zero named by a hostile fonts.conf is refused unread).
 	file, size, err := safefile.Open(path, maxFontBytes)
@@ -244,7 +348,7 @@ func (c *FontCache) Load(template string) (*Font, error) {
 	if st, err := file.Stat(); err == nil {
 		mod = st.ModTime()
 	}
-	if c.font != nil && c.template == template && c.path == path && c.size == size && c.mod.Equal(mod) {
+	if c.font != nil && c.template == template && c.ref == ref && c.size == size && c.mod.Equal(mod) {
 		return c.font, nil
 	}
 	c.font = nil // let the old one go before reading the new one
@@ -254,8 +358,8 @@ func (c *FontCache) Load(template string) (*Font, error) {
 	}
 	if err == nil {
 		var f *Font
-		if f, err = ParseFont(data, path); err == nil {
-			c.template, c.path, c.size, c.mod, c.font = template, path, size, mod, f
+		if f, err = ParseFontIndex(data, path, ref.index); err == nil {
+			c.template, c.ref, c.size, c.mod, c.font = template, ref, size, mod, f
 			return f, nil
 		}
 	}

@@ -7,6 +7,9 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"tiny-dfr/internal/config"
+	"tiny-dfr/internal/layouts"
 )
 
 // needFile skips (or fails under CI=true) when a test prerequisite is missing.
@@ -133,7 +136,10 @@ func TestHugeLabelMaskIsClipped(t *testing.T) {
 	label := strings.Repeat("W", 1000) + "end"
 	c := defaultConfig()
 	c.PrimaryLayerKeys[3].Text = label
-	r := newTestRenderer(t, c, 2008, 60, true)
+	r, diags := New(layouts.Build(c, 2008, 60), testOptions(t, true))
+	if len(diags) != 1 || diags[0].Kind != config.KindFit || diags[0].Pos != c.PrimaryLayerKeys[3].Pos {
+		t.Errorf("diagnostics %v; want one fit warning at the button", diags)
+	}
 	b := &r.layers[0][3]
 	l := r.textLayer(b, label, 0, 0)
 	if l.mask.Rect.Dx() > b.rows || len(l.mask.Pix) > b.rows*r.frame.BarHeight {

@@ -4,6 +4,7 @@ import (
 	"image"
 	"image/color"
 	"math"
+	"strings"
 	"time"
 
 	"golang.org/x/image/font"
@@ -83,8 +84,9 @@ type button struct {
 
 	clk    *clock.Format
 	loc    *clock.Locale
-	text   []byte // what the clock tile shows
-	clkSet bool   // text is drawn
+	text   []byte  // what the clock tile shows
+	clkSet bool    // text is drawn
+	size   float64 // the clock's text size (shrunk to fit); 0: the labels'
 
 	mode   layouts.BatteryMode
 	bat    battery.State
@@ -106,6 +108,8 @@ type Renderer struct {
 	frame  *Frame
 	font   *Font
 	face   font.Face
+	size   float64     // label size, pixels
+	text   *textShaper // shapes labels and clocks
 	icons  iconLoader
 	layers [][]button
 	canvas []byte              // landscape RGBA scratch, stripCols wide
@@ -152,8 +156,9 @@ func New(lay *layouts.Layout, opts Options) (*Renderer, []config.Diagnostic) {
 	if lay.Style.FontSize > 0 {
 		size = float64(lay.Style.FontSize)
 	}
-	r.font, r.face = f, f.face(size)
-	if r.face == nil {
+	r.font, r.face, r.size = f, f.face(size), size
+	r.text = &textShaper{primary: f, fb: newFallbacks(opts.FontTemplate, nil)}
+	if r.face == nil && f.gt == nil {
 		diags = append(diags, config.Diagnostic{Pos: opts.FontPos, Severity: config.Warning, Msg: "font " + f.Source + " cannot be used: labels are not drawn"})
 	}
 	n, widest, rows := 1, 1, 0
@@ -192,6 +197,10 @@ func New(lay *layouts.Layout, opts Options) (*Renderer, []config.Diagnostic) {
 	// buttons keep their bodies. So are the icons of static buttons.
 	r.body, r.z = nil, nil
 	r.icons.endBuild()
+	if fb := r.text.fb; fb != nil && len(fb.errs) > 0 {
+		diags = append(diags, config.Diagnostic{Pos: opts.FontPos, Severity: config.Warning,
+			Msg: "font fallback: " + strings.Join(fb.errs, "; ")})
+	}
 	return r, diags
 }
 
@@ -220,7 +229,8 @@ func (r *Renderer) prepare(b *button, lb *layouts.Button) []config.Diagnostic {
 	case layouts.TextFace:
 		b.kind = kindStatic
 		r.alloc(b)
-		l := r.textLayer(b, fc.Label, 0, 0)
+		l, d := r.labelLayer(b, lb, fc.Label)
+		diags = append(diags, d...)
 		r.paint(b, nil, l)
 		r.prepareInert(b, lb, l)
 	case layouts.IconFace:
@@ -253,6 +263,7 @@ func (r *Renderer) prepare(b *button, lb *layouts.Button) []config.Diagnostic {
 		b.clk = f
 		b.loc = clock.LookupLocale(fc.Locale)
 		b.text = make([]byte, 0, 64)
+		diags = append(diags, r.prepareClock(b, lb)...)
 		r.paint(b, nil)
 	case layouts.BatteryFace:
 		b.kind = kindBattery
@@ -362,6 +373,36 @@ const stripCols = 32
 
 // textLayer centres a label in the button, shifted by (dx, dy).
 func (r *Renderer) textLayer(b *button, s string, dx, dy int) layer {
+	return r.sizedTextLayer(b, s, 0)
+}
+
+// sizedTextLayer centres s at size pixels (0: the labels' size).
+func (r *Renderer) sizedTextLayer(b *button, s string, size float64) layer {
+	if r.text.primary == nil || r.text.primary.gt == nil {
+		return r.plainTextLayer(b, s, 0, 0)
+	}
+	if size <= 0 {
+		size = r.size
+	}
+	st := r.text.shape(s, size)
+	return r.shapedLayer(b, &st, 0, 0)
+}
+
+// shapedLayer centres shaped text in the button, shifted by (dx, dy).
+func (r *Renderer) shapedLayer(b *button, st *shapedText, dx, dy int) layer {
+	ink := st.ink
+	ox := int(math.Round(b.width/2 - float64(ink.Min.X+ink.Max.X)/2))
+	oy := int(math.Round(float64(r.frame.BarHeight)/2 - float64(ink.Min.Y+ink.Max.Y)/2))
+	// Only the button's columns show: a label wider than the button (the
+	// config sets it) must not size the mask.
+	if ink.Dx() > maxInk {
+		ink = ink.Intersect(image.Rect(-ox-dx, ink.Min.Y, -ox-dx+b.rows, ink.Max.Y))
+	}
+	return layer{mask: r.text.mask(st, ink), img: r.text.colourImage(st, ink), at: image.Pt(ox+dx, oy+dy), col: b.ink}
+}
+
+// plainTextLayer is textLayer without the shaper (a font it cannot read).
+func (r *Renderer) plainTextLayer(b *button, s string, dx, dy int) layer {
 	ink := textInk(r.face, s)
 	ox := int(math.Round(b.width/2 - float64(ink.Min.X+ink.Max.X)/2))
 	oy := int(math.Round(float64(r.frame.BarHeight)/2 - float64(ink.Min.Y+ink.Max.Y)/2))
@@ -454,7 +495,7 @@ func (r *Renderer) update(b *button, st *State, i int) {
 		}
 		b.clkSet = true
 		b.text = append(b.text[:0], r.buf...)
-		r.paint(b, nil, r.textLayer(b, string(b.text), 0, 0))
+		r.paint(b, nil, r.sizedTextLayer(b, string(b.text), b.size))
 	case kindBattery:
 		if b.batSet && b.bat == st.Battery {
 			return

@@ -80,7 +80,7 @@ func drawBody(m *image.Alpha, z *vector.Rasterizer, width, radius float64) *vect
 // picture, at an offset in landscape button pixels.
 type layer struct {
 	mask *image.Alpha // drawn in col (nil: white) where set
-	img  *image.RGBA  // else this premultiplied picture
+	img  *image.RGBA  // and this premultiplied picture over it
 	at   image.Point
 	col  image.Image // the mask's colour; nil: white
 	fade uint8       // the picture's opacity; 0: opaque
@@ -97,7 +97,8 @@ func drawLayers(canvas *image.RGBA, layers []layer) {
 			}
 			r := l.mask.Rect.Add(l.at)
 			draw.DrawMask(canvas, r, src, image.Point{}, l.mask, l.mask.Rect.Min, draw.Over)
-		} else if l.img != nil {
+		}
+		if l.img != nil {
 			r := l.img.Rect.Add(l.at)
 			if l.fade != 0 {
 				draw.DrawMask(canvas, r, l.img, l.img.Rect.Min, image.NewUniform(color.Alpha{l.fade}), image.Point{}, draw.Over)

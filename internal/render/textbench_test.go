@@ -1,0 +1,39 @@
+package render
+
+import (
+	"testing"
+	"time"
+
+	"tiny-dfr/internal/config"
+)
+
+// clockBench is the default F-keys with a clock in place of F12.
+func clockBench(b *testing.B) *Renderer {
+	c := defaultConfig()
+	c.PrimaryLayerKeys[11] = config.Button{Time: "%a %d %b %H:%M", Stretch: 2}
+	return newTestRenderer(b, c, 2008, 60, true)
+}
+
+// BenchmarkClockTick redraws the clock on a new minute: its text is
+// shaped and drawn anew.
+func BenchmarkClockTick(b *testing.B) {
+	r := clockBench(b)
+	at := time.Date(2026, 3, 4, 5, 6, 7, 0, time.UTC)
+	r.DrawAll(&State{Now: at})
+	b.ReportAllocs()
+	for b.Loop() {
+		at = at.Add(time.Minute)
+		r.DrawButtons(&State{Now: at}, 11)
+	}
+}
+
+// BenchmarkClockSteady is a tick within the same minute: nothing to draw.
+func BenchmarkClockSteady(b *testing.B) {
+	r := clockBench(b)
+	at := time.Date(2026, 3, 4, 5, 6, 7, 0, time.UTC)
+	r.DrawAll(&State{Now: at})
+	b.ReportAllocs()
+	for b.Loop() {
+		r.DrawButtons(&State{Now: at}, 11)
+	}
+}
