@@ -37,12 +37,13 @@ install: build
 	$(INSTALL) -d $(DESTDIR)$(UNITDIR)
 	sed 's|@BINDIR@|$(BINDIR)|g' share/systemd/tiny-dfr.service > $(DESTDIR)$(UNITDIR)/tiny-dfr.service
 	chmod 644 $(DESTDIR)$(UNITDIR)/tiny-dfr.service
+	$(INSTALL) -m644 share/systemd/tiny-dfr-backlight@.service $(DESTDIR)$(UNITDIR)/tiny-dfr-backlight@.service
 	$(INSTALL) -Dm644 share/udev/72-tiny-dfr.rules $(DESTDIR)$(UDEVDIR)/72-tiny-dfr.rules
 	$(INSTALL) -Dm644 share/sysusers.d/tiny-dfr.conf $(DESTDIR)$(SYSUSERSDIR)/tiny-dfr.conf
 
 uninstall:
 	rm -f $(DESTDIR)$(BINDIR)/tiny-dfr $(DESTDIR)$(DATADIR)/tiny-dfr/config.toml \
-		$(DESTDIR)$(UNITDIR)/tiny-dfr.service $(DESTDIR)$(UDEVDIR)/72-tiny-dfr.rules \
+		$(DESTDIR)$(UNITDIR)/tiny-dfr.service $(DESTDIR)$(UNITDIR)/tiny-dfr-backlight@.service $(DESTDIR)$(UDEVDIR)/72-tiny-dfr.rules \
 		$(DESTDIR)$(SYSUSERSDIR)/tiny-dfr.conf
 	-rmdir $(DESTDIR)$(DATADIR)/tiny-dfr
 
