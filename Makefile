@@ -13,6 +13,7 @@ DATADIR    ?= $(PREFIX)/share
 UNITDIR    ?= $(PREFIX)/lib/systemd/system
 UDEVDIR    ?= $(PREFIX)/lib/udev/rules.d
 SYSUSERSDIR ?= $(PREFIX)/lib/sysusers.d
+CGO_ENABLED ?= 0
 GO         ?= go
 GOFLAGS    ?= -trimpath
 INSTALL    ?= install
@@ -22,7 +23,7 @@ INSTALL    ?= install
 all: build
 
 build:
-	CGO_ENABLED=0 $(GO) build $(GOFLAGS) -o tiny-dfr ./cmd/tiny-dfr
+	CGO_ENABLED=$(CGO_ENABLED) $(GO) build $(GOFLAGS) -o tiny-dfr ./cmd/tiny-dfr
 
 test:
 	$(GO) test ./...
