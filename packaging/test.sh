@@ -4,7 +4,8 @@
 #   Debian  dpkg-buildpackage -b -us -uc, then lintian (no error)
 #   RPM     rpmbuild -bb packaging/rpm/tiny-dfr.spec (--nodeps: this is not
 #           an RPM system; Source0 + Source1 vendor tarball as Fedora does)
-#   Arch    makepkg as an unprivileged user (--nodeps: no pacman here)
+#   Arch    makepkg as an unprivileged user (--nodeps and PACMAN=true: no
+#           pacman here, and makepkg insists on finding one)
 #   Nix     nix-instantiate --parse on every .nix file
 # The Go modules are vendored once ("go mod vendor" from the module cache)
 # and every build runs offline (GOPROXY=off).
@@ -101,7 +102,7 @@ if want arch; then
 		run=(runuser -u tiny-dfr-build --)
 	fi
 	(cd "$a" && "${run[@]}" env HOME="$a" PATH="$PATH" GOPROXY=off GOTOOLCHAIN=local \
-		PKGDEST="$a" SRCDEST="$a" BUILDDIR="$a/build" makepkg --nodeps --noconfirm --skipinteg) >"$work/arch.log" 2>&1 ||
+		PACMAN=true PKGDEST="$a" SRCDEST="$a" BUILDDIR="$a/build" makepkg --nodeps --noconfirm --skipinteg) >"$work/arch.log" 2>&1 ||
 		{ tail -n 60 "$work/arch.log"; fail "makepkg failed"; }
 	pkg=$(ls "$a"/tiny-dfr-"$version"-*.pkg.tar.*)
 	bsdtar -tf "$pkg" >"$work/arch.list"
