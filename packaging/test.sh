@@ -116,6 +116,11 @@ if want nix; then
 		nix-instantiate --parse "$f" >/dev/null || fail "$f does not parse"
 		echo "nix: $f parses"
 	done
+	# buildGoModule's vendorHash is the NAR hash of "go mod vendor"'s tree.
+	have=$(nix --extra-experimental-features nix-command hash path --type sha256 "$src/vendor")
+	grep -q "vendorHash = \"$have\";" packaging/nix/package.nix ||
+		fail "packaging/nix/package.nix: vendorHash is not $have (go.mod changed: put that one there)"
+	echo "nix: vendorHash $have"
 fi
 echo
 echo "packaging: all built (${which[*]})"
