@@ -32,20 +32,15 @@ keep=${KEEP:-}
 trap '[ -n "$keep" ] || rm -rf "$work"' EXIT
 echo "work directory: $work (KEEP=1 keeps it)"
 
-# What every package must contain (paths below the package root).
-must=(usr/bin/tiny-dfr usr/share/tiny-dfr/config.toml usr/lib/systemd/system/tiny-dfr.service
-	usr/lib/systemd/system/tiny-dfr-backlight@.service usr/lib/udev/rules.d/72-tiny-dfr.rules
-	usr/lib/sysusers.d/tiny-dfr.conf)
-# Man pages, when the tree has them (make install puts them there).
+# What every package must contain: everything "make install" installs
+# (binary, base config, units, udev rules, sysusers file, man pages once
+# the Makefile installs them), plus the licence.
 check_contents() { # pkgkind listing-file licence-path
 	local kind=$1 list=$2 lic=$3 f
 	for f in "${must[@]}" "$lic"; do
-		grep -qE "(^|[ /.])${f//./\\.}\$" "$list" || fail "$kind package lacks /$f"
+		grep -qE "(^|[ /.])${f//./\\.}(\.gz|\.zst)?\$" "$list" || fail "$kind package lacks /$f"
 	done
-	if [ -n "$(find "$src/share" "$src/docs" -name 'tiny-dfr.1*' 2>/dev/null)" ] || grep -q 'share/man' "$src/Makefile"; then
-		grep -qE 'usr/share/man/man1/tiny-dfr\.1' "$list" || fail "$kind package lacks the man page tiny-dfr(1)"
-	fi
-	echo "$kind: contents ok"
+	echo "$kind: contents ok (${#must[@]} installed files and the licence)"
 }
 
 step "source and vendor tarballs"
@@ -60,6 +55,14 @@ git ls-files --others --exclude-standard -- debian packaging share Makefile | se
 tar -C "$work" --sort=name --owner=0 --group=0 -czf "$work/$name.tar.gz" --exclude="$name/vendor" "$name"
 tar -C "$src" --sort=name --owner=0 --group=0 -czf "$work/$name-vendor.tar.gz" vendor
 ls -l "$work"/*.tar.gz
+# The reference install (offline, from vendor/).
+(cd "$src" && GOPROXY=off GOTOOLCHAIN=local GOFLAGS=-mod=vendor make install DESTDIR="$work/ref" PREFIX=/usr >/dev/null && make clean >/dev/null)
+mapfile -t must < <(cd "$work/ref" && find . -type f | sed 's|^\./||' | sort)
+printf 'make install: %s\n' "${must[@]}"
+for f in usr/bin/tiny-dfr usr/share/tiny-dfr/config.toml usr/lib/systemd/system/tiny-dfr.service \
+	usr/lib/udev/rules.d/72-tiny-dfr.rules usr/lib/sysusers.d/tiny-dfr.conf; do
+	[ -f "$work/ref/$f" ] || fail "make install DESTDIR=... PREFIX=/usr does not install /$f"
+done
 
 export GOPROXY=off GOTOOLCHAIN=local GOFLAGS=
 
