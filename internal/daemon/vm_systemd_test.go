@@ -277,8 +277,16 @@ func TestVMSystemdUnit(t *testing.T) {
 		t.Fatalf("MainPID %q", pid)
 	}
 	st := procStatus(t, mainPID)
-	if st["CapEff"] != "0000000000000000" || strings.Fields(st["Uid"])[0] == "0" {
-		t.Errorf("daemon still privileged: Uid %s CapEff %s", st["Uid"], st["CapEff"])
+	// The sandbox is on: the unit's seccomp filter, no_new_privs, a bounding
+	// set of CAP_SETUID and CAP_SETGID only; root dropped to the user that
+	// systemd-sysusers made.
+	m := regexp.MustCompile(`(?m)^tiny-dfr:x:(\d+):`).FindStringSubmatch(readFile(t, "/etc/passwd"))
+	want := map[string]string{"Seccomp": "2", "NoNewPrivs": "1", "CapBnd": "00000000000000c0",
+		"CapEff": "0000000000000000", "CapPrm": "0000000000000000", "Uid": strings.Repeat(m[1]+" ", 3) + m[1]}
+	for k, w := range want {
+		if st[k] != w {
+			t.Errorf("daemon's %s: %q, want %q", k, st[k], w)
+		}
 	}
 
 	kb := openVirtualKeyboard(t)
