@@ -97,6 +97,7 @@ install: build
 	$(INSTALL) -d $(DESTDIR)$(UNITDIR) $(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(MANDIR)/man5
 	sed 's|@BINDIR@|$(BINDIR)|g' share/systemd/tiny-dfr.service > $(DESTDIR)$(UNITDIR)/tiny-dfr.service
 	chmod 644 $(DESTDIR)$(UNITDIR)/tiny-dfr.service
+	$(INSTALL) -m644 share/systemd/tiny-dfr-backlight@.service $(DESTDIR)$(UNITDIR)/tiny-dfr-backlight@.service
 	$(INSTALL) -d $(DESTDIR)$(USERUNITDIR)
 	sed 's|@BINDIR@|$(BINDIR)|g' share/systemd/user/tiny-dfr-session.service > $(DESTDIR)$(USERUNITDIR)/tiny-dfr-session.service
 	chmod 644 $(DESTDIR)$(USERUNITDIR)/tiny-dfr-session.service
@@ -108,7 +109,8 @@ install: build
 
 uninstall:
 	rm -f $(DESTDIR)$(BINDIR)/tiny-dfr $(DESTDIR)$(BASECONFIG) \
-		$(DESTDIR)$(UNITDIR)/tiny-dfr.service $(DESTDIR)$(USERUNITDIR)/tiny-dfr-session.service $(DESTDIR)$(UDEVDIR)/72-tiny-dfr.rules \
+		$(DESTDIR)$(UNITDIR)/tiny-dfr.service $(DESTDIR)$(UNITDIR)/tiny-dfr-backlight@.service \
+		$(DESTDIR)$(USERUNITDIR)/tiny-dfr-session.service $(DESTDIR)$(UDEVDIR)/72-tiny-dfr.rules \
 		$(DESTDIR)$(SYSUSERSDIR)/tiny-dfr.conf \
 		$(DESTDIR)$(MANDIR)/man1/tiny-dfr.1 $(DESTDIR)$(MANDIR)/man5/tiny-dfr.toml.5
 	-rmdir $(DESTDIR)$(DATADIR)/tiny-dfr

@@ -41,7 +41,7 @@
 // initramfs holds /etc/passwd and /etc/group with root, tiny-dfr, nobody,
 // input and video unless Config.Files replaces them); loads the
 // kit modules; waits for /dev/dri/card0 and /dev/uinput; sets
-// TINYDFR_GUEST=1, PATH=/bin, HOME=TMPDIR=/tmp and Config.Env (carried in
+// TINYDFR_GUEST=1, PATH=/bin:/usr/bin:/sbin:/usr/sbin, HOME=TMPDIR=/tmp and Config.Env (carried in
 // the initramfs, not on the kernel command line, so values may hold spaces);
 // then runs each
 // test binary as /bin/<dir>.test in /pkg/<dir>, which holds a copy of the

@@ -19,19 +19,20 @@ import (
 // image lists what goes into the initramfs: host files and literal files.
 type initramfs struct {
 	hostFiles map[string]string // guest path → host path
+	hostModes map[string]uint32 // guest path → the host file's mode (Config.HostFiles)
 	files     map[string][]byte // guest path → contents
 	dirs      []string          // extra (possibly empty) directories
 }
 
 // buildInitramfs builds every binary of cfg into dir and writes dir/initrd.
 func buildInitramfs(cfg *Config, k *kit.Kit, dir string) (string, error) {
-	fs := initramfs{hostFiles: map[string]string{}, files: map[string][]byte{}}
+	fs := initramfs{hostFiles: map[string]string{}, hostModes: map[string]uint32{}, files: map[string][]byte{}}
 	if err := buildMain(guestInitPackage, filepath.Join(dir, "init")); err != nil {
 		return "", err
 	}
 	fs.hostFiles["/init"] = filepath.Join(dir, "init")
 
-	p := plan.Plan{Env: cfg.Env, Wait: []string{"/dev/dri/card0", "/dev/uinput"}}
+	p := plan.Plan{Env: cfg.Env, Wait: []string{"/dev/dri/card0", "/dev/uinput"}, Exec: cfg.Init}
 	params := map[string]string{}
 	for name, v := range cfg.ModuleParams {
 		params[modName(name)] = v
@@ -76,6 +77,14 @@ func buildInitramfs(cfg *Config, k *kit.Kit, dir string) (string, error) {
 			return "", err
 		}
 		fs.hostFiles[guest] = host
+	}
+	for guest, host := range cfg.HostFiles {
+		st, err := os.Stat(host)
+		if err != nil {
+			return "", fmt.Errorf("vmtest: %w", err)
+		}
+		fs.hostFiles[guest] = host
+		fs.hostModes[guest] = uint32(st.Mode().Perm())
 	}
 	for guest, b := range guestAccounts() {
 		fs.files[guest] = []byte(b)
@@ -141,7 +150,11 @@ func (fs *initramfs) write(out string) (err error) {
 		if err != nil {
 			return fmt.Errorf("vmtest: %w", err)
 		}
-		c.File(guest, b, mode(guest, 0o755))
+		m, ok := fs.hostModes[guest]
+		if !ok {
+			m = mode(guest, 0o755)
+		}
+		c.File(guest, b, m)
 	}
 	for _, guest := range sortedKeys(fs.files) {
 		c.File(guest, fs.files[guest], mode(guest, 0o644))

@@ -30,7 +30,7 @@ type Config struct {
 	// last. The screendumps stay the Touch Bar's.
 	ExtraGPUs int
 	// Env is added to the environment of the guest programs (the guest's
-	// /init also sets TINYDFR_GUEST=1, PATH=/bin, HOME=TMPDIR=/tmp).
+	// /init also sets TINYDFR_GUEST=1, PATH=/bin:/usr/bin:/sbin:/usr/sbin, HOME=TMPDIR=/tmp).
 	Env map[string]string
 	// OnLine sees every console line as it arrives (without "\r\n").
 	OnLine func(g *Guest, line string)
@@ -46,6 +46,15 @@ type Config struct {
 	// {"drm_kms_helper": "fbdev_emulation=0"} to keep fbcon off the display
 	// (by default fbcon binds to virtio-gpu, as it would on a laptop).
 	ModuleParams map[string]string
+	// Init, if set, is executed by the guest's /init after its set-up
+	// (mounts, modules, device waits), staying PID 1: e.g. systemd (see
+	// Systemd). That init must start /init again as a service, which then
+	// runs the test binaries, prints the results and powers off.
+	Init []string
+	// HostFiles are extra initramfs files copied from the host: guest path
+	// → host path, with the host file's mode (e.g. an init's binaries,
+	// libraries and units).
+	HostFiles map[string]string
 	// Cmdline holds extra kernel command-line words.
 	Cmdline []string
 }

@@ -1,6 +1,8 @@
 // Command guestinit is PID 1 of the vmtest QEMU guest: it mounts the kernel
 // filesystems, loads the kit modules, runs the planned test binaries on the
-// console and powers off.
+// console and powers off. With a plan's Exec it instead hands PID 1 to
+// that program (systemd) after the set-up, and runs the tests when that
+// init starts it again as a service (not PID 1: runner mode).
 package main
 
 import (
@@ -17,7 +19,12 @@ import (
 )
 
 func main() {
-	codes := run()
+	var codes []string
+	if os.Getpid() == 1 {
+		codes = run()
+	} else {
+		codes = runner()
+	}
 	fmt.Printf("%s %s\n", plan.Done, strings.Join(codes, " "))
 	unix.Sync()
 	if err := unix.Reboot(unix.LINUX_REBOOT_CMD_POWER_OFF); err != nil {
@@ -51,8 +58,34 @@ func run() []string {
 		}
 	}
 	waitFor(p.Wait, 20*time.Second)
+	if len(p.Exec) > 0 {
+		// Stays PID 1: the kernel file systems stay mounted, the modules
+		// loaded; the new init runs "/init" as a service for the tests.
+		err := unix.Exec(p.Exec[0], p.Exec, os.Environ())
+		warnf("exec %v: %v", p.Exec, err)
+		return []string{"exec"}
+	}
+	return runAll(p)
+}
 
-	os.Setenv("PATH", "/bin")
+// runner runs the plan's tests when another init started /init as its
+// service (plan.Exec).
+func runner() []string {
+	quietConsole()
+	var p plan.Plan
+	b, err := os.ReadFile(plan.Path)
+	if err == nil {
+		err = json.Unmarshal(b, &p)
+	}
+	if err != nil {
+		warnf("plan: %v", err)
+		return []string{"plan"}
+	}
+	return runAll(p)
+}
+
+func runAll(p plan.Plan) []string {
+	os.Setenv("PATH", "/bin:/usr/bin:/sbin:/usr/sbin")
 	os.Setenv("HOME", "/tmp")
 	os.Setenv("TMPDIR", "/tmp")
 	for k, v := range p.Env {

@@ -11,6 +11,11 @@ type Plan struct {
 	Wait    []string          `json:"wait"`    // device nodes to wait for before running
 	Env     map[string]string `json:"env"`     // added to the environment of every run
 	Runs    []Run             `json:"runs"`    // programs run in turn, console as stdio
+	// Exec, if set, is executed by /init (staying PID 1) after the set-up
+	// instead of the runs: an init such as systemd, which must start
+	// /init again as a service (runner mode: it then makes the runs,
+	// prints Done and powers off).
+	Exec []string `json:"exec,omitempty"`
 }
 
 // Module is a kernel module file and its parameters.
