@@ -15,7 +15,7 @@ buildGoModule {
 
   # The NAR hash of "go mod vendor"'s vendor/ for this go.mod
   # (packaging/test.sh checks it: nix-hash --type sha256 --sri vendor).
-  vendorHash = "sha256-T8sVzsnSqZ2goKM9M2RX4dyffewxPYN9ZhrHbXzC1sY=";
+  vendorHash = "sha256-Y8jnoR7NEHIud/sVgvJ01Gw9QXpZYx5Wy6KNHF1LAb8=";
 
   env.CGO_ENABLED = 0;
 
