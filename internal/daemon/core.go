@@ -105,6 +105,14 @@ type core struct {
 	polledLayer int
 	dropped     int // Bar.Dropped as last logged
 
+	// The session companion (Env.Session; nil: none).
+	srv       Companion
+	companion bool              // a companion is served (its Connected seen, not its Disconnected)
+	paused    bool              // its widgets are stopped (the bar is dark)
+	widgetTxt map[uint32]string // widgets' current text, by id: only the layout shown's
+	widgetFn  func(layer, button int) string
+	focusApp  string // the focused app's id, as the companion reports it
+
 	// Stats, for measurements.
 	frames, wakeups int
 	sliderWrites    int // backend writes from slider drags
@@ -117,6 +125,7 @@ func newCore(env Env, now time.Time) *core {
 	if c.log == nil {
 		c.log = slog.New(slog.DiscardHandler)
 	}
+	c.srv = env.Session
 	c.bar = env.Bar
 	if c.bar != nil && env.Alarm != nil {
 		c.alarmC = env.Alarm.C()
@@ -288,6 +297,7 @@ func (c *core) applyBuilt(b built, now time.Time) {
 		c.lay, c.painter = b.lay, b.painter
 		c.needAll = true
 		c.openSliders(b.lay)
+		c.sessionLayout(b.lay)
 	}
 	if c.wantReload || c.wantLayout {
 		reload := c.wantReload
@@ -348,6 +358,8 @@ func (c *core) applyConfig(cfg *config.Config, diags []config.Diagnostic, now ti
 		GroupTimeout: time.Duration(cfg.GroupTimeout) * time.Second}
 	c.bar.ReleaseAll()
 	c.looks = true
+	c.sessionConfig(cfg)
+	c.applyFocus() // the new Switcher forgot the app layer
 	c.shift = nil
 	if cfg.EnablePixelShift {
 		c.shift = newShifter(now, c.env.Rand, c.env.Timing.ShiftStep, c.env.Timing.ShiftDwell)
@@ -426,6 +438,10 @@ func (c *core) takeActions() {
 	for i, a := range c.acts {
 		c.acts[i].Action = nil // keep no layout alive
 		if !c.actionFits(a.Action) {
+			continue
+		}
+		if ca, ok := a.Action.(layouts.CommandAction); ok {
+			c.runCommand(a.Ref, ca.Command)
 			continue
 		}
 		if c.sw.Act(a.Action, a.At) {

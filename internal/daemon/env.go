@@ -104,6 +104,11 @@ type Env struct {
 	// was lost: Run collects and returns the freed memory to the kernel.
 	Trim func()
 
+	// Session, if set, is the session companion's server (session.Server):
+	// command buttons and widgets go through it; its events come as
+	// Sources.Session. nil: no companion (such buttons dimmed, inert).
+	Session Companion
+
 	// Ping, if set, tells the service manager the loop is alive
 	// (WATCHDOG=1); the loop calls it on each Sources.Watchdog tick.
 	Ping func()

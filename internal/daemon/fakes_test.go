@@ -303,6 +303,7 @@ type rig struct {
 	painter     *fakePainter
 	frame       time.Duration // Timing.Frame (0: every change presented at once)
 	openSlider  func(kind string) (sliders.Backend, error)
+	session     Companion // Env.Session
 }
 
 func fButtons(n int) []config.Button {
@@ -376,6 +377,7 @@ func newRig(t testing.TB, opts ...func(*rig)) *rig {
 		},
 	}
 	env.OpenSlider = r.openSlider
+	env.Session = r.session
 	if r.zone != nil {
 		env.Zone = func() *time.Location { r.zoneCalls++; return r.zone }
 	}

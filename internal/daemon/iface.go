@@ -34,6 +34,11 @@ type Scene struct {
 	// Level gives a slider's level (0–1) and whether its backend is live
 	// (render.State.Level); nil: sliders are drawn dimmed.
 	Level func(layer, button int) (level float64, live bool)
+	// Session tells that the session companion is served (command buttons
+	// and widgets live; render.State.Session); Widget gives a widget's
+	// current text (render.State.Widget).
+	Session bool
+	Widget  func(layer, button int) string
 }
 
 // Painter draws a layout (render.Renderer behind an adapter).

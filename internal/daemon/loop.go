@@ -10,6 +10,7 @@ import (
 	"tiny-dfr/internal/input"
 
 	"tiny-dfr/internal/render"
+	"tiny-dfr/internal/session"
 	"tiny-dfr/internal/uevent"
 )
 
@@ -18,6 +19,8 @@ type Sources struct {
 	Inputs  <-chan input.Event
 	Configs <-chan struct{}
 	Uevents <-chan uevent.Event
+	// Session is the session companion server's events (Env.Session).
+	Session <-chan session.Event
 	// Fatal ends the loop as a crash would: the error is shown on the bar
 	// and returned (a source the daemon cannot run without died).
 	Fatal <-chan error
@@ -90,6 +93,12 @@ func Loop(ctx context.Context, env Env, src Sources, stats *Stats) (err error) {
 				continue
 			}
 			c.onUevent(e, clk.Now())
+		case e, ok := <-src.Session:
+			if !ok {
+				src.Session = nil
+				continue
+			}
+			c.onSession(e, clk.Now())
 		case <-c.bar.Wake():
 			c.onBar(clk.Now())
 		case <-c.alarmC:

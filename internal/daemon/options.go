@@ -12,6 +12,7 @@ import (
 	"tiny-dfr/internal/drm"
 	"tiny-dfr/internal/input"
 	"tiny-dfr/internal/privs"
+	"tiny-dfr/internal/session"
 	"tiny-dfr/internal/sliders"
 	"tiny-dfr/internal/uevent"
 	"tiny-dfr/internal/uinput"
@@ -35,6 +36,13 @@ type Options struct {
 	User   string   // tiny-dfr (privs.User); nobody where it does not exist
 	Groups []string // input, video
 	Root   string   // where etc/passwd, etc/group (and usr/lib's) are read ("/")
+
+	// SessionDir is where the session companion's socket is made
+	// (session.DefaultDir: /run/tiny-dfr); SeatsDir is logind's seat state
+	// (session.DefaultSeatsDir). NoSession: no companion is served.
+	SessionDir string
+	SeatsDir   string
+	NoSession  bool
 
 	Timing Timing
 	Logger *slog.Logger // nil: text to stderr
@@ -82,6 +90,8 @@ func (o *Options) fill() {
 	def(&o.PowerSupplyDir, battery.DefaultRoot)
 	def(&o.User, privs.User)
 	def(&o.Root, "/")
+	def(&o.SessionDir, session.DefaultDir)
+	def(&o.SeatsDir, session.DefaultSeatsDir)
 	if o.Getenv == nil {
 		o.Getenv = os.Getenv
 	}

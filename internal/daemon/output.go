@@ -91,6 +91,7 @@ func (c *core) flushOnce(now time.Time) {
 			}
 		}
 	}
+	c.setPaused(c.level == 0)
 	if c.level == 0 {
 		return // dark: draw nothing now, everything on waking
 	}
@@ -132,6 +133,9 @@ func (c *core) scene(now time.Time) *Scene {
 	if c.levelFn == nil {
 		c.levelFn = c.sliderLevel
 	}
+	if c.widgetFn == nil {
+		c.widgetFn = c.widgetText
+	}
 	c.sc = Scene{
 		Level:   c.levelFn,
 		Layer:   c.sw.Shown(),
@@ -140,6 +144,8 @@ func (c *core) scene(now time.Time) *Scene {
 		Battery: c.bat,
 		Shift:   c.offset(),
 		Banner:  c.banner,
+		Session: c.companion,
+		Widget:  c.widgetFn,
 	}
 	return &c.sc
 }

@@ -60,7 +60,8 @@ func newPainterWith(fonts *render.FontCache, lay *layouts.Layout, look Look) (Pa
 }
 
 func (p *renderPainter) state(s *Scene) *render.State {
-	p.st = render.State{Layer: s.Layer, Pressed: s.Pressed, Now: s.Now, Battery: s.Battery, Shift: s.Shift, Banner: s.Banner, Level: s.Level}
+	p.st = render.State{Layer: s.Layer, Pressed: s.Pressed, Now: s.Now, Battery: s.Battery, Shift: s.Shift, Banner: s.Banner, Level: s.Level,
+		Session: s.Session, Widget: s.Widget}
 	return &p.st
 }
 

@@ -24,6 +24,7 @@ import (
 	"tiny-dfr/internal/privs"
 	"tiny-dfr/internal/render"
 	"tiny-dfr/internal/sdnotify"
+	"tiny-dfr/internal/session"
 	"tiny-dfr/internal/sliders"
 	"tiny-dfr/internal/uevent"
 	"tiny-dfr/internal/watch"
@@ -149,6 +150,18 @@ func Run(ctx context.Context, opts Options) error {
 	// their nodes are root-only; input.Run takes them over.
 	inputDevs := input.OpenExisting(opts.InputDir, "", log)
 	defer inputDevs.Close() // no-op once input.Run took them
+	// The session companion's socket, made as root (its directory is in
+	// /run); served after the drop.
+	var srv *session.Server
+	if !opts.NoSession {
+		srv, err = session.Listen(opts.SessionDir, session.Options{Log: log, SeatsDir: opts.SeatsDir, Root: opts.Root})
+		if err != nil {
+			log.Warn("session companion socket: running without companion (command buttons and widgets dimmed)", "err", err)
+			srv = nil
+		} else {
+			defer srv.Close()
+		}
+	}
 	var creds privs.Creds
 	if !opts.NoDrop {
 		if creds, err = privs.LookupService(opts.Root, log, opts.User, opts.Groups...); err != nil {
@@ -174,6 +187,13 @@ func Run(ctx context.Context, opts Options) error {
 		} else if err := privs.Drop(creds); err != nil {
 			return fatal(err)
 		}
+	}
+
+	var companion Companion
+	var sessionEvents <-chan session.Event
+	if srv != nil {
+		srv.Start()
+		companion, sessionEvents = srv, srv.Events()
 	}
 
 	ctx, cancel := context.WithCancel(ctx)
@@ -278,12 +298,13 @@ func Run(ctx context.Context, opts Options) error {
 			t, _ := battery.SupplyType(opts.PowerSupplyDir, name)
 			return t
 		},
-		Ping: st.ping,
+		Ping:    st.ping,
+		Session: companion,
 	}
 	var stats Stats
 	start := time.Now()
 	configs := reloads(ctx, w.C(), hup, log)
-	err = Loop(ctx, env, Sources{Inputs: inputs, Configs: configs, Uevents: uevents, Fatal: fatalc, Watchdog: watchdog}, &stats)
+	err = Loop(ctx, env, Sources{Inputs: inputs, Configs: configs, Uevents: uevents, Session: sessionEvents, Fatal: fatalc, Watchdog: watchdog}, &stats)
 	log.Info("loop ended", "wakeups", stats.Wakeups, "frames", stats.Frames, "pings", stats.Pings,
 		"ran", time.Since(start).Round(time.Second))
 	if err != nil {

@@ -105,6 +105,8 @@ func newRunRig(t *testing.T, mods ...func(*runRig)) *runRig {
 		Uinput:         filepath.Join(dir, "uinput"),
 		BacklightDir:   filepath.Join(dir, "backlight"),
 		PowerSupplyDir: filepath.Join(dir, "power_supply"),
+		SessionDir:     filepath.Join(dir, "run"),
+		SeatsDir:       filepath.Join(dir, "seats"),
 		NoDrop:         true,
 		Timing:         timing,
 		Logger:         slog.New(slog.NewTextHandler(r.log, &slog.HandlerOptions{Level: slog.LevelDebug})),

@@ -40,7 +40,8 @@ func BaseLayer(s *layouts.Switcher) int { return s.Base() }
 
 // Act is a touch of a layer, group or × button (LayerAction,
 // GroupAction, CloseAction), taken by the loop (Bar.TakeActions), which
-// applies it to its Switcher.
+// applies it to its Switcher, or a lift inside a command button
+// (CommandAction), which the loop hands to the session companion.
 type Act struct {
 	Ref    Ref
 	Action layouts.Action
@@ -84,6 +85,9 @@ type pressCount struct {
 //
 // A finger landing on a layer, group or × button queues an Act (on press,
 // like a key; its lift does nothing on the layer shown then). A finger
+// lifting inside a command button (CommandAction) queues an Act on its
+// lift; one that slid off, was cancelled or outlived a reload queues
+// nothing. Command buttons hold no key. A finger
 // landing on a slider is captured until it lifts: it keeps the slider
 // pressed wherever it moves (no neighbour is pressed) and each move sets
 // the slider's pending Level.
@@ -180,7 +184,21 @@ func (t *Tracker) Handle(ts []Touch, v View) []Ref {
 				continue
 			}
 			t.setPressed(i, v.Layout.Hit(r.Layer, x, y) == r.Button)
-		case Up, Cancel:
+		case Up:
+			if i < 0 {
+				continue
+			}
+			// A command button runs when the finger lifts inside it
+			// (pressed look still on): a slide-off or Cancel runs nothing.
+			if tc := t.touches[i]; tc.pressed {
+				if btn := v.Layout.Button(tc.ref.Layer, tc.ref.Button); btn != nil {
+					if _, ok := btn.Action.(layouts.CommandAction); ok {
+						t.queue(Act{Ref: tc.ref, Action: btn.Action, At: t.now})
+					}
+				}
+			}
+			t.lift(i)
+		case Cancel:
 			if i >= 0 {
 				t.lift(i)
 			}

@@ -48,3 +48,43 @@ func TestSessionButtons(t *testing.T) {
 		t.Errorf("Widgets = %+v", ws)
 	}
 }
+
+// The focused app's layer rests in place of the base; Fn held shows the
+// other layer as without it; a layer button shows over it; Base does not
+// change; none: the normal base again.
+func TestSwitcherApp(t *testing.T) {
+	t.Parallel()
+	s := Switcher{}
+	at := time.Unix(100, 0)
+	if !s.SetApp(3, true) || s.Shown() != 3 || s.Base() != Primary {
+		t.Fatalf("app: shown %d base %d", s.Shown(), s.Base())
+	}
+	s.Fn(true, at)
+	if s.Shown() != Media {
+		t.Errorf("Fn held over the app layer shows %d", s.Shown())
+	}
+	s.Fn(false, at)
+	if s.Shown() != 3 {
+		t.Errorf("Fn released: %d", s.Shown())
+	}
+	s.Layer(2, at)
+	if s.Shown() != 2 {
+		t.Errorf("layer button over the app layer: %d", s.Shown())
+	}
+	s.Layer(2, at)
+	if s.Shown() != 3 {
+		t.Errorf("layer button again: %d", s.Shown())
+	}
+	if s.SetApp(3, true) {
+		t.Error("the same app layer changed the shown layer")
+	}
+	if !s.SetApp(0, false) || s.Shown() != Primary {
+		t.Errorf("no app: %d", s.Shown())
+	}
+	m := Switcher{MediaDefault: true}
+	m.SetApp(2, true)
+	m.Fn(true, at)
+	if m.Shown() != Primary {
+		t.Errorf("media default: Fn over the app layer shows %d", m.Shown())
+	}
+}

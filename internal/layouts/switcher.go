@@ -36,6 +36,9 @@ type Switcher struct {
 	lastDown time.Time // start of the last Fn press that can begin a double press
 	armed    bool      // lastDown is valid
 
+	app    int  // the focused app's layer (SetApp)
+	hasApp bool // app is valid
+
 	chosen    int  // the layer a layer button shows
 	hasChosen bool // chosen is valid
 	stack     [MaxGroups]int
@@ -54,6 +57,8 @@ func (s *Switcher) Shown() int {
 	media := s.MediaDefault != s.swapped
 	if s.fnDown && !s.consumed {
 		media = !media
+	} else if s.hasApp {
+		return s.app
 	}
 	if media {
 		return Media
@@ -70,6 +75,24 @@ func (s *Switcher) Base() int {
 	}
 	return Primary
 }
+
+// SetApp makes layer the resting layer while an app listed for it is
+// focused (ok false: no such app, the normal base layer again). Fn held
+// still shows the layer it shows without an app (the other of Base);
+// layer buttons and groups show over it. Base does not change: fingers
+// keep their buttons, as on a layer button's switch. It reports whether
+// the shown layer changed.
+func (s *Switcher) SetApp(layer int, ok bool) bool {
+	before := s.Shown()
+	s.app, s.hasApp = layer, ok
+	if !ok {
+		s.app = 0
+	}
+	return s.Shown() != before
+}
+
+// App is the focused app's layer set by SetApp (ok false: none).
+func (s *Switcher) App() (layer int, ok bool) { return s.app, s.hasApp }
 
 // Groups is the number of open groups.
 func (s *Switcher) Groups() int { return s.depth }

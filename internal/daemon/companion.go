@@ -1,0 +1,178 @@
+// The session companion: command buttons, widgets and per-app layers.
+
+package daemon
+
+import (
+	"slices"
+	"time"
+
+	"tiny-dfr/internal/config"
+	"tiny-dfr/internal/input"
+	"tiny-dfr/internal/layouts"
+	"tiny-dfr/internal/session"
+)
+
+// Companion is the daemon's end of the session companion (session.Server):
+// what the loop calls. Its methods never block on the companion.
+type Companion interface {
+	// Run asks the companion to run command for button id; false: no
+	// companion is served.
+	Run(id uint32, command string) bool
+	// SetWidgets declares the widgets of the layout shown.
+	SetWidgets(ws []session.Widget)
+	// SetPaused stops (true: the bar is dark) or restarts the widgets.
+	SetPaused(paused bool)
+	// SetSessionUsers is the config's SessionUsers (systems without logind).
+	SetSessionUsers(names []string)
+	Connected() bool
+}
+
+// maxWidgetText bounds a widget's kept text (the protocol's bound).
+const maxWidgetText = 512
+
+// onSession takes an event of the companion server.
+func (c *core) onSession(ev session.Event, now time.Time) {
+	switch ev.Kind {
+	case session.Connected:
+		c.log.Info("session companion served", "uid", ev.UID, "desktop", ev.Desktop)
+		c.companion = true
+		c.needAll = true
+	case session.Disconnected:
+		c.log.Info("session companion gone", "uid", ev.UID)
+		c.companion = false
+		c.needAll = true
+		c.focusApp = ""
+		c.applyFocus()
+	case session.WidgetOutput:
+		c.widgetOutput(ev.ID, ev.Text)
+	case session.Started:
+		c.log.Debug("command started", "id", ev.ID)
+	case session.Ended:
+		c.log.Debug("command ended", "id", ev.ID, "code", ev.Code)
+	case session.Focus:
+		if len(ev.AppID) > maxAppID {
+			ev.AppID = ev.AppID[:maxAppID]
+		}
+		c.focusApp = ev.AppID
+		c.applyFocus()
+	}
+	c.flush(now)
+}
+
+// maxAppID bounds the focused app's id (the protocol's bound).
+const maxAppID = 256
+
+// widgetAt is the widget face of button (layer, b) of the layout shown.
+func (c *core) widgetAt(layer, b int) (layouts.WidgetFace, bool) {
+	if c.lay == nil {
+		return layouts.WidgetFace{}, false
+	}
+	btn := c.lay.Button(layer, b)
+	if btn == nil {
+		return layouts.WidgetFace{}, false
+	}
+	f, ok := btn.Face.(layouts.WidgetFace)
+	return f, ok
+}
+
+// widgetOutput keeps a widget's new text and redraws its button when its
+// layer is shown. Ids not of the layout shown are dropped.
+func (c *core) widgetOutput(id uint32, text string) {
+	layer, b := int(id>>16), int(id&0xffff)
+	f, ok := c.widgetAt(layer, b)
+	if !ok || f.ID != id || f.Media {
+		return
+	}
+	if len(text) > maxWidgetText {
+		text = text[:maxWidgetText]
+	}
+	if old, ok := c.widgetTxt[id]; ok && old == text {
+		return
+	}
+	if c.widgetTxt == nil {
+		c.widgetTxt = map[uint32]string{}
+	}
+	c.widgetTxt[id] = text
+	if layer == c.sw.Shown() && !slices.Contains(c.need, b) {
+		c.need = append(c.need, b)
+	}
+}
+
+// widgetText is render.State.Widget: a widget's current text.
+func (c *core) widgetText(layer, button int) string {
+	return c.widgetTxt[layouts.WidgetID(layer, button)]
+}
+
+// sessionLayout tells the companion the widgets of a new layout and
+// forgets the texts of widgets it no longer has.
+func (c *core) sessionLayout(lay *layouts.Layout) {
+	ws := lay.Widgets()
+	keep := make(map[uint32]bool, len(ws))
+	sw := make([]session.Widget, 0, len(ws))
+	for _, w := range ws {
+		if w.Media {
+			continue
+		}
+		keep[w.ID] = true
+		sw = append(sw, session.Widget{ID: w.ID, Command: w.Command, Interval: w.Interval})
+	}
+	for id := range c.widgetTxt {
+		if !keep[id] {
+			delete(c.widgetTxt, id)
+		}
+	}
+	if c.srv != nil {
+		c.srv.SetWidgets(sw)
+	}
+	c.applyFocus()
+}
+
+// sessionConfig passes a config's SessionUsers on.
+func (c *core) sessionConfig(cfg *config.Config) {
+	if c.srv != nil {
+		c.srv.SetSessionUsers(cfg.SessionUsers)
+	}
+}
+
+// setPaused stops the widgets while the bar is dark (nothing is polled
+// then) and starts them when it lights.
+func (c *core) setPaused(dark bool) {
+	if c.srv == nil || dark == c.paused {
+		return
+	}
+	c.paused = dark
+	c.srv.SetPaused(dark)
+}
+
+// runCommand hands a command button's lift to the companion; without one
+// the tap does nothing.
+func (c *core) runCommand(r input.Ref, command string) {
+	if c.srv == nil || !c.companion {
+		c.log.Debug("command button: no session companion", "layer", r.Layer, "button", r.Button)
+		return
+	}
+	if !c.srv.Run(layouts.WidgetID(r.Layer, r.Button), command) {
+		c.log.Warn("command not sent to the session companion", "layer", r.Layer, "button", r.Button)
+	}
+}
+
+// applyFocus makes the focused app's layer (the first matching app rule
+// of the config) the resting layer; none: the normal base layer.
+func (c *core) applyFocus() {
+	layer, ok := -1, false
+	if c.focusApp != "" && c.cfg != nil && c.lay != nil {
+		for _, r := range c.cfg.AppRules() {
+			if config.MatchApp(r.App, c.focusApp) {
+				layer = c.lay.Index(r.Layer)
+				ok = layer >= 0 && layer < len(c.lay.Layers)
+				break
+			}
+		}
+	}
+	if cur, had := c.sw.App(); had == ok && (!ok || cur == layer) {
+		return
+	}
+	if c.sw.SetApp(layer, ok) {
+		c.needAll, c.looks = true, true
+	}
+}
