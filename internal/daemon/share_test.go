@@ -25,7 +25,7 @@ func TestSystemdUnit(t *testing.T) {
 		"ProtectKernelModules=yes\n", "ProtectKernelLogs=yes\n", "ProtectControlGroups=yes\n",
 		"RestrictAddressFamilies=AF_UNIX AF_NETLINK\n", "RestrictNamespaces=yes\n", "RestrictSUIDSGID=yes\n",
 		"Type=notify\n", "NotifyAccess=main\n", "WatchdogSec=60s\n", "MemoryMax=128M\n",
-		"ExecReload=/bin/kill -HUP $MAINPID\n", "CapabilityBoundingSet=CAP_SETUID CAP_SETGID\n", "DevicePolicy=closed\n",
+		"ExecReload=+/bin/kill -HUP $MAINPID\n", "CapabilityBoundingSet=CAP_SETUID CAP_SETGID\n", "DevicePolicy=closed\n",
 		"DeviceAllow=char-drm rw\n", "DeviceAllow=char-input rw\n", "DeviceAllow=/dev/uinput rw\n", "ProtectClock=yes\n",
 		"ProtectHostname=yes\n", "MemoryDenyWriteExecute=yes\n", "UMask=0077\n", "SystemCallFilter=@system-service\n",
 		"RuntimeDirectory=tiny-dfr\n", "RuntimeDirectoryMode=0755\n",

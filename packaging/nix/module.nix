@@ -67,7 +67,7 @@ in
       # No /bin/kill on NixOS.
       serviceConfig.ExecReload = [
         ""
-        "${pkgs.coreutils}/bin/kill -HUP $MAINPID"
+        "+${pkgs.coreutils}/bin/kill -HUP $MAINPID"
       ];
     };
     # No chgrp/chmod in systemd's search path on NixOS: give store paths.
