@@ -16,7 +16,8 @@ import (
 // named. When fc-match answers a font without the rune (fontconfig returns
 // its best match even so), or is missing, the embedded fonts are tried
 // last. Answers are cached per layout (one Renderer): fc-match runs at
-// most once per rune, and each face is loaded once.
+// most once per rune. Faces are shared by the layouts of the process
+// (facecache.go): a reload parses none that it had.
 
 // maxFallbackQueries bounds the fc-match runs of one layout build; runes
 // past it use the fonts already found.
@@ -186,7 +187,7 @@ func (fb *fallbacks) sortedWith(pattern string, r rune) *Font {
 	return nil
 }
 
-// load reads a face once per layout.
+// load is a view of a shared face, or nil.
 func (fb *fallbacks) load(ref fontRef) *Font {
 	if f, ok := fb.byRef[ref]; ok {
 		return f
@@ -194,7 +195,7 @@ func (fb *fallbacks) load(ref fontRef) *Font {
 	var f *Font
 	if len(fb.byRef) < maxFallbackFonts {
 		var err error
-		if f, err = loadFontFile(ref); err != nil {
+		if f, err = sharedFaces.load(ref); err != nil {
 			fb.note(err.Error())
 			f = nil
 		}

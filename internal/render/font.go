@@ -11,6 +11,7 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	gtfont "github.com/go-text/typesetting/font"
@@ -103,17 +104,31 @@ func (f *Font) String() string {
 	return f.Source
 }
 
-// EmbeddedFont is the fallback font: Go Bold or Go Regular.
+// EmbeddedFont is the fallback font: Go Bold or Go Regular (parsed once
+// per process; each call is a view of its own).
 func EmbeddedFont(bold bool) *Font {
-	name := "embedded Go Regular"
+	i := 0
 	if bold {
-		name = "embedded Go Bold"
+		i = 1
 	}
-	f, err := ParseFont(assets.Font(bold), name)
-	if err != nil { // the embedded fonts are known good
-		return &Font{Source: name}
-	}
-	return f
+	e := &embedded[i]
+	e.once.Do(func() {
+		name := "embedded Go Regular"
+		if bold {
+			name = "embedded Go Bold"
+		}
+		f, err := ParseFont(assets.Font(bold), name)
+		if err != nil { // the embedded fonts are known good
+			f = &Font{Source: name}
+		}
+		e.font = f
+	})
+	return e.font.view()
+}
+
+var embedded [2]struct {
+	once sync.Once
+	font *Font
 }
 
 // wantsBold tells whether a fontconfig pattern asks for a bold face.
@@ -152,15 +167,6 @@ func LoadFont(template string) (*Font, error) {
 		}
 	}
 	return EmbeddedFont(wantsBold(template)), err
-}
-
-// loadFontFile reads and parses a face of a font file.
-func loadFontFile(ref fontRef) (*Font, error) {
-	data, err := safefile.ReadFile(ref.path, maxFontBytes)
-	if err != nil {
-		return nil, err
-	}
-	return ParseFontIndex(data, ref.path, ref.index)
 }
 
 // fontRef names a face: a file and its index in a collection.
@@ -310,7 +316,9 @@ func textWidth(face font.Face, s string) int {
 // configuration whose pattern still resolves to the same, unchanged file
 // neither reads nor parses it again (nor holds two copies of its bytes
 // while the old renderer is dropped). The zero value is ready; it is not
-// safe for concurrent use.
+// safe for concurrent use (one build at a time). Each Load returns a view
+// of its own (see Font.view), so the renderer a build makes and the one
+// the loop still draws with share the parsed font but not its caches.
 type FontCache struct {
 	// Match resolves a pattern to a file, face 0 (nil: fc-match, with the
 	// face it names).
@@ -349,7 +357,7 @@ func (c *FontCache) Load(template string) (*Font, error) {
 		mod = st.ModTime()
 	}
 	if c.font != nil && c.template == template && c.ref == ref && c.size == size && c.mod.Equal(mod) {
-		return c.font, nil
+		return c.font.view(), nil
 	}
 	c.font = nil // let the old one go before reading the new one
 	data, err := io.ReadAll(io.LimitReader(file, maxFontBytes+1))
@@ -360,7 +368,7 @@ func (c *FontCache) Load(template string) (*Font, error) {
 		var f *Font
 		if f, err = ParseFontIndex(data, path, ref.index); err == nil {
 			c.template, c.ref, c.size, c.mod, c.font = template, ref, size, mod, f
-			return f, nil
+			return f.view(), nil
 		}
 	}
 	return EmbeddedFont(wantsBold(template)), err

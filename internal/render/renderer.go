@@ -98,6 +98,10 @@ type button struct {
 	wText        string
 	wSet         bool
 	placeholder  string
+
+	// mask is a dynamic button's text mask, redrawn in place when its
+	// text changes (a clock's minute allocates nothing).
+	mask image.Alpha
 }
 
 // Renderer draws one layout. It pre-draws every button idle and pressed, so
@@ -124,10 +128,11 @@ type Renderer struct {
 	bannerMask *image.Alpha // bannerText, rasterised
 	bannerAt   image.Point  // where bannerMask's origin goes
 
-	epoch  uint64      // DrawAll count: a slider drawn in this epoch is in the frame
-	bg     *color.RGBA // [Style] Background, opaque; nil: black
-	ink    image.Image // [Style] TextColor; nil: white
-	radius float64     // corner radius
+	fills  [2]color.RGBA // paintInto's fill colours
+	epoch  uint64        // DrawAll count: a slider drawn in this epoch is in the frame
+	bg     *color.RGBA   // [Style] Background, opaque; nil: black
+	ink    image.Image   // [Style] TextColor; nil: white
+	radius float64       // corner radius
 }
 
 // New prepares a renderer for lay. Problems (missing icons, fonts) come
@@ -343,11 +348,11 @@ func (r *Renderer) paintInto(b *button, tiles [2][]byte, base func(grey uint8) c
 	var fills [2]*color.RGBA
 	for i, grey := range [2]uint8{IdleGrey, PressedGrey} {
 		if i == 1 || r.opts.ShowOutlines {
-			c := b.fill[i]
+			r.fills[i] = b.fill[i]
 			if base != nil {
-				c = base(grey)
+				r.fills[i] = base(grey)
 			}
-			fills[i] = &c
+			fills[i] = &r.fills[i]
 		}
 	}
 	// The layers are drawn a strip of columns at a time: a small canvas
@@ -398,7 +403,11 @@ func (r *Renderer) shapedLayer(b *button, st *shapedText, dx, dy int) layer {
 	if ink.Dx() > maxInk {
 		ink = ink.Intersect(image.Rect(-ox-dx, ink.Min.Y, -ox-dx+b.rows, ink.Max.Y))
 	}
-	return layer{mask: r.text.mask(st, ink), img: r.text.colourImage(st, ink), at: image.Pt(ox+dx, oy+dy), col: b.ink}
+	var dst *image.Alpha
+	if b.body != nil { // a dynamic button: its text changes at run time
+		dst = &b.mask
+	}
+	return layer{mask: r.text.mask(dst, st, ink), img: r.text.colourImage(st, ink), at: image.Pt(ox+dx, oy+dy), col: b.ink}
 }
 
 // plainTextLayer is textLayer without the shaper (a font it cannot read).

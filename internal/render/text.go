@@ -56,6 +56,52 @@ type textShaper struct {
 	rast    vector.Rasterizer
 	runes   []rune
 	segs    sfnt.Segments // the glyph being drawn, 26.6 pixels, y down
+	glyphs  []shapedGlyph // the last shapedText's glyphs
+	gm      image.Alpha   // one glyph's coverage, while mask runs
+	// outlines are glyph outlines already read (a clock's few glyphs
+	// are not parsed again each minute); at most maxOutlines.
+	outlines map[outlineKey]sfnt.Segments
+}
+
+// outlineKey names a glyph outline at a size.
+type outlineKey struct {
+	font *Font
+	id   gtfont.GID
+	size fixed.Int26_6
+}
+
+// maxOutlines bounds the outlines a shaper keeps: past it they are
+// forgotten all at once (a clock's glyphs come back at its next tick).
+const maxOutlines = 256
+
+// outline is the outline of g's glyph at size (26.6 pixels, y down,
+// origin at the pen), read once; nil: none. The slice is the cache's.
+func (t *textShaper) outline(g shapedGlyph, size fixed.Int26_6) sfnt.Segments {
+	k := outlineKey{g.font, g.id, size}
+	if segs, ok := t.outlines[k]; ok {
+		return segs
+	}
+	if g.font.f == nil {
+		t.gtSegments(g, size)
+	} else {
+		segs, err := g.font.f.LoadGlyph(&t.buf, sfnt.GlyphIndex(g.id), scaleOf(size), nil)
+		if err != nil {
+			segs = nil
+		}
+		t.segs = append(t.segs[:0], segs...)
+	}
+	var segs sfnt.Segments
+	if len(t.segs) > 0 {
+		segs = append(segs, t.segs...)
+	}
+	if t.outlines == nil {
+		t.outlines = map[outlineKey]sfnt.Segments{}
+	}
+	if len(t.outlines) >= maxOutlines {
+		clear(t.outlines)
+	}
+	t.outlines[k] = segs
+	return segs
 }
 
 // gtSegments puts the outline of a glyph x/image cannot read (a font it
@@ -95,11 +141,11 @@ func (t *textShaper) gtBounds(g shapedGlyph, size fixed.Int26_6) (image.Rectangl
 	if g.font.gt == nil {
 		return image.Rectangle{}, false
 	}
-	t.gtSegments(g, size)
-	if len(t.segs) == 0 {
+	segs := t.outline(g, size)
+	if len(segs) == 0 {
 		return image.Rectangle{}, false
 	}
-	b := t.segs.Bounds().Add(fixed.Point26_6{X: g.x, Y: g.y})
+	b := segs.Bounds().Add(fixed.Point26_6{X: g.x, Y: g.y})
 	r := image.Rect(b.Min.X.Floor(), b.Min.Y.Floor(), b.Max.X.Ceil(), b.Max.Y.Ceil())
 	return r, !r.Empty()
 }
@@ -143,13 +189,18 @@ func invisible(r rune) bool {
 	return unicode.IsControl(r) || unicode.Is(unicode.Zs, r) || unicode.Is(unicode.Cf, r)
 }
 
-// shape lays s out at size pixels.
+// shape lays s out at size pixels. The glyphs are the shaper's: valid
+// until the next shape.
 func (t *textShaper) shape(s string, size float64) shapedText {
-	out := shapedText{size: fixed.Int26_6(0.5 + size*64)}
+	out := shapedText{size: fixed.Int26_6(0.5 + size*64), glyphs: t.glyphs[:0]}
+	defer func() { t.glyphs = out.glyphs }()
 	if s == "" || t.primary == nil || t.primary.gt == nil {
 		return out
 	}
-	t.runes = append(t.runes[:0], []rune(s)...)
+	t.runes = t.runes[:0]
+	for _, r := range s {
+		t.runes = append(t.runes, r)
+	}
 	in := shaping.Input{Text: t.runes, RunStart: 0, RunEnd: len(t.runes), Direction: di.DirectionLTR,
 		Face: t.primary.gt, Size: out.size, Script: language.Latin, Language: language.DefaultLanguage()}
 	runs := t.seg.Split(in, fontmap{t})
@@ -262,27 +313,34 @@ func bitmapRect(g shapedGlyph, bm *colourGlyph, size fixed.Int26_6) image.Rectan
 }
 
 // mask rasterises the outline glyphs of s inside r (pen coordinates, as
-// shapedText.ink), as font.Drawer.DrawString would.
-func (t *textShaper) mask(s *shapedText, r image.Rectangle) *image.Alpha {
+// shapedText.ink), as font.Drawer.DrawString would: into dst's memory when
+// dst is not nil and it is large enough (a clock's mask, reused each
+// minute), else into a new mask.
+func (t *textShaper) mask(dst *image.Alpha, s *shapedText, r image.Rectangle) *image.Alpha {
 	if r.Empty() {
-		return image.NewAlpha(image.Rectangle{})
+		r = image.Rectangle{}
 	}
-	m := image.NewAlpha(r)
-	var gm image.Alpha
+	var m *image.Alpha
+	if n := r.Dx() * r.Dy(); dst != nil && cap(dst.Pix) >= n {
+		*dst = image.Alpha{Pix: dst.Pix[:n], Stride: r.Dx(), Rect: r}
+		clear(dst.Pix)
+		m = dst
+	} else {
+		m = image.NewAlpha(r)
+		if dst != nil {
+			*dst = *m
+			m = dst
+		}
+	}
+	if r.Empty() {
+		return m
+	}
+	gm := &t.gm
 	for _, g := range s.glyphs {
 		if _, ok := g.font.bitmap(g.id); ok {
 			continue
 		}
-		if g.font.f == nil {
-			t.gtSegments(g, s.size)
-		} else {
-			segs, err := g.font.f.LoadGlyph(&t.buf, sfnt.GlyphIndex(g.id), scaleOf(s.size), nil)
-			if err != nil {
-				continue
-			}
-			t.segs = append(t.segs[:0], segs...)
-		}
-		segs := t.segs
+		segs := t.outline(g, s.size)
 		if len(segs) == 0 {
 			continue
 		}
@@ -321,8 +379,8 @@ func (t *textShaper) mask(s *shapedText, r image.Rectangle) *image.Alpha {
 				t.rast.CubeTo(x1, y1, x2, y2, x3, y3)
 			}
 		}
-		t.rast.Draw(&gm, gm.Bounds(), image.Opaque, image.Point{})
-		draw.DrawMask(m, dr, image.White, image.Point{}, &gm, image.Point{}, draw.Over)
+		t.rast.Draw(gm, gm.Bounds(), image.Opaque, image.Point{})
+		draw.DrawMask(m, dr, image.White, image.Point{}, gm, image.Point{}, draw.Over)
 	}
 	return m
 }
