@@ -25,7 +25,7 @@ import (
 // a dropped face keeps it alive until it goes.
 const (
 	maxSharedFaces     = 8
-	maxSharedFaceBytes = 96 << 20 // of font file data
+	maxSharedFaceBytes = 48 << 20 // of font file data: a CJK collection (~20 MB) and an emoji font fit, under the unit's MemoryMax=128M
 )
 
 // sharedFaces are the fallback faces of every layout.
