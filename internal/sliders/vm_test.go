@@ -1,7 +1,6 @@
 package sliders
 
 import (
-	"encoding/binary"
 	"errors"
 	"os"
 	"strings"
@@ -9,6 +8,7 @@ import (
 	"testing"
 	"time"
 
+	"tiny-dfr/internal/sliders/sliderstest"
 	"tiny-dfr/internal/uevent"
 	"tiny-dfr/internal/vmtest"
 )
@@ -27,124 +27,6 @@ func TestGuest(t *testing.T) {
 	}
 	if len(res.ExitCodes) != 1 || res.ExitCodes[0] != 0 {
 		t.Errorf("guest exit codes %v\n%s", res.ExitCodes, strings.Join(res.Console, "\n"))
-	}
-}
-
-// t2Keyboard is a T2 MacBook's internal keyboard (USB 05ac:027a, J140K)
-// made with uhid: the kernel's hid-apple binds to it and registers its
-// backlight as the LED "apple::kbd_backlight", whose brightness writes
-// arrive here as the backlight reports the real keyboard receives.
-type t2Keyboard struct {
-	t    *testing.T
-	f    *os.File
-	max  uint16
-	sets chan int // brightness values hid-apple sent (report 0xB0)
-	done chan struct{}
-	wmu  sync.Mutex
-}
-
-// The keyboard's report descriptor: one vendor input field (page 0xff00,
-// usage 0x0f), which hid-apple looks for before it asks for the
-// backlight's configuration.
-var t2Descriptor = []byte{
-	0x06, 0x00, 0xff, // Usage Page (Vendor 0xff00)
-	0x09, 0x0f, // Usage (0x0f)
-	0xa1, 0x01, // Collection (Application)
-	0x09, 0x0f, //   Usage (0x0f)
-	0x15, 0x00, //   Logical Minimum (0)
-	0x26, 0xff, 0x00, //   Logical Maximum (255)
-	0x75, 0x08, //   Report Size (8)
-	0x95, 0x01, //   Report Count (1)
-	0x81, 0x02, //   Input (Data, Var, Abs)
-	0xc0, // End Collection
-}
-
-func newT2Keyboard(t *testing.T, max uint16) *t2Keyboard {
-	t.Helper()
-	f, err := os.OpenFile("/dev/uhid", os.O_RDWR, 0)
-	if err != nil {
-		if os.Getenv("CI") == "true" {
-			t.Fatalf("CI=true and no uhid (the kit lacks uhid.ko? run .ci/setup-vm): %v", err)
-		}
-		t.Skipf("no /dev/uhid (an older kit: run .ci/setup-vm): %v", err)
-	}
-	k := &t2Keyboard{t: t, f: f, max: max, sets: make(chan int, 64), done: make(chan struct{})}
-	if _, err := f.Write(uhidCreate2Event("Apple Inc. Apple Internal Keyboard / Trackpad", busUSB, 0x05ac, 0x027a, t2Descriptor)); err != nil {
-		f.Close()
-		t.Fatalf("uhid create: %v", err)
-	}
-	go k.serve()
-	t.Cleanup(func() {
-		k.destroy()
-		f.Close()
-		<-k.done
-	})
-	return k
-}
-
-func (k *t2Keyboard) write(b []byte) {
-	k.wmu.Lock()
-	defer k.wmu.Unlock()
-	if _, err := k.f.Write(b); err != nil {
-		k.t.Logf("uhid write: %v", err)
-	}
-}
-
-func (k *t2Keyboard) destroy() { k.write(uhidDestroyEvent()) }
-
-// serve answers the kernel's report requests until the uhid file closes.
-func (k *t2Keyboard) serve() {
-	defer close(k.done)
-	buf := make([]byte, uhidEventSize)
-	for {
-		r, ok, err := readUhid(k.f, buf)
-		if err != nil {
-			return
-		}
-		if !ok {
-			continue
-		}
-		switch {
-		case r.typ == uhidGetReport && r.rnum == 0xbf && r.rtype == uhidFeatureReport:
-			// apple_backlight_config_report: id, version 1, off, on_min, on_max.
-			rep := make([]byte, 8)
-			rep[0], rep[1] = 0xbf, 1
-			binary.LittleEndian.PutUint16(rep[2:], 0)
-			binary.LittleEndian.PutUint16(rep[4:], 1)
-			binary.LittleEndian.PutUint16(rep[6:], k.max)
-			k.write(uhidGetReportReplyEvent(r.id, 0, rep))
-		case r.typ == uhidGetReport:
-			k.write(uhidGetReportReplyEvent(r.id, 5 /* EIO */, nil))
-		case r.typ == uhidSetReport:
-			if r.rnum == 0xb0 && len(r.data) >= 4 && r.data[1] == 1 {
-				k.sets <- int(binary.LittleEndian.Uint16(r.data[2:]))
-			} else {
-				k.t.Logf("uhid: unexpected SET_REPORT %#x type %d % x", r.rnum, r.rtype, r.data)
-			}
-			k.write(uhidSetReportReplyEvent(r.id, 0))
-		}
-	}
-}
-
-// received waits for the next brightness the driver sent to the keyboard.
-func (k *t2Keyboard) received(t *testing.T) int {
-	t.Helper()
-	select {
-	case v := <-k.sets:
-		return v
-	case <-time.After(5 * time.Second):
-		t.Fatal("hid-apple sent the keyboard no backlight report")
-		return -1
-	}
-}
-
-// none checks that the driver sent nothing more for a while.
-func (k *t2Keyboard) none(t *testing.T, why string) {
-	t.Helper()
-	select {
-	case v := <-k.sets:
-		t.Errorf("%s: the keyboard received %d", why, v)
-	case <-time.After(300 * time.Millisecond):
 	}
 }
 
@@ -233,10 +115,10 @@ func readTrim(t *testing.T, path string) string {
 func TestVMKeyboardBacklight(t *testing.T) {
 	vmtest.GuestOnly(t)
 	ue := watchUevents(t)
-	kb := newT2Keyboard(t, 500)
+	kb := sliderstest.NewT2Keyboard(t, 500)
 	led := "/sys/class/leds/apple::kbd_backlight"
 	waitFor(t, led)
-	if v := kb.received(t); v != 0 {
+	if v := kb.Received(t); v != 0 {
 		t.Errorf("probe set the backlight to %d, want 0", v)
 	}
 	logEvents(t, "keyboard plugged", ue.take())
@@ -257,7 +139,7 @@ func TestVMKeyboardBacklight(t *testing.T) {
 	if err := b.Set(0.5); err != nil {
 		t.Fatal(err)
 	}
-	if v := kb.received(t); v != 250 {
+	if v := kb.Received(t); v != 250 {
 		t.Errorf("Set(0.5): the keyboard received %d, want 250", v)
 	}
 	if s := readTrim(t, led+"/brightness"); s != "250" {
@@ -269,14 +151,14 @@ func TestVMKeyboardBacklight(t *testing.T) {
 	if err := b.Set(0.5001); err != nil {
 		t.Fatal(err)
 	}
-	kb.none(t, "Set of the same raw value")
+	kb.None(t, "Set of the same raw value")
 	logEvents(t, "set through the backend", ue.take())
 
 	// Elsewhere: another program writes the LED.
 	if err := os.WriteFile(led+"/brightness", []byte("100\n"), 0); err != nil {
 		t.Fatal(err)
 	}
-	if v := kb.received(t); v != 100 {
+	if v := kb.Received(t); v != 100 {
 		t.Errorf("write elsewhere: the keyboard received %d", v)
 	}
 	if l, err := b.Level(); l != 0.2 || err != nil {
@@ -293,13 +175,13 @@ func TestVMKeyboardBacklight(t *testing.T) {
 	if err := b.Set(0.5); err != nil {
 		t.Fatal(err)
 	}
-	if v := kb.received(t); v != 250 {
+	if v := kb.Received(t); v != 250 {
 		t.Errorf("Set(0.5) after a change elsewhere: the keyboard received %d", v)
 	}
 	if err := b.Set(0); err != nil {
 		t.Fatal(err)
 	}
-	if v := kb.received(t); v != 0 {
+	if v := kb.Received(t); v != 0 {
 		t.Errorf("Set(0): the keyboard received %d (the keyboard may go dark)", v)
 	}
 
@@ -311,14 +193,14 @@ func TestVMKeyboardBacklight(t *testing.T) {
 	if err := bd.Set(0); err != nil {
 		t.Fatal(err)
 	}
-	if v := kb.received(t); v != 1 {
+	if v := kb.Received(t); v != 1 {
 		t.Errorf("brightness-kind Set(0) on the LED: received %d, want 1", v)
 	}
 	bd.Close()
 	ue.take()
 
 	// Unplugged: the open backend says the device is gone.
-	kb.destroy()
+	kb.Unplug()
 	deadline := time.Now().Add(5 * time.Second)
 	for {
 		_, err = b.Level()

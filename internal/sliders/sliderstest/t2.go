@@ -110,6 +110,32 @@ func (k *T2Keyboard) serve() {
 	}
 }
 
+// Unplug removes the keyboard now (its LED goes away); the cleanup's
+// second removal is harmless.
+func (k *T2Keyboard) Unplug() { k.write(uhidDestroyEvent()) }
+
+// Received waits for the next brightness hid-apple sent the keyboard.
+func (k *T2Keyboard) Received(t testing.TB) int {
+	t.Helper()
+	select {
+	case v := <-k.Sets:
+		return v
+	case <-time.After(5 * time.Second):
+		t.Fatal("hid-apple sent the keyboard no backlight report")
+		return -1
+	}
+}
+
+// None checks that hid-apple sent nothing more for a while.
+func (k *T2Keyboard) None(t testing.TB, why string) {
+	t.Helper()
+	select {
+	case v := <-k.Sets:
+		t.Errorf("%s: the keyboard received %d", why, v)
+	case <-time.After(300 * time.Millisecond):
+	}
+}
+
 // WaitLED waits for the LED's sysfs directory.
 func WaitLED(t testing.TB) {
 	t.Helper()
