@@ -16,16 +16,16 @@ import (
 	"tiny-dfr/internal/unixsock"
 )
 
-// Focus sources: which compositor tells the companion the focused app.
-// Covered: sway and i3 (IPC, $SWAYSOCK / $I3SOCK) and Hyprland (its event
-// socket). Others (niri, KDE, GNOME, the wlroots foreign-toplevel
-// protocol) are not yet: per-app layers then stay off.
+// Focus sources: which compositor tells the companion the focused app,
+// tried in this order: sway and i3 (IPC, $SWAYSOCK / $I3SOCK), Hyprland
+// (its event socket), niri ($NIRI_SOCKET's event stream). GNOME has no
+// public route: per-app layers stay off there.
 
 // maxFocusMsg bounds one compositor message (a sway tree can be large).
 const maxFocusMsg = 4 << 20
 
 // errNoFocusSource means no supported compositor is in the environment.
-var errNoFocusSource = errors.New("no supported compositor (sway, i3, Hyprland) in the environment")
+var errNoFocusSource = errors.New("no supported compositor (sway, i3, Hyprland, niri) in the environment")
 
 // focusWatcher reports the focused app's id until ctx ends or the
 // compositor's socket fails.
@@ -33,6 +33,13 @@ type focusWatcher func(ctx context.Context, report func(appID string)) error
 
 // pickFocus chooses the watcher for the session's environment.
 func pickFocus(getenv func(string) string) (string, focusWatcher, error) {
+	for _, k := range []string{"SWAYSOCK", "I3SOCK"} {
+		if p := getenv(k); p != "" {
+			return "sway", func(ctx context.Context, report func(string)) error {
+				return watchSway(ctx, p, report)
+			}, nil
+		}
+	}
 	if sig := getenv("HYPRLAND_INSTANCE_SIGNATURE"); sig != "" && !strings.ContainsAny(sig, "/") {
 		dir := filepath.Join(getenv("XDG_RUNTIME_DIR"), "hypr", sig)
 		if getenv("XDG_RUNTIME_DIR") == "" {
@@ -42,12 +49,10 @@ func pickFocus(getenv func(string) string) (string, focusWatcher, error) {
 			return watchHyprland(ctx, dir, report)
 		}, nil
 	}
-	for _, k := range []string{"SWAYSOCK", "I3SOCK"} {
-		if p := getenv(k); p != "" {
-			return "sway", func(ctx context.Context, report func(string)) error {
-				return watchSway(ctx, p, report)
-			}, nil
-		}
+	if p := getenv("NIRI_SOCKET"); p != "" {
+		return "niri", func(ctx context.Context, report func(string)) error {
+			return watchNiri(ctx, p, report)
+		}, nil
 	}
 	return "", nil, errNoFocusSource
 }

@@ -1,11 +1,16 @@
 package session
 
 import (
+	"bufio"
+	"context"
 	"encoding/json"
+	"fmt"
 	"io"
 	"net"
 	"os"
 	"path/filepath"
+	"strconv"
+	"strings"
 	"testing"
 )
 
@@ -121,5 +126,106 @@ func TestFocusNoCompositor(t *testing.T) {
 		return map[string]string{"HYPRLAND_INSTANCE_SIGNATURE": "../x"}[k]
 	}); err != errNoFocusSource {
 		t.Fatalf("a signature with a slash was used: %v", err)
+	}
+}
+
+// fakeNiri serves niri's IPC at a socket: it answers the "EventStream"
+// request and then writes events (one JSON object a line, as niri does).
+func fakeNiri(t *testing.T, events ...string) string {
+	t.Helper()
+	path := filepath.Join(t.TempDir(), "niri.sock")
+	ln, err := net.Listen("unix", path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { ln.Close() })
+	go func() {
+		c, err := ln.Accept()
+		if err != nil {
+			return
+		}
+		defer c.Close()
+		req, err := bufio.NewReader(c).ReadString('\n')
+		if err != nil || req != "\"EventStream\"\n" {
+			t.Errorf("niri request %q (%v), want \"EventStream\" and a newline", req, err)
+			return
+		}
+		io.WriteString(c, `{"Ok":"Handled"}`+"\n")
+		for _, e := range events {
+			io.WriteString(c, e+"\n")
+		}
+		io.Copy(io.Discard, c) // until the companion hangs up
+	}()
+	return path
+}
+
+func niriWin(id int, app string, focused bool) string {
+	a := "null"
+	if app != "" {
+		a = strconv.Quote(app)
+	}
+	return fmt.Sprintf(`{"id":%d,"title":"t%d","app_id":%s,"pid":%d,"workspace_id":1,"is_focused":%v,"is_floating":false,"is_urgent":false}`,
+		id, id, a, 1000+id, focused)
+}
+
+func TestFocusNiri(t *testing.T) {
+	sock := fakeNiri(t,
+		`{"WorkspacesChanged":{"workspaces":[{"id":1,"idx":1,"name":null,"output":"eDP-1","is_urgent":false,"is_active":true,"is_focused":true,"active_window_id":2}]}}`,
+		`{"WindowsChanged":{"windows":[`+niriWin(1, "foot", false)+`,`+niriWin(2, "firefox", true)+`]}}`,
+		`{"KeyboardLayoutsChanged":{"keyboard_layouts":{"names":["English (US)"],"current_idx":0}}}`,
+		`{"WindowFocusChanged":{"id":1}}`,
+		`{"WindowOpenedOrChanged":{"window":`+niriWin(3, "code", true)+`}}`,
+		`{"WindowFocusChanged":{"id":3}}`,
+		`{"WindowOpenedOrChanged":{"window":`+niriWin(3, "code", true)+`}}`, // a title change
+		`not json`,
+		`{"WindowClosed":{"id":3}}`,
+		`{"WindowFocusChanged":{"id":2}}`,
+		`{"WindowOpenedOrChanged":{"window":`+niriWin(4, "", true)+`}}`, // no app id
+		`{"WindowFocusChanged":{"id":1}}`,
+		`{"WindowFocusTimestampChanged":{"id":1,"focus_timestamp":{"secs":5,"nanos":0}}}`,
+		`{"WindowFocusChanged":{"id":null}}`,
+		`{"WindowFocusChanged":{"id":2}}`,
+	)
+	focusEvents(t, map[string]string{"NIRI_SOCKET": sock},
+		"firefox", "foot", "code", "", "firefox", "", "foot", "", "firefox")
+}
+
+func TestFocusNiriRefused(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "niri.sock")
+	ln, err := net.Listen("unix", path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ln.Close()
+	go func() {
+		c, err := ln.Accept()
+		if err != nil {
+			return
+		}
+		defer c.Close()
+		bufio.NewReader(c).ReadString('\n')
+		io.WriteString(c, `{"Err":"error parsing request"}`+"\n")
+	}()
+	err = watchNiri(context.Background(), path, func(app string) { t.Errorf("reported %q", app) })
+	if err == nil || !strings.Contains(err.Error(), "error parsing request") {
+		t.Fatalf("watchNiri = %v, want niri's refusal", err)
+	}
+}
+
+func TestReadLongLine(t *testing.T) {
+	long := strings.Repeat("x", 100)
+	br := bufio.NewReaderSize(strings.NewReader("ab\n"+long+"\n\ncd"), 16)
+	for _, want := range []string{"ab", "<nil>", ""} {
+		b, err := readLongLine(br, 50)
+		got := string(b)
+		if b == nil {
+			got = "<nil>"
+		}
+		if err != nil || got != want {
+			t.Fatalf("readLongLine = %q, %v; want %q", got, err, want)
+		}
+	}
+	if _, err := readLongLine(br, 50); err != io.EOF {
+		t.Fatalf("an unterminated last line: %v, want EOF", err)
 	}
 }
