@@ -185,6 +185,35 @@ func (c *Conn) Register(o Object) {
 	c.objects[id] = o
 }
 
+// serverIDStart is the first id of the compositor's range: objects it
+// creates (new_id arguments of events) have ids from here up.
+const serverIDStart = 0xff000000
+
+// RegisterServerObject gives o the id the compositor chose for it in an
+// event. Generated Dispatch methods call it; an id outside the
+// compositor's range or already in use is an error wrapping ErrMalformed.
+func (c *Conn) RegisterServerObject(id uint32, o Object) error {
+	if id < serverIDStart {
+		return fmt.Errorf("%w: new object %d outside the compositor's ids", ErrMalformed, id)
+	}
+	if _, ok := c.objects[id]; ok {
+		return fmt.Errorf("%w: new object %d already exists", ErrMalformed, id)
+	}
+	p := o.Base()
+	p.conn, p.id = c, id
+	c.objects[id] = o
+	return nil
+}
+
+// Forget drops o, made by the compositor (RegisterServerObject), after
+// its destructor request: no delete_id follows for such ids. Objects with
+// the client's ids are left for delete_id.
+func (c *Conn) Forget(o Object) {
+	if id := o.Base().id; id >= serverIDStart && c.objects[id] == o {
+		delete(c.objects, id)
+	}
+}
+
 func (c *Conn) write(b []byte, fds []int) error {
 	var oob []byte
 	if len(fds) > 0 {

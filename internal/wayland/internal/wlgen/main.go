@@ -176,7 +176,7 @@ func (g *gen) iface(it iface) error {
 	for _, ev := range it.Events {
 		var ps []string
 		for _, a := range ev.Args {
-			ps = append(ps, param(a.Name)+" "+g.eventType(a))
+			ps = append(ps, param(a.Name)+" "+g.eventParamType(a))
 		}
 		g.printf("\t// On%s handles %s.%s: %s.\n", camel(ev.Name), it.Name, ev.Name, strings.TrimSpace(ev.Summary.Summary))
 		g.printf("\tOn%s func(%s)\n", camel(ev.Name), strings.Join(ps, ", "))
@@ -207,6 +207,15 @@ func (g *gen) eventType(a arg) string {
 		return "int"
 	}
 	return "" // unreachable: checkTypes refused the file
+}
+
+// eventParamType is eventType, except that an object the event creates
+// from an interface of this package arrives as that type.
+func (g *gen) eventParamType(a arg) string {
+	if a.Type == "new_id" && g.local[a.Interface] {
+		return "*" + g.goName(a.Interface)
+	}
+	return g.eventType(a)
 }
 
 // checkTypes refuses argument types the generator does not know, before any
@@ -300,13 +309,23 @@ func (g *gen) dispatch(it iface, t string) {
 		g.printf("\tcase %d:\n", i)
 		var ns []string
 		var fds []string
+		var created []arg
 		for _, a := range ev.Args {
 			n := param(a.Name)
 			ns = append(ns, n)
 			switch a.Type {
 			case "int":
 				g.printf("\t\t%s := dec.Int()\n", n)
-			case "uint", "object", "new_id":
+			case "new_id":
+				if g.local[a.Interface] {
+					// The compositor chose the id: the object is made
+					// and registered under it once the event decodes.
+					g.printf("\t\t%sID := dec.Uint()\n", n)
+					created = append(created, a)
+					continue
+				}
+				g.printf("\t\t%s := dec.Uint()\n", n)
+			case "uint", "object":
 				g.printf("\t\t%s := dec.Uint()\n", n)
 			case "fixed":
 				g.printf("\t\t%s := dec.Fixed()\n", n)
@@ -324,6 +343,15 @@ func (g *gen) dispatch(it iface, t string) {
 			g.printf("\t\t\t%sCloseFD(%s)\n", g.qual, f)
 		}
 		g.printf("\t\t\treturn err\n\t\t}\n")
+		for _, a := range created {
+			n := param(a.Name)
+			g.printf("\t\t%s := &%s{}\n", n, g.goName(a.Interface))
+			g.printf("\t\tif err := o.Conn().RegisterServerObject(%sID, %s); err != nil {\n", n, n)
+			for _, f := range fds {
+				g.printf("\t\t\t%sCloseFD(%s)\n", g.qual, f)
+			}
+			g.printf("\t\t\treturn err\n\t\t}\n")
+		}
 		h := "o.On" + camel(ev.Name)
 		if len(fds) > 0 {
 			g.printf("\t\tif %s == nil {\n", h)

@@ -17,6 +17,7 @@ func TestGeneratedUpToDate(t *testing.T) {
 		{"xdg-shell.xml", "../../xdgshell/protocol.go", "xdgshell", "", ""},
 		{"wlr-virtual-pointer-unstable-v1.xml", "../../virtualpointer/protocol.go", "virtualpointer", "", ""},
 		{"virtual-keyboard-unstable-v1.xml", "../../virtualkeyboard/protocol.go", "virtualkeyboard", "", "zwp_"},
+		{"wlr-foreign-toplevel-management-unstable-v1.xml", "../../foreigntoplevel/protocol.go", "foreigntoplevel", "", "zwlr_foreign_toplevel_"},
 	} {
 		tmp := filepath.Join(t.TempDir(), "protocol.go")
 		strip := c.strip
