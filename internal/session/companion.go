@@ -10,6 +10,7 @@ import (
 	"os"
 	"os/exec"
 	"sync"
+	"sync/atomic"
 	"syscall"
 	"time"
 
@@ -43,6 +44,8 @@ type Companion struct {
 	// MinBackoff and MaxBackoff pace reconnection (0.5 s doubling to 5 s;
 	// a served session that ends starts again from MinBackoff).
 	MinBackoff, MaxBackoff time.Duration
+
+	focusSource *atomic.Pointer[string] // the focus source last logged (made by defaults)
 }
 
 // ErrRefused wraps the daemon's refusal.
@@ -69,6 +72,9 @@ func (c *Companion) defaults() {
 	}
 	if c.Getenv == nil {
 		c.Getenv = os.Getenv
+	}
+	if c.focusSource == nil {
+		c.focusSource = new(atomic.Pointer[string])
 	}
 	if c.MinBackoff <= 0 {
 		c.MinBackoff = 500 * time.Millisecond
@@ -389,9 +395,22 @@ func firstLine(b []byte) string {
 // focus reports the focused app to the daemon while the link lasts,
 // re-connecting to the compositor (every 2 s) when its socket fails.
 func (l *link) focus(ctx context.Context) {
-	name, watch, err := pickFocus(l.c.Getenv)
+	name, watch, err := pickFocus(ctx, l.c.Getenv)
+	if ctx.Err() != nil {
+		return
+	}
+	key := name
 	if err != nil {
-		l.c.Log.Info("session: focused app not reported", "why", err)
+		key = "none"
+	}
+	if old := l.c.focusSource.Swap(&key); old == nil || *old != key { // once, unless it changes
+		if err != nil {
+			l.c.Log.Info("session: focused app not reported", "why", err)
+		} else {
+			l.c.Log.Info("session: focused app read from the compositor", "source", name)
+		}
+	}
+	if err != nil {
 		return
 	}
 	last, logged := "\x00", false

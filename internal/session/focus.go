@@ -18,21 +18,22 @@ import (
 
 // Focus sources: which compositor tells the companion the focused app,
 // tried in this order: sway and i3 (IPC, $SWAYSOCK / $I3SOCK), Hyprland
-// (its event socket), niri ($NIRI_SOCKET's event stream). GNOME has no
-// public route: per-app layers stay off there.
+// (its event socket), niri ($NIRI_SOCKET's event stream), any Wayland
+// compositor offering zwlr_foreign_toplevel_manager_v1 ($WAYLAND_DISPLAY).
+// GNOME has no public route: per-app layers stay off there.
 
 // maxFocusMsg bounds one compositor message (a sway tree can be large).
 const maxFocusMsg = 4 << 20
 
 // errNoFocusSource means no supported compositor is in the environment.
-var errNoFocusSource = errors.New("no supported compositor (sway, i3, Hyprland, niri) in the environment")
+var errNoFocusSource = errors.New("no supported compositor (sway, i3, Hyprland, niri, wlroots' foreign toplevels) in the environment")
 
 // focusWatcher reports the focused app's id until ctx ends or the
 // compositor's socket fails.
 type focusWatcher func(ctx context.Context, report func(appID string)) error
 
 // pickFocus chooses the watcher for the session's environment.
-func pickFocus(getenv func(string) string) (string, focusWatcher, error) {
+func pickFocus(ctx context.Context, getenv func(string) string) (string, focusWatcher, error) {
 	for _, k := range []string{"SWAYSOCK", "I3SOCK"} {
 		if p := getenv(k); p != "" {
 			return "sway", func(ctx context.Context, report func(string)) error {
@@ -52,6 +53,11 @@ func pickFocus(getenv func(string) string) (string, focusWatcher, error) {
 	if p := getenv("NIRI_SOCKET"); p != "" {
 		return "niri", func(ctx context.Context, report func(string)) error {
 			return watchNiri(ctx, p, report)
+		}, nil
+	}
+	if wlrAvailable(ctx, getenv) {
+		return "wlr-foreign-toplevel", func(ctx context.Context, report func(string)) error {
+			return watchWlr(ctx, getenv, report)
 		}, nil
 	}
 	return "", nil, errNoFocusSource

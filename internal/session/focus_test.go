@@ -119,10 +119,10 @@ func TestFocusHyprland(t *testing.T) {
 }
 
 func TestFocusNoCompositor(t *testing.T) {
-	if _, _, err := pickFocus(func(string) string { return "" }); err != errNoFocusSource {
+	if _, _, err := pickFocus(context.Background(), func(string) string { return "" }); err != errNoFocusSource {
 		t.Fatalf("pickFocus = %v", err)
 	}
-	if _, _, err := pickFocus(func(k string) string {
+	if _, _, err := pickFocus(context.Background(), func(k string) string {
 		return map[string]string{"HYPRLAND_INSTANCE_SIGNATURE": "../x"}[k]
 	}); err != errNoFocusSource {
 		t.Fatalf("a signature with a slash was used: %v", err)
