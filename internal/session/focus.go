@@ -19,14 +19,15 @@ import (
 // Focus sources: which compositor tells the companion the focused app,
 // tried in this order: sway and i3 (IPC, $SWAYSOCK / $I3SOCK), Hyprland
 // (its event socket), niri ($NIRI_SOCKET's event stream), any Wayland
-// compositor offering zwlr_foreign_toplevel_manager_v1 ($WAYLAND_DISPLAY).
-// GNOME has no public route: per-app layers stay off there.
+// compositor offering zwlr_foreign_toplevel_manager_v1 ($WAYLAND_DISPLAY),
+// KDE Plasma (a KWin script calling back over the session bus). GNOME has
+// no public route: per-app layers stay off there.
 
 // maxFocusMsg bounds one compositor message (a sway tree can be large).
 const maxFocusMsg = 4 << 20
 
 // errNoFocusSource means no supported compositor is in the environment.
-var errNoFocusSource = errors.New("no supported compositor (sway, i3, Hyprland, niri, wlroots' foreign toplevels) in the environment")
+var errNoFocusSource = errors.New("no supported compositor (sway, i3, Hyprland, niri, wlroots' foreign toplevels, KDE Plasma) in the environment")
 
 // focusWatcher reports the focused app's id until ctx ends or the
 // compositor's socket fails.
@@ -58,6 +59,11 @@ func pickFocus(ctx context.Context, getenv func(string) string) (string, focusWa
 	if wlrAvailable(ctx, getenv) {
 		return "wlr-foreign-toplevel", func(ctx context.Context, report func(string)) error {
 			return watchWlr(ctx, getenv, report)
+		}, nil
+	}
+	if addr := sessionBusAddress(getenv); addr != "" && isKDE(getenv) {
+		return "kwin", func(ctx context.Context, report func(string)) error {
+			return watchKDE(ctx, addr, getenv("XDG_RUNTIME_DIR"), report)
 		}, nil
 	}
 	return "", nil, errNoFocusSource
