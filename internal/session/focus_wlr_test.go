@@ -10,6 +10,7 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
+	"sync"
 	"syscall"
 	"testing"
 	"time"
@@ -216,20 +217,37 @@ func openWindow(t *testing.T, socket, appID string) (closeWindow func()) {
 	if err := errors.Join(surf.Attach(buf, 0, 0), surf.Damage(0, 0, w, h), surf.Commit(), conn.Roundtrip()); err != nil {
 		t.Fatal(err)
 	}
+	// Read runs unlocked (Close ends it); Dispatch and Close hold mu.
+	var mu sync.Mutex
+	closing := false
 	done := make(chan struct{})
 	go func() {
 		defer close(done)
-		for conn.DispatchOnce() == nil {
+		for {
+			b, err := conn.Read()
+			mu.Lock()
+			if closing {
+				mu.Unlock()
+				return
+			}
+			derr := conn.Dispatch(b)
+			mu.Unlock()
+			if err != nil || derr != nil {
+				return
+			}
 		}
 	}()
-	closed := false
 	closeWindow = func() {
-		if !closed {
-			closed = true
-			conn.Close()
-			<-done
-			mem.Close()
+		mu.Lock()
+		if closing {
+			mu.Unlock()
+			return
 		}
+		closing = true
+		conn.Close()
+		mu.Unlock()
+		<-done
+		mem.Close()
 	}
 	t.Cleanup(closeWindow)
 	return closeWindow
