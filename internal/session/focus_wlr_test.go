@@ -8,6 +8,7 @@ import (
 	"os/exec"
 	"os/user"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -286,12 +287,18 @@ func TestFocusWlrForeignToplevelSway(t *testing.T) {
 		}
 	}
 	expect("at start", "org.example.other")
-	for range 3 {
-		sway.command(t, `[app_id="org.example.editor"] focus`)
-		expect("editor focused", "org.example.editor")
-		sway.command(t, `[app_id="org.example.other"] focus`)
-		expect("other focused", "org.example.other")
+	var lat []time.Duration
+	for range 5 {
+		for _, app := range []string{"org.example.editor", "org.example.other"} {
+			start := time.Now()
+			sway.command(t, fmt.Sprintf(`[app_id="%s"] focus`, app))
+			expect(app+" focused", app)
+			lat = append(lat, time.Since(start))
+		}
 	}
+	slices.Sort(lat)
+	t.Logf("focus change (sway IPC command) → Focus at the daemon's server over wlr-foreign-toplevel: p50 %v, max %v over %d switches",
+		lat[len(lat)/2], lat[len(lat)-1], len(lat))
 	sway.command(t, `[app_id="org.example.editor"] focus`)
 	expect("editor focused", "org.example.editor")
 	closeEditor()
