@@ -37,9 +37,9 @@ func TestParseWpctl(t *testing.T) {
 func TestParsePactl(t *testing.T) {
 	for in, want := range map[string]uint16{
 		"Volume: front-left: 27525 /  42% / -22.61 dB,   front-right: 27525 /  42% / -22.61 dB\n        balance 0.00\n": 420,
-		"Volume: front-left: 32768 /  50% / -18.06 dB,   front-right: 65536 / 100% / 0.00 dB\n":                        1000, // the loudest channel
-		"Volume: mono: 0 /   0% / -inf dB\n":                                                                             0,
-		"Volume: front-left: 98304 / 150% / 10.57 dB,   front-right: 98304 / 150% / 10.57 dB\n":                        MaxLevel,
+		"Volume: front-left: 32768 /  50% / -18.06 dB,   front-right: 65536 / 100% / 0.00 dB\n":                         1000, // the loudest channel
+		"Volume: mono: 0 /   0% / -inf dB\n":                                                    0,
+		"Volume: front-left: 98304 / 150% / 10.57 dB,   front-right: 98304 / 150% / 10.57 dB\n": MaxLevel,
 	} {
 		if got, err := parsePactlVolume([]byte(in)); err != nil || got != want {
 			t.Errorf("parsePactlVolume(%q) = %d, %v; want %d", in, got, err, want)
