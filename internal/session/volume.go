@@ -316,11 +316,7 @@ func (s *subscription) stop() {
 func (l *link) volume(ctx context.Context, box *volumeBox) {
 	c := l.c
 	tool := findVolumeTool(c.Getenv, c.VolumeTimeout)
-	if tool == nil {
-		c.Log.Info("session: volume slider not served", "why", "neither wpctl nor pactl on PATH")
-	} else {
-		c.Log.Debug("session: volume through " + tool.kind)
-	}
+	logged := false // which tool, said at the first watch
 	var (
 		watching bool
 		sub      *subscription
@@ -407,6 +403,14 @@ func (l *link) volume(ctx context.Context, box *volumeBox) {
 			if on != watching {
 				watching = on
 				if on {
+					if !logged {
+						logged = true
+						if tool == nil {
+							c.Log.Info("session: volume slider not served", "why", "neither wpctl nor pactl on PATH")
+						} else {
+							c.Log.Info("session: volume slider served", "tool", tool.path)
+						}
+					}
 					subRetry = 5 * time.Second
 					startSub()
 					last = nil // the first report of a watch is always sent
