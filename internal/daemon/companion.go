@@ -3,6 +3,7 @@
 package daemon
 
 import (
+	"errors"
 	"slices"
 	"time"
 
@@ -10,6 +11,7 @@ import (
 	"tiny-dfr/internal/input"
 	"tiny-dfr/internal/layouts"
 	"tiny-dfr/internal/session"
+	"tiny-dfr/internal/uevent"
 )
 
 // Companion is the daemon's end of the session companion (session.Server):
@@ -25,6 +27,12 @@ type Companion interface {
 	// SetSessionUsers is the config's SessionUsers (systems without logind).
 	SetSessionUsers(names []string)
 	Connected() bool
+	// SetVolumeWatch asks the companion to report the volume (on: a
+	// volume slider is shown and the bar lit) or to watch nothing.
+	SetVolumeWatch(on bool)
+	// SetVolume asks the companion to set the volume (0..1); false: no
+	// companion is served.
+	SetVolume(level float64) bool
 }
 
 // maxWidgetText bounds a widget's kept text (the protocol's bound).
@@ -43,12 +51,15 @@ func (c *core) onSession(ev session.Event, now time.Time) {
 		c.needAll = true
 		c.focusApp = ""
 		c.applyFocus()
+		c.volumeGone()
 	case session.WidgetOutput:
 		c.widgetOutput(ev.ID, ev.Text)
 	case session.Started:
 		c.log.Debug("command started", "id", ev.ID)
 	case session.Ended:
 		c.log.Debug("command ended", "id", ev.ID, "code", ev.Code)
+	case session.Volume:
+		c.volumeReport(ev)
 	case session.Focus:
 		if len(ev.AppID) > maxAppID {
 			ev.AppID = ev.AppID[:maxAppID]
@@ -175,4 +186,88 @@ func (c *core) applyFocus() {
 	if c.sw.SetApp(layer, ok) {
 		c.needAll, c.looks = true, true
 	}
+}
+
+// companionVolume is the volume slider's backend while the companion
+// reports an available level: Level is what it reported, Set hands the
+// level to it (at most once a frame: takeLevels).
+type companionVolume struct{ c *core }
+
+func (v companionVolume) Kind() string                 { return config.SliderVolume }
+func (v companionVolume) Level() (float64, error)      { return v.c.sl[slVolume].level, nil }
+func (v companionVolume) Concerns(e uevent.Event) bool { return false }
+func (v companionVolume) Close() error                 { return nil }
+func (v companionVolume) Set(x float64) error {
+	if v.c.srv == nil || !v.c.srv.SetVolume(x) {
+		return errNoCompanion
+	}
+	return nil
+}
+
+var errNoCompanion = errors.New("no session companion")
+
+// volumeReport takes the companion's volume: an available one makes the
+// volume sliders live at its level (a muted sink shows 0: what is heard),
+// an unavailable one (no audio server) inert.
+func (c *core) volumeReport(ev session.Event) {
+	s := &c.sl[slVolume]
+	if !ev.Available || !c.companion {
+		c.volumeGone()
+		return
+	}
+	level := min(max(ev.Level, 0), 1)
+	if ev.Muted || level != level {
+		level = 0
+	}
+	if s.b == nil {
+		s.b = companionVolume{c}
+		c.needSliders(slVolume)
+	}
+	if level != s.level {
+		s.level, s.seen = level, level
+		c.needSliders(slVolume)
+	}
+}
+
+// volumeGone makes the volume sliders inert (the companion left or has no
+// audio server): drawn dimmed, a finger on them sends nothing.
+func (c *core) volumeGone() {
+	s := &c.sl[slVolume]
+	if s.b == nil {
+		return
+	}
+	s.b, s.pending = nil, false
+	c.needSliders(slVolume)
+}
+
+// volumeWatch tells the companion whether the volume is to be watched:
+// while a volume slider is on the layer shown and the bar is lit. Dark,
+// or on another layer, nothing is polled.
+func (c *core) volumeWatch() {
+	if c.srv == nil {
+		return
+	}
+	on := c.level > 0 && c.disp != nil && c.shownHasSlider(slVolume)
+	if on == c.volWatch {
+		return
+	}
+	c.volWatch = on
+	c.srv.SetVolumeWatch(on)
+}
+
+// shownHasSlider tells whether the shown layer has a slider of kind k.
+func (c *core) shownHasSlider(k int) bool {
+	if c.lay == nil {
+		return false
+	}
+	layer := c.sw.Shown()
+	if layer < 0 || layer >= len(c.lay.Layers) {
+		return false
+	}
+	for _, b := range c.lay.Layers[layer].Buttons {
+		if a, ok := b.Action.(layouts.SliderAction); ok && sliderIndex(a.Kind) == k {
+			return true
+		}
+	}
+	return false
 }

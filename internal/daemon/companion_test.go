@@ -21,6 +21,8 @@ type fakeCompanion struct {
 	widgets   [][]session.Widget
 	paused    []bool
 	users     [][]string
+	watch     []bool    // SetVolumeWatch calls
+	volumes   []float64 // SetVolume calls accepted
 }
 
 func (f *fakeCompanion) Run(id uint32, command string) bool {
@@ -34,6 +36,14 @@ func (f *fakeCompanion) SetWidgets(ws []session.Widget) { f.widgets = append(f.w
 func (f *fakeCompanion) SetPaused(p bool)               { f.paused = append(f.paused, p) }
 func (f *fakeCompanion) SetSessionUsers(n []string)     { f.users = append(f.users, n) }
 func (f *fakeCompanion) Connected() bool                { return f.connected }
+func (f *fakeCompanion) SetVolumeWatch(on bool)         { f.watch = append(f.watch, on) }
+func (f *fakeCompanion) SetVolume(level float64) bool {
+	if !f.connected {
+		return false
+	}
+	f.volumes = append(f.volumes, level)
+	return true
+}
 
 // Buttons of the session tests: primary = F1 | Run | clock widget | load
 // widget | now playing; media = mute; code (Apps: code) = F3.

@@ -112,6 +112,7 @@ type core struct {
 	widgetTxt map[uint32]string // widgets' current text, by id: only the layout shown's
 	widgetFn  func(layer, button int) string
 	focusApp  string // the focused app's id, as the companion reports it
+	volWatch  bool   // the companion is asked to watch the volume
 
 	// Stats, for measurements.
 	frames, wakeups int

@@ -9,6 +9,7 @@ import (
 	"tiny-dfr/internal/config"
 	"tiny-dfr/internal/input"
 	"tiny-dfr/internal/layouts"
+	"tiny-dfr/internal/session"
 	"tiny-dfr/internal/sliders"
 	"tiny-dfr/internal/uevent"
 )
@@ -266,8 +267,8 @@ func TestLoopSliderDrag(t *testing.T) {
 	}
 }
 
-// The keyboard slider of a group; a volume slider (no backend in the
-// daemon) is inert: drawn dimmed, asked once, no write.
+// The keyboard slider of a group; a volume slider without a session
+// companion is inert: drawn dimmed, no write, not asked of OpenSlider.
 func TestLoopSliderInert(t *testing.T) {
 	t.Parallel()
 	r := newLayersRig(t, func(r *rig) {
@@ -287,7 +288,7 @@ func TestLoopSliderInert(t *testing.T) {
 			n++
 		}
 	}
-	if n != 1 {
+	if n != 0 {
 		t.Errorf("volume asked %d times (%v)", n, r.asked)
 	}
 	// The keyboard slider in tools works.
@@ -394,3 +395,159 @@ func TestOpenedSlidersMissing(t *testing.T) {
 }
 
 func nearf(a, b float64) bool { return a-b < 1e-9 && b-a < 1e-9 }
+
+// newVolumeRig is the layers rig with a volume slider in place of the
+// brightness one (primary button 3) and a fake session companion.
+func newVolumeRig(t *testing.T, frame time.Duration) (*sliderRig, *fakeCompanion) {
+	srv := &fakeCompanion{}
+	r := newLayersRig(t, func(r *rig) {
+		r.frame = frame
+		r.cfg.PrimaryLayerKeys[3].Slider = config.SliderVolume
+		r.session = srv
+	})
+	return r, srv
+}
+
+func lastWatch(srv *fakeCompanion) bool {
+	return len(srv.watch) > 0 && srv.watch[len(srv.watch)-1]
+}
+
+// The volume slider: inert until a companion reports an available level,
+// then a drag sends SetVolume at most once a frame (the frame's last
+// level), a level reported redraws the slider (a muted sink shows 0), and
+// an unavailable level or the companion's going makes it inert again.
+func TestLoopVolumeSlider(t *testing.T) {
+	t.Parallel()
+	frame := 16 * time.Millisecond
+	r, srv := newVolumeRig(t, frame)
+	r.run(time.Second)
+	r.takeDraws()
+	if !lastWatch(srv) {
+		t.Fatalf("watch calls %v with a volume slider shown on a lit bar, want on", srv.watch)
+	}
+	for _, k := range r.asked {
+		if k == "volume" {
+			t.Error("the volume slider's backend asked of OpenSlider (the companion serves it)")
+		}
+	}
+	// No companion: inert.
+	r.touchAt(0, input.Down, r.sliderX(0, 3, 0.7))
+	r.run(frame)
+	r.touchAt(0, input.Up, r.sliderX(0, 3, 0.7))
+	r.run(frame)
+	if _, live := r.c.sliderLevel(0, 3); live || len(srv.volumes) != 0 {
+		t.Fatalf("without a companion: live %v, SetVolume %v", live, srv.volumes)
+	}
+	// A companion without an audio server: still inert.
+	srv.connected = true
+	r.c.onSession(session.Event{Kind: session.Connected}, r.now)
+	r.c.onSession(session.Event{Kind: session.Volume, Level: 0.4}, r.now)
+	if _, live := r.c.sliderLevel(0, 3); live {
+		t.Fatal("live on an unavailable volume")
+	}
+	r.run(frame)
+	r.takeDraws()
+	// Its level: live, redrawn.
+	r.c.onSession(session.Event{Kind: session.Volume, Level: 0.4, Available: true}, r.now)
+	r.run(frame)
+	if lv, live := r.c.sliderLevel(0, 3); !live || lv != 0.4 {
+		t.Fatalf("level %v live %v after Volume 0.4", lv, live)
+	}
+	r.expectDraws("buttons L0 [3] pressed []")
+	// A drag: one SetVolume a frame, the frame's last level.
+	r.touchAt(0, input.Down, r.sliderX(0, 3, 0.1))
+	r.touchAt(0, input.Move, r.sliderX(0, 3, 0.2))
+	r.touchAt(0, input.Move, r.sliderX(0, 3, 0.3))
+	if len(srv.volumes) != 0 {
+		t.Fatalf("SetVolume %v before the frame", srv.volumes)
+	}
+	r.run(frame)
+	if len(srv.volumes) != 1 || !nearf(srv.volumes[0], 0.3) {
+		t.Fatalf("SetVolume %v in a frame, want one of 0.3", srv.volumes)
+	}
+	r.touchAt(0, input.Move, r.sliderX(0, 3, 0.6))
+	r.run(frame)
+	r.touchAt(0, input.Up, r.sliderX(0, 3, 0.6))
+	r.run(frame)
+	if len(srv.volumes) != 2 || !nearf(srv.volumes[1], 0.6) {
+		t.Fatalf("SetVolume %v, want 0.3 then 0.6", srv.volumes)
+	}
+	r.expectKeys()
+	r.takeDraws()
+	// Changed elsewhere, then muted.
+	r.c.onSession(session.Event{Kind: session.Volume, Level: 0.85, Available: true}, r.now)
+	r.run(frame)
+	if lv, _ := r.c.sliderLevel(0, 3); lv != 0.85 {
+		t.Errorf("level %v after Volume 0.85", lv)
+	}
+	r.expectDraws("buttons L0 [3] pressed []")
+	r.c.onSession(session.Event{Kind: session.Volume, Level: 0.85, Muted: true, Available: true}, r.now)
+	if lv, live := r.c.sliderLevel(0, 3); lv != 0 || !live {
+		t.Errorf("muted: level %v live %v, want 0 live", lv, live)
+	}
+	// The audio server goes: inert.
+	r.c.onSession(session.Event{Kind: session.Volume, Available: false}, r.now)
+	if _, live := r.c.sliderLevel(0, 3); live {
+		t.Error("live after an unavailable Volume")
+	}
+	// Back, then the companion goes: inert, a drag sends nothing.
+	r.c.onSession(session.Event{Kind: session.Volume, Level: 0.5, Available: true}, r.now)
+	srv.connected = false
+	r.c.onSession(session.Event{Kind: session.Disconnected}, r.now)
+	r.run(frame)
+	if _, live := r.c.sliderLevel(0, 3); live {
+		t.Error("live after the companion left")
+	}
+	n := len(srv.volumes)
+	r.touchAt(0, input.Down, r.sliderX(0, 3, 0.9))
+	r.run(frame)
+	r.touchAt(0, input.Up, r.sliderX(0, 3, 0.9))
+	r.run(frame)
+	if len(srv.volumes) != n {
+		t.Errorf("SetVolume %v after the companion left", srv.volumes[n:])
+	}
+	r.expectKeys()
+}
+
+// The volume is watched only while a volume slider is on the layer shown
+// and the bar is lit: another layer or a dark bar turns the watch off (the
+// companion polls nothing), and the loop itself never polls the volume.
+func TestLoopVolumeWatch(t *testing.T) {
+	t.Parallel()
+	r, srv := newVolumeRig(t, 0)
+	r.run(time.Second)
+	if !lastWatch(srv) {
+		t.Fatalf("watch %v, want on", srv.watch)
+	}
+	srv.connected = true
+	r.c.onSession(session.Event{Kind: session.Connected}, r.now)
+	r.c.onSession(session.Event{Kind: session.Volume, Level: 0.4, Available: true}, r.now)
+	r.tap(0, 1) // dev: no slider
+	if lastWatch(srv) {
+		t.Errorf("watch %v on a layer without a volume slider, want off", srv.watch)
+	}
+	r.tap(0, 1) // back to primary
+	if !lastWatch(srv) {
+		t.Errorf("watch %v back on primary, want on", srv.watch)
+	}
+	calls := len(srv.watch)
+	// Lit but dimmed: still watched; dark: off, and nothing wakes the loop.
+	r.run(r.c.env.Timing.Dim + time.Second)
+	if !lastWatch(srv) || len(srv.watch) != calls {
+		t.Errorf("watch %v on a dimmed bar, want on (unchanged)", srv.watch)
+	}
+	r.run(r.c.env.Timing.Off)
+	if lastWatch(srv) {
+		t.Errorf("watch %v on a dark bar, want off", srv.watch)
+	}
+	if wakes := r.run(time.Hour); wakes != 0 {
+		t.Errorf("%d wake-ups of a dark bar", wakes)
+	}
+	// A touch lights it: watched again.
+	r.touchAt(0, input.Down, r.sliderX(0, 3, 0.5))
+	r.touchAt(0, input.Up, r.sliderX(0, 3, 0.5))
+	r.run(time.Second)
+	if !lastWatch(srv) {
+		t.Errorf("watch %v after the bar lit again, want on", srv.watch)
+	}
+}

@@ -92,6 +92,7 @@ func (c *core) flushOnce(now time.Time) {
 		}
 	}
 	c.setPaused(c.level == 0)
+	c.volumeWatch()
 	if c.level == 0 {
 		return // dark: draw nothing now, everything on waking
 	}

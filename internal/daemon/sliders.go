@@ -79,6 +79,13 @@ func (c *core) openSliders(lay *layouts.Layout) {
 
 func (c *core) openSlider(k int) {
 	kind := sliderKinds[k]
+	if k == slVolume {
+		// Served by the session companion: live once it reports a level.
+		if c.srv == nil {
+			c.logOnce("slider "+kind, slog.LevelInfo, "slider inert: no session companion", "slider", kind)
+		}
+		return
+	}
 	if k == slTouchBar {
 		if c.light == nil {
 			c.logOnce("slider "+kind, slog.LevelInfo, "slider inert: no Touch Bar backlight", "slider", kind)
@@ -255,7 +262,7 @@ func containsInt(s []int, v int) bool {
 }
 
 // shownSliders tells which kinds of slider with a backend the shown layer
-// has.
+// has, the ones read by polling: the volume is reported by the companion.
 func (c *core) shownSliders() (kinds [slKinds]bool, any bool) {
 	if c.lay == nil {
 		return kinds, false
@@ -266,7 +273,7 @@ func (c *core) shownSliders() (kinds [slKinds]bool, any bool) {
 	}
 	for _, b := range c.lay.Layers[layer].Buttons {
 		if a, ok := b.Action.(layouts.SliderAction); ok {
-			if k := sliderIndex(a.Kind); k >= 0 && c.sl[k].b != nil {
+			if k := sliderIndex(a.Kind); k >= 0 && k != slVolume && c.sl[k].b != nil {
 				kinds[k], any = true, true
 			}
 		}

@@ -41,6 +41,10 @@ type Companion struct {
 	// Getenv reads the session's environment (os.Getenv): it picks the
 	// compositor the focused app is read from.
 	Getenv func(string) string
+	// VolumeTimeout bounds one run of wpctl or pactl (2 s): it is killed
+	// with its process group past it. VolumePoll is how often the volume is
+	// read while watched when `pactl subscribe` cannot tell changes (1 s).
+	VolumeTimeout, VolumePoll time.Duration
 	// MinBackoff and MaxBackoff pace reconnection (0.5 s doubling to 5 s;
 	// a served session that ends starts again from MinBackoff).
 	MinBackoff, MaxBackoff time.Duration
@@ -75,6 +79,12 @@ func (c *Companion) defaults() {
 	}
 	if c.focusSource == nil {
 		c.focusSource = new(atomic.Pointer[string])
+	}
+	if c.VolumeTimeout <= 0 {
+		c.VolumeTimeout = 2 * time.Second
+	}
+	if c.VolumePoll <= 0 {
+		c.VolumePoll = time.Second
 	}
 	if c.MinBackoff <= 0 {
 		c.MinBackoff = 500 * time.Millisecond
@@ -204,6 +214,12 @@ func (c *Companion) session(ctx context.Context) (bool, error) {
 		defer wg.Done()
 		l.focus(wctx)
 	}()
+	vol := newVolumeBox()
+	wg.Add(1)
+	go func() {
+		defer wg.Done()
+		l.volume(wctx, vol)
+	}()
 	for {
 		m, err := r.Next()
 		if err != nil {
@@ -238,6 +254,8 @@ func (c *Companion) session(ctx context.Context) (bool, error) {
 				stop()
 				delete(widgets, m.ID)
 			}
+		case TVolumeWatch, TSetVolume:
+			vol.post(m)
 		case TRefused:
 			return true, fmt.Errorf("%w: %s", ErrRefused, m.Info)
 		default:

@@ -12,7 +12,7 @@ import (
 // Version is the protocol version both ends send in their Hello. A peer
 // with another version is refused (RefusedVersion); the protocol is small
 // enough that a version bump ships daemon and companion together.
-const Version = 1
+const Version = 2
 
 // Limits of the protocol. A frame longer than MaxFrame, a string longer
 // than its bound, or a string that is not UTF-8 is a protocol error: the
@@ -29,14 +29,18 @@ const (
 	MinInterval = 500 * time.Millisecond
 	// MaxInterval bounds a widget's interval (a day).
 	MaxInterval = 24 * time.Hour
+	// MaxLevel is a volume level's top: levels are permille, 0..1000
+	// (1000: 100 %; a louder sink is reported as 1000).
+	MaxLevel = 1000
 )
 
 // Type is a message's kind: the first byte of a frame's payload.
 type Type uint8
 
 // Message types. Daemon → companion: Hello, Refused, Run, WidgetStart,
-// WidgetStop. Companion → daemon: Hello, WidgetOutput, Started, Ended,
-// Focus. The values are the wire format: never renumber.
+// WidgetStop, VolumeWatch, SetVolume. Companion → daemon: Hello,
+// WidgetOutput, Started, Ended, Focus, Volume. The values are the wire
+// format: never renumber.
 const (
 	THello        Type = 1  // Version, Info (companion: desktop, e.g. "sway"; daemon: empty)
 	TRefused      Type = 2  // Code (Refused…), Info: the daemon closes after it
@@ -47,7 +51,10 @@ const (
 	TStarted      Type = 7  // ID: a Run's command started
 	TEnded        Type = 8  // ID, Code: a Run's command ended (exit status; -1: killed or not started)
 	TFocus        Type = 9  // AppID: the focused application ("" none)
-	maxType       Type = 10 // first unused value
+	TVolumeWatch  Type = 10 // On: report the volume (Volume) while on; watch nothing while off
+	TVolume       Type = 11 // ID, Level, Muted, Available: the default sink's volume (ID: the last SetVolume applied)
+	TSetVolume    Type = 12 // ID, Level: set the default sink's volume (ID: a serial, from 1)
+	maxType       Type = 13 // first unused value
 )
 
 // Refusal codes (Msg.Code of TRefused).
@@ -60,7 +67,7 @@ const (
 
 func (t Type) String() string {
 	names := [...]string{"?", "hello", "refused", "run", "widget-start", "widget-stop",
-		"widget-output", "started", "ended", "focus"}
+		"widget-output", "started", "ended", "focus", "volume-watch", "volume", "set-volume"}
 	if t < maxType {
 		return names[t]
 	}
@@ -72,8 +79,10 @@ func (t Type) String() string {
 // Wire format of a frame: a 4-byte big-endian payload length (1..MaxFrame),
 // then the payload: the Type byte and the type's fields in the order listed
 // at the Type constants. Integers are big-endian (ID uint32, Version uint16,
-// Code int32, Interval uint32 milliseconds); strings are a big-endian uint16
-// byte length then UTF-8 bytes. Nothing may follow the last field.
+// Code int32, Interval uint32 milliseconds, Level uint16 0..MaxLevel);
+// booleans (On, Muted, Available) are one byte, 0 or 1; strings are a
+// big-endian uint16 byte length then UTF-8 bytes. Nothing may follow the
+// last field.
 type Msg struct {
 	Type     Type
 	ID       uint32
@@ -86,6 +95,12 @@ type Msg struct {
 	Icon     string
 	AppID    string
 	Info     string
+	// Volume: Level in permille (0..MaxLevel), Muted, Available (false:
+	// no audio server or no volume tool), On (VolumeWatch).
+	Level     uint16
+	Muted     bool
+	Available bool
+	On        bool
 }
 
 // Errors of decoding; all wrap ErrProtocol.
@@ -96,6 +111,8 @@ var (
 	errUTF8     = fmt.Errorf("%w: string is not UTF-8", ErrProtocol)
 	errNUL      = fmt.Errorf("%w: command holds a NUL byte", ErrProtocol)
 	errFrame    = fmt.Errorf("%w: frame length out of range", ErrProtocol)
+	errBool     = fmt.Errorf("%w: boolean is not 0 or 1", ErrProtocol)
+	errLevel    = fmt.Errorf("%w: level over %d", ErrProtocol, MaxLevel)
 )
 
 // field kinds, in wire order per type.
@@ -112,6 +129,10 @@ const (
 	fIcon
 	fAppID
 	fInfo
+	fLevel
+	fOn
+	fMuted
+	fAvailable
 )
 
 var layout = [maxType][]field{
@@ -124,6 +145,22 @@ var layout = [maxType][]field{
 	TStarted:      {fID},
 	TEnded:        {fID, fCode},
 	TFocus:        {fAppID},
+	TVolumeWatch:  {fOn},
+	TVolume:       {fID, fLevel, fMuted, fAvailable},
+	TSetVolume:    {fID, fLevel},
+}
+
+// flag is the bool field f of m.
+func (m *Msg) flag(f field) *bool {
+	switch f {
+	case fOn:
+		return &m.On
+	case fMuted:
+		return &m.Muted
+	case fAvailable:
+		return &m.Available
+	}
+	return nil
 }
 
 func (m *Msg) str(f field) (*string, int) {
@@ -177,12 +214,28 @@ func Decode(p []byte) (Msg, error) {
 				}
 				m.Interval = d
 			}
-		case fVersion:
+		case fVersion, fLevel:
 			if len(p) < 2 {
 				return Msg{}, errShort
 			}
-			m.Version = binary.BigEndian.Uint16(p)
+			v := binary.BigEndian.Uint16(p)
 			p = p[2:]
+			if f == fVersion {
+				m.Version = v
+			} else if v > MaxLevel {
+				return Msg{}, errLevel
+			} else {
+				m.Level = v
+			}
+		case fOn, fMuted, fAvailable:
+			if len(p) < 1 {
+				return Msg{}, errShort
+			}
+			if p[0] > 1 {
+				return Msg{}, errBool
+			}
+			*m.flag(f) = p[0] == 1
+			p = p[1:]
 		default:
 			if len(p) < 2 {
 				return Msg{}, errShort
@@ -239,6 +292,17 @@ func Append(b []byte, m Msg) ([]byte, error) {
 			b = binary.BigEndian.AppendUint32(b, uint32(m.Interval/time.Millisecond))
 		case fVersion:
 			b = binary.BigEndian.AppendUint16(b, m.Version)
+		case fLevel:
+			if m.Level > MaxLevel {
+				return b[:start], errLevel
+			}
+			b = binary.BigEndian.AppendUint16(b, m.Level)
+		case fOn, fMuted, fAvailable:
+			v := byte(0)
+			if *m.flag(f) {
+				v = 1
+			}
+			b = append(b, v)
 		default:
 			s, limit := m.str(f)
 			if len(*s) > limit {

@@ -22,6 +22,13 @@ func sampleMsgs() []Msg {
 		{Type: TEnded, ID: 9, Code: -1},
 		{Type: TFocus, AppID: "org.mozilla.firefox"},
 		{Type: TRun, ID: 1, Command: strings.Repeat("x", MaxCommand)},
+		{Type: TVolumeWatch, On: true},
+		{Type: TVolumeWatch},
+		{Type: TVolume, ID: 4, Level: 420, Muted: true, Available: true},
+		{Type: TVolume, Level: MaxLevel, Available: true},
+		{Type: TVolume},
+		{Type: TSetVolume, ID: 1<<32 - 1, Level: 0},
+		{Type: TSetVolume, ID: 5, Level: MaxLevel},
 	}
 }
 
@@ -63,6 +70,8 @@ func TestAppendRefusesWhatDecodeRefuses(t *testing.T) {
 		{Type: TWidgetStart, Command: "x", Interval: 100 * time.Millisecond},
 		{Type: TWidgetStart, Command: "x", Interval: 25 * time.Hour},
 		{Type: TWidgetStart, Command: "x", Interval: time.Second + 1},
+		{Type: TSetVolume, Level: MaxLevel + 1},
+		{Type: TVolume, Level: 65535, Available: true},
 	} {
 		b, err := Append([]byte("keep"), m)
 		if !errors.Is(err, ErrProtocol) || string(b) != "keep" {
@@ -84,6 +93,10 @@ func TestDecodeRefuses(t *testing.T) {
 		"nul command":    {byte(TRun), 0, 0, 0, 1, 0, 1, 0},
 		"short interval": {byte(TWidgetStart), 0, 0, 0, 1, 0, 1, 'x', 0, 0, 0, 10},
 		"too big":        make([]byte, MaxFrame+1),
+		"level over max": {byte(TSetVolume), 0, 0, 0, 1, 0x03, 0xe9},
+		"bool not 0/1":   {byte(TVolumeWatch), 2},
+		"muted not 0/1":  {byte(TVolume), 0, 0, 0, 1, 0, 10, 0xff, 1},
+		"watch no field": {byte(TVolumeWatch)},
 	}
 	for name, p := range cases {
 		if _, err := Decode(p); !errors.Is(err, ErrProtocol) {
@@ -132,6 +145,9 @@ func FuzzDecode(f *testing.F) {
 	}
 	f.Add([]byte{byte(TFocus), 0xff, 0xff})
 	f.Add([]byte{byte(TWidgetStart), 0, 0, 0, 1, 0, 1, 'x', 0, 0, 0, 10})
+	f.Add([]byte{byte(TSetVolume), 0, 0, 0, 1, 0x03, 0xe9})
+	f.Add([]byte{byte(TVolume), 0, 0, 0, 1, 0x03, 0xe8, 1, 2})
+	f.Add([]byte{byte(TVolumeWatch), 1, 0})
 	f.Fuzz(func(t *testing.T, p []byte) {
 		m, err := Decode(p)
 		if err != nil {
@@ -147,7 +163,7 @@ func FuzzDecode(f *testing.F) {
 		if !bytes.Equal(b[4:], p) {
 			t.Fatalf("not canonical: %x re-encodes to %x", p, b[4:])
 		}
-		if len(m.Command) > MaxCommand || len(m.Text) > MaxText || len(m.Info) > MaxInfo {
+		if len(m.Command) > MaxCommand || len(m.Text) > MaxText || len(m.Info) > MaxInfo || m.Level > MaxLevel {
 			t.Fatalf("string over its bound: %+v", m)
 		}
 		// The stream reader agrees with Decode.

@@ -50,6 +50,7 @@ const (
 	Started                           // ID: a Run's command started
 	Ended                             // ID, Code: a Run's command ended
 	Focus                             // AppID: the focused application changed
+	Volume                            // Level, Muted, Available: the default sink's volume (reports older than the last SetVolume dropped)
 )
 
 // Event is what a Server reports to the loop.
@@ -62,6 +63,10 @@ type Event struct {
 	Code              int32
 	Text, Color, Icon string
 	AppID             string
+	// Volume: Level 0..1, Muted, Available (false: the companion has no
+	// audio server or no volume tool).
+	Level            float64
+	Muted, Available bool
 }
 
 // Widget is a command the companion runs every Interval.
@@ -89,6 +94,7 @@ type Server struct {
 	serial         uint64
 	widgets        map[uint32]Widget
 	paused         bool
+	volWatch       bool         // the daemon wants the volume reported
 	refused        map[int]bool // uids whose refusal was logged
 	started        bool
 	closed         bool
@@ -266,6 +272,54 @@ func (s *Server) SetWidgets(ws []Widget) {
 	s.widgets = next
 }
 
+// SetVolumeWatch asks the companion to report the volume (on: a volume
+// slider is shown and the bar lit) or to watch nothing (off). A companion
+// served later gets the latest state.
+func (s *Server) SetVolumeWatch(on bool) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if on == s.volWatch {
+		return
+	}
+	s.volWatch = on
+	if c := s.cur; c != nil && c.served {
+		s.sendLocked(Msg{Type: TVolumeWatch, On: on})
+	}
+}
+
+// SetVolume asks the companion to set the default sink's volume to level
+// (0..1). Volume reports the companion made before applying it are
+// dropped, so a drag's level is not pulled back by older ones. It reports
+// false when no companion is served.
+func (s *Server) SetVolume(level float64) bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	c := s.cur
+	if c == nil || !c.served {
+		return false
+	}
+	c.volSerial++
+	if c.volSerial == 0 {
+		c.volSerial = 1
+	}
+	b, err := Append(nil, Msg{Type: TSetVolume, ID: c.volSerial, Level: permille(level)})
+	if err != nil {
+		return false
+	}
+	return c.send(b)
+}
+
+// permille is a level 0..1 in the protocol's unit (NaN: 0).
+func permille(x float64) uint16 {
+	if !(x > 0) {
+		return 0
+	}
+	if x >= 1 {
+		return MaxLevel
+	}
+	return uint16(x*MaxLevel + 0.5)
+}
+
 // SetPaused stops every widget on the companion (true: the bar is dark,
 // nothing is polled) or starts them again (false).
 func (s *Server) SetPaused(p bool) {
@@ -407,9 +461,11 @@ type conn struct {
 	uid    int
 	serial uint64
 	served bool // after the handshake (s.mu)
-	out    chan []byte
-	done   chan struct{}
-	once   sync.Once
+	// volSerial is the last SetVolume's serial (s.mu; 0: none sent).
+	volSerial uint32
+	out       chan []byte
+	done      chan struct{}
+	once      sync.Once
 }
 
 // drop closes the connection; its reader then reports Disconnected.
@@ -498,6 +554,9 @@ func (c *conn) read() {
 			s.sendLocked(Msg{Type: TWidgetStart, ID: id, Command: w.Command, Interval: w.Interval})
 		}
 	}
+	if s.volWatch {
+		s.sendLocked(Msg{Type: TVolumeWatch, On: true})
+	}
 	s.mu.Unlock()
 	s.log.Info("session: companion served", "uid", c.uid, "desktop", m.Info)
 	alive := c.deliver(Event{Kind: Connected, Desktop: m.Info})
@@ -543,6 +602,14 @@ func (c *conn) read() {
 			ev = Event{Kind: Ended, ID: m.ID, Code: m.Code}
 		case TFocus:
 			ev = Event{Kind: Focus, AppID: m.AppID}
+		case TVolume:
+			s.mu.Lock()
+			stale := m.ID != c.volSerial
+			s.mu.Unlock()
+			if stale {
+				continue // read before the last SetVolume was applied
+			}
+			ev = Event{Kind: Volume, Level: float64(m.Level) / MaxLevel, Muted: m.Muted, Available: m.Available}
 		default:
 			s.log.Warn("session: companion sent a daemon's message; dropped", "uid", c.uid, "type", m.Type)
 			alive = false
