@@ -131,10 +131,16 @@ func (tt *touchTimes) report() []any {
 	return []any{"frames", n, "wake-p50-µs", q(w, 50), "wake-p90-µs", q(w, 90), "keys-p50-µs", q(k, 50), "keys-p90-µs", q(k, 90)}
 }
 
-// debugTouchProbe is the daemon's touch probe with debugMetricsEnv set;
-// nil otherwise.
+// debugTouchesEnv, set with debugMetricsEnv, adds the touch times to the
+// SIGUSR1 report. Apart, so that the counters can be read of a daemon
+// whose touch path is the shipped one (the probe reads the clock twice and
+// takes a lock on every touch frame).
+const debugTouchesEnv = "TINY_DFR_DEBUG_TOUCHTIMES"
+
+// debugTouchProbe is the daemon's touch probe with debugMetricsEnv and
+// debugTouchesEnv set; nil otherwise.
 func debugTouchProbe(getenv func(string) string) func(event, read, keyed time.Time) {
-	if getenv(debugMetricsEnv) == "" {
+	if getenv(debugMetricsEnv) == "" || getenv(debugTouchesEnv) == "" {
 		return nil
 	}
 	return debugTouches.record
@@ -146,6 +152,7 @@ func debugMetrics(ctx context.Context, getenv func(string) string, log *slog.Log
 	if getenv(debugMetricsEnv) == "" {
 		return func() {}
 	}
+	touches := getenv(debugTouchesEnv) != ""
 	ch := make(chan os.Signal, 1)
 	signal.Notify(ch, syscall.SIGUSR1)
 	ctx, cancel := context.WithCancel(ctx)
@@ -176,7 +183,9 @@ func debugMetrics(ctx context.Context, getenv func(string) string, log *slog.Log
 				w, f := daemon.Counters()
 				args = append(args, "/tiny-dfr/loop/wakeups", w, "/tiny-dfr/loop/frames", f)
 				log.Info("runtime metrics", args...)
-				log.Info("touch times", debugTouches.report()...)
+				if touches {
+					log.Info("touch times", debugTouches.report()...)
+				}
 			}
 		}
 	}()

@@ -69,3 +69,18 @@ func TestDebugMetricsOffByDefault(t *testing.T) {
 		t.Errorf("logged %q", out.String())
 	}
 }
+
+// TestDebugTouchProbeOptIn: the counters alone leave the touch path as
+// shipped; the probe needs its own variable too.
+func TestDebugTouchProbeOptIn(t *testing.T) {
+	env := func(kv map[string]string) func(string) string { return func(k string) string { return kv[k] } }
+	if debugTouchProbe(env(nil)) != nil {
+		t.Error("probe without any variable")
+	}
+	if debugTouchProbe(env(map[string]string{debugMetricsEnv: "1"})) != nil {
+		t.Error("probe with the counters only")
+	}
+	if debugTouchProbe(env(map[string]string{debugMetricsEnv: "1", debugTouchesEnv: "1"})) == nil {
+		t.Error("no probe with both variables")
+	}
+}

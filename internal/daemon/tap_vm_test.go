@@ -59,6 +59,11 @@ func tapGuest(t testing.TB, taps int) *vmtest.Result {
 // with go tool pprof).
 const tapProfileEnv = "DAEMON_TAP_PROFILE"
 
+// touchTimesEnv, set on the host, turns the daemon's touch probe on (its
+// touch times: kernel event → read → keys out, logged on SIGUSR1). Off, the
+// daemon's touch path is the shipped one.
+const touchTimesEnv = "DAEMON_TAP_TOUCHTIMES"
+
 // guestProfile is where the daemon writes the profile in the guest.
 const guestProfile = "/tmp/tiny-dfr-taps.pprof"
 
@@ -66,6 +71,9 @@ func tapEnvs(taps int) map[string]string {
 	env := map[string]string{tapEnv: strconv.Itoa(taps), debugMetricsEnv: "1"}
 	if os.Getenv(floorEnv) != "" {
 		env[floorEnv] = "1"
+	}
+	if os.Getenv(touchTimesEnv) != "" {
+		env["TINY_DFR_DEBUG_TOUCHTIMES"] = "1"
 	}
 	if os.Getenv(tapProfileEnv) != "" {
 		env["TINY_DFR_DEBUG_CPUPROFILE"] = guestProfile
@@ -679,11 +687,13 @@ func (f tapFigures) print(label, extra string) {
 	const hz = 100.0 // USER_HZ: /proc/PID/stat counts in 1/100 s
 	fmt.Printf("MEASURE %s taps=%d share-p50-µs=%.0f share-p90-µs=%.0f share-p99-µs=%.0f "+
 		"touch-p50-µs=%.0f touch-p90-µs=%.0f touch-p99-µs=%.0f kernel-p50-µs=%.0f kernel-p90-µs=%.0f kernel-p99-µs=%.0f "+
-		"cpu-ms/tap=%.2f vcsw/tap=%.1f ivcsw/tap=%.1f threads=%s busy-after-tap=%d rss-kB=%s hwm-kB=%s %s\n",
+		"cpu-ms/tap=%.2f vcsw/tap=%.1f ivcsw/tap=%.1f threads=%s busy-after-tap=%d rss-kB=%s rss-anon-kB=%s rss-file-kB=%s rss-shmem-kB=%s hwm-kB=%s %s\n",
 		label, f.taps, tq[0]-kq[0], tq[1]-kq[0], tq[2]-kq[0],
 		tq[0], tq[1], tq[2], kq[0], kq[1], kq[2],
 		float64(f.ticks)/hz*1000/n, float64(f.vol)/n, float64(f.invol)/n, f.status["Threads"], f.busy,
-		strings.TrimSuffix(f.status["VmRSS"], " kB"), strings.TrimSuffix(f.status["VmHWM"], " kB"), extra)
+		strings.TrimSuffix(f.status["VmRSS"], " kB"), strings.TrimSuffix(f.status["RssAnon"], " kB"),
+		strings.TrimSuffix(f.status["RssFile"], " kB"), strings.TrimSuffix(f.status["RssShmem"], " kB"),
+		strings.TrimSuffix(f.status["VmHWM"], " kB"), extra)
 }
 
 // inputNode is an evdev node the test reads.
