@@ -17,6 +17,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"syscall"
 	"testing"
@@ -239,14 +240,32 @@ func openWindow(t *testing.T, socket, appID string) {
 	if err := errors.Join(surf.Attach(buf, 0, 0), surf.Damage(0, 0, w, h), surf.Commit(), conn.Roundtrip()); err != nil {
 		t.Fatal(err)
 	}
+	// Read runs unlocked (Close ends it); Dispatch and Close hold mu: a
+	// Close during a Dispatch raced (-race).
+	var mu sync.Mutex
+	closing := false
 	done := make(chan struct{})
 	go func() {
 		defer close(done)
-		for conn.DispatchOnce() == nil {
+		for {
+			b, err := conn.Read()
+			mu.Lock()
+			if closing {
+				mu.Unlock()
+				return
+			}
+			derr := conn.Dispatch(b)
+			mu.Unlock()
+			if err != nil || derr != nil {
+				return
+			}
 		}
 	}()
 	t.Cleanup(func() {
+		mu.Lock()
+		closing = true
 		conn.Close()
+		mu.Unlock()
 		<-done
 		mem.Close()
 	})
