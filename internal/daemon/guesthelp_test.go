@@ -522,6 +522,16 @@ func cpuTicks(t *testing.T, pid int) int {
 	return u + s
 }
 
+// pageFaults is the process's minor plus major page faults.
+func pageFaults(t *testing.T, pid int) int {
+	t.Helper()
+	b := readFile(t, fmt.Sprintf("/proc/%d/stat", pid))
+	f := strings.Fields(b[strings.LastIndexByte(b, ')')+1:])
+	minflt, _ := strconv.Atoi(f[7])
+	majflt, _ := strconv.Atoi(f[9])
+	return minflt + majflt
+}
+
 // memStep prints the daemon's memory now (VmHWM is the peak so far), so a
 // run shows which step of the scenario raised the peak.
 func memStep(t *testing.T, pid int, step string) {

@@ -579,6 +579,7 @@ type tapFigures struct {
 	taps          int
 	touch, kernel []time.Duration
 	ticks         int // utime+stime, 1/100 s
+	faults        int // minor and major page faults
 	vol, invol    int // context switches
 	busy          int // taps after which the process was still running
 	status        map[string]string
@@ -598,7 +599,7 @@ func (tp *tapper) run(keys *evdev.Device, pid, taps int, around func(after bool)
 		around(false)
 	}
 	f := tapFigures{taps: taps, touch: make([]time.Duration, 0, taps), kernel: make([]time.Duration, 0, taps)}
-	ticks0 := cpuTicks(t, pid)
+	ticks0, faults0 := cpuTicks(t, pid), pageFaults(t, pid)
 	vol0, invol0 := switches(pid)
 	th0 := threadStats(pid)
 	defer func() {
@@ -616,7 +617,7 @@ func (tp *tapper) run(keys *evdev.Device, pid, taps int, around func(after bool)
 		}
 		f.kernel = append(f.kernel, tp.baseline(i))
 	}
-	f.ticks = cpuTicks(t, pid) - ticks0
+	f.ticks, f.faults = cpuTicks(t, pid)-ticks0, pageFaults(t, pid)-faults0
 	vol1, invol1 := switches(pid)
 	f.vol, f.invol = vol1-vol0, invol1-invol0
 	f.status = procStatus(t, pid)
@@ -687,10 +688,10 @@ func (f tapFigures) print(label, extra string) {
 	const hz = 100.0 // USER_HZ: /proc/PID/stat counts in 1/100 s
 	fmt.Printf("MEASURE %s taps=%d share-p50-µs=%.0f share-p90-µs=%.0f share-p99-µs=%.0f "+
 		"touch-p50-µs=%.0f touch-p90-µs=%.0f touch-p99-µs=%.0f kernel-p50-µs=%.0f kernel-p90-µs=%.0f kernel-p99-µs=%.0f "+
-		"cpu-ms/tap=%.2f vcsw/tap=%.1f ivcsw/tap=%.1f threads=%s busy-after-tap=%d rss-kB=%s rss-anon-kB=%s rss-file-kB=%s rss-shmem-kB=%s hwm-kB=%s %s\n",
+		"cpu-ms/tap=%.2f faults/tap=%.2f vcsw/tap=%.1f ivcsw/tap=%.1f threads=%s busy-after-tap=%d rss-kB=%s rss-anon-kB=%s rss-file-kB=%s rss-shmem-kB=%s hwm-kB=%s %s\n",
 		label, f.taps, tq[0]-kq[0], tq[1]-kq[0], tq[2]-kq[0],
 		tq[0], tq[1], tq[2], kq[0], kq[1], kq[2],
-		float64(f.ticks)/hz*1000/n, float64(f.vol)/n, float64(f.invol)/n, f.status["Threads"], f.busy,
+		float64(f.ticks)/hz*1000/n, float64(f.faults)/n, float64(f.vol)/n, float64(f.invol)/n, f.status["Threads"], f.busy,
 		strings.TrimSuffix(f.status["VmRSS"], " kB"), strings.TrimSuffix(f.status["RssAnon"], " kB"),
 		strings.TrimSuffix(f.status["RssFile"], " kB"), strings.TrimSuffix(f.status["RssShmem"], " kB"),
 		strings.TrimSuffix(f.status["VmHWM"], " kB"), extra)
