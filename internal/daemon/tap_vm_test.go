@@ -59,6 +59,76 @@ func tapGuest(t testing.TB, taps int) *vmtest.Result {
 // with go tool pprof).
 const tapProfileEnv = "DAEMON_TAP_PROFILE"
 
+// tapPerfEnv, set on the host, samples each phase's process with the
+// host's perf (packed into the guest with its libraries, like the replica):
+// kernel and user symbols, 20 kHz cpu-clock, printed as PERF lines. perf's
+// own cost inflates the figures of that run; read the shares, not the times.
+const tapPerfEnv = "DAEMON_TAP_PERF"
+
+// guestPerfBin is where addPerf puts perf in the guest.
+const guestPerfBin = "/bin/perf"
+
+// addPerf adds the host's perf and the libraries it needs to host (guest
+// path → host path).
+func addPerf(host map[string]string) error {
+	bin, err := exec.LookPath("perf")
+	if err != nil {
+		return fmt.Errorf("%s: %w (apt-get install linux-perf)", tapPerfEnv, err)
+	}
+	host[guestPerfBin] = bin
+	ldd, err := exec.Command("ldd", bin).Output()
+	if err != nil {
+		return fmt.Errorf("ldd perf: %w", err)
+	}
+	for _, l := range strings.Split(string(ldd), "\n") {
+		if f := strings.Fields(l); len(f) >= 3 && f[1] == "=>" && strings.HasPrefix(f[2], "/") {
+			host[replicaLibs+"/"+filepath.Base(f[2])] = f[2]
+		}
+	}
+	return nil
+}
+
+// guestPerf samples one process during its taps when perf is in the guest.
+type guestPerf struct{ cmd *exec.Cmd }
+
+func (g *guestPerf) around(pid int, after bool, name string) {
+	if _, err := os.Stat(guestPerfBin); err != nil {
+		return
+	}
+	data := "/tmp/perf-" + name + ".data"
+	perf := func(args ...string) *exec.Cmd {
+		return exec.Command(replicaLoader, append([]string{"--library-path", replicaLibs, guestPerfBin}, args...)...)
+	}
+	if !after {
+		g.cmd = perf("record", "-e", "cpu-clock", "-F", "20000", "-p", strconv.Itoa(pid), "-o", data)
+		g.cmd.Stdout, g.cmd.Stderr = os.Stdout, os.Stdout
+		if err := g.cmd.Start(); err != nil {
+			fmt.Println("PERF", name, "record:", err)
+			g.cmd = nil
+			return
+		}
+		time.Sleep(2 * time.Second) // perf attached to every thread
+		return
+	}
+	if g.cmd == nil {
+		return
+	}
+	g.cmd.Process.Signal(syscall.SIGINT)
+	g.cmd.Wait()
+	g.cmd = nil
+	for _, sort := range []string{"dso", "dso,sym"} {
+		out, err := perf("report", "-i", data, "--stdio", "--sort", sort, "--percent-limit", "0.5").CombinedOutput()
+		for _, l := range strings.Split(string(out), "\n") {
+			if l = strings.TrimSpace(l); l != "" && !strings.HasPrefix(l, "#") {
+				fmt.Println("PERF", name, l)
+			}
+		}
+		if err != nil {
+			fmt.Println("PERF", name, "report:", err)
+		}
+	}
+}
+
 // touchTimesEnv, set on the host, turns the daemon's touch probe on (its
 // touch times: kernel event → read → keys out, logged on SIGUSR1). Off, the
 // daemon's touch path is the shipped one.
@@ -134,6 +204,11 @@ func replicaFiles(dir string) (map[string][]byte, error) {
 	}
 	if host[replicaLoader] == "" {
 		return nil, fmt.Errorf("ldd names no dynamic loader:\n%s", ldd)
+	}
+	if os.Getenv(tapPerfEnv) != "" {
+		if err := addPerf(host); err != nil {
+			return nil, err
+		}
 	}
 	quirks, _ := filepath.Glob("/usr/share/libinput/*.quirks")
 	for _, q := range quirks {
@@ -305,7 +380,9 @@ func TestVMDaemonTap(t *testing.T) {
 	// collections: a few objects either way over the run).
 	var m0, m1, m2 map[string]uint64
 	profile := os.Getenv("TINY_DFR_DEBUG_CPUPROFILE") != ""
+	var perf guestPerf
 	f := tp.run(kb.d, pid, taps, func(after bool) {
+		perf.around(pid, after, "daemon")
 		if profile {
 			syscall.Kill(pid, syscall.SIGUSR2) // start, then stop
 		}
@@ -353,7 +430,7 @@ func TestVMDaemonTap(t *testing.T) {
 	defer rp.Process.Kill()
 	rk := openInputByName(t, replicaName)
 	defer rk.Close()
-	tp.run(rk.Device, rp.Process.Pid, taps, nil).print("replica", "")
+	tp.run(rk.Device, rp.Process.Pid, taps, func(after bool) { perf.around(rp.Process.Pid, after, "replica") }).print("replica", "")
 	rp.Process.Signal(syscall.SIGTERM)
 	if err := rp.Wait(); err != nil {
 		t.Errorf("replica: %v", err)
@@ -367,7 +444,7 @@ func TestVMDaemonTap(t *testing.T) {
 	}
 	fp := startFloor(t, nodeByName(t, uinput.DigitizerT2), length, edges)
 	fk := openInputByName(t, floorName)
-	tp.run(fk.Device, fp.Process.Pid, taps, nil).print("gofloor", "")
+	tp.run(fk.Device, fp.Process.Pid, taps, func(after bool) { perf.around(fp.Process.Pid, after, "gofloor") }).print("gofloor", "")
 	fp.Process.Signal(syscall.SIGUSR1) // its touch times
 	time.Sleep(300 * time.Millisecond)
 	fk.Close()
