@@ -9,4 +9,7 @@ require (
 	golang.org/x/sys v0.49.0
 )
 
-require golang.org/x/text v0.43.0 // indirect
+require (
+	github.com/godbus/dbus/v5 v5.2.4 // indirect
+	golang.org/x/text v0.43.0 // indirect
+)

@@ -12,7 +12,7 @@ import (
 // Version is the protocol version both ends send in their Hello. A peer
 // with another version is refused (RefusedVersion); the protocol is small
 // enough that a version bump ships daemon and companion together.
-const Version = 1
+const Version = 2
 
 // Limits of the protocol. A frame longer than MaxFrame, a string longer
 // than its bound, or a string that is not UTF-8 is a protocol error: the
@@ -24,6 +24,8 @@ const (
 	MaxColor   = 32       // a widget's colour ("#rrggbb", a name)
 	MaxIcon    = 256      // a widget's icon (a name or a path)
 	MaxAppID   = 256      // a focused app's id
+	MaxTitle   = 512      // what is playing: its title
+	MaxArtist  = 256      // what is playing: its artists, joined
 	MaxInfo    = 256      // free text in Hello and Refused
 	// MinInterval is the floor of a widget's refresh interval.
 	MinInterval = 500 * time.Millisecond
@@ -35,8 +37,10 @@ const (
 type Type uint8
 
 // Message types. Daemon → companion: Hello, Refused, Run, WidgetStart,
-// WidgetStop. Companion → daemon: Hello, WidgetOutput, Started, Ended,
-// Focus. The values are the wire format: never renumber.
+// WidgetStop, MediaWatch, MediaControl. Companion → daemon: Hello,
+// WidgetOutput, Started, Ended, Focus, Media. The values are the wire
+// format: never renumber. 10–12 are the volume slider's (not in this
+// version of the table: refused as unknown).
 const (
 	THello        Type = 1  // Version, Info (companion: desktop, e.g. "sway"; daemon: empty)
 	TRefused      Type = 2  // Code (Refused…), Info: the daemon closes after it
@@ -47,7 +51,47 @@ const (
 	TStarted      Type = 7  // ID: a Run's command started
 	TEnded        Type = 8  // ID, Code: a Run's command ended (exit status; -1: killed or not started)
 	TFocus        Type = 9  // AppID: the focused application ("" none)
-	maxType       Type = 10 // first unused value
+	TMediaWatch   Type = 13 // On: watch the media players (MPRIS) and report Media, or stop
+	TMedia        Type = 14 // Status, Title, Artist: what is playing (Status MediaNone: no player)
+	TMediaControl Type = 15 // Op: act on the player reported
+	maxType       Type = 16 // first unused value
+)
+
+// MediaStatus is a player's state in a Media message (u8 on the wire).
+type MediaStatus uint8
+
+// Media states; MediaNone: no player (or no session bus).
+const (
+	MediaNone MediaStatus = iota
+	MediaStopped
+	MediaPaused
+	MediaPlaying
+	maxMediaStatus = MediaPlaying
+)
+
+func (s MediaStatus) String() string {
+	switch s {
+	case MediaNone:
+		return "none"
+	case MediaStopped:
+		return "stopped"
+	case MediaPaused:
+		return "paused"
+	case MediaPlaying:
+		return "playing"
+	}
+	return fmt.Sprintf("status(%d)", uint8(s))
+}
+
+// MediaOp is what a MediaControl asks of the player (u8 on the wire).
+type MediaOp uint8
+
+// Media operations (MPRIS Player methods).
+const (
+	MediaPlayPause MediaOp = 1 + iota
+	MediaNext
+	MediaPrevious
+	maxMediaOp = MediaPrevious
 )
 
 // Refusal codes (Msg.Code of TRefused).
@@ -60,8 +104,8 @@ const (
 
 func (t Type) String() string {
 	names := [...]string{"?", "hello", "refused", "run", "widget-start", "widget-stop",
-		"widget-output", "started", "ended", "focus"}
-	if t < maxType {
+		"widget-output", "started", "ended", "focus", "", "", "", "media-watch", "media", "media-control"}
+	if t < maxType && names[t] != "" {
 		return names[t]
 	}
 	return fmt.Sprintf("type(%d)", uint8(t))
@@ -73,7 +117,8 @@ func (t Type) String() string {
 // then the payload: the Type byte and the type's fields in the order listed
 // at the Type constants. Integers are big-endian (ID uint32, Version uint16,
 // Code int32, Interval uint32 milliseconds); strings are a big-endian uint16
-// byte length then UTF-8 bytes. Nothing may follow the last field.
+// byte length then UTF-8 bytes; On, Status and Op are one byte each
+// (On 0 or 1, Status 0..3, Op 1..3). Nothing may follow the last field.
 type Msg struct {
 	Type     Type
 	ID       uint32
@@ -86,6 +131,11 @@ type Msg struct {
 	Icon     string
 	AppID    string
 	Info     string
+	On       bool        // MediaWatch
+	Status   MediaStatus // Media
+	Title    string      // Media
+	Artist   string      // Media
+	Op       MediaOp     // MediaControl
 }
 
 // Errors of decoding; all wrap ErrProtocol.
@@ -112,6 +162,11 @@ const (
 	fIcon
 	fAppID
 	fInfo
+	fTitle
+	fArtist
+	fOn     // u8: 0, 1
+	fStatus // u8: MediaStatus
+	fOp     // u8: MediaOp
 )
 
 var layout = [maxType][]field{
@@ -124,6 +179,9 @@ var layout = [maxType][]field{
 	TStarted:      {fID},
 	TEnded:        {fID, fCode},
 	TFocus:        {fAppID},
+	TMediaWatch:   {fOn},
+	TMedia:        {fStatus, fTitle, fArtist},
+	TMediaControl: {fOp},
 }
 
 func (m *Msg) str(f field) (*string, int) {
@@ -140,8 +198,37 @@ func (m *Msg) str(f field) (*string, int) {
 		return &m.AppID, MaxAppID
 	case fInfo:
 		return &m.Info, MaxInfo
+	case fTitle:
+		return &m.Title, MaxTitle
+	case fArtist:
+		return &m.Artist, MaxArtist
 	}
 	return nil, 0
+}
+
+// byteField is m's one-byte field f and the range it may take.
+func (m *Msg) byteField(f field) (v uint8, lo, hi uint8) {
+	switch f {
+	case fOn:
+		if m.On {
+			v = 1
+		}
+		return v, 0, 1
+	case fStatus:
+		return uint8(m.Status), 0, uint8(maxMediaStatus)
+	}
+	return uint8(m.Op), 1, uint8(maxMediaOp)
+}
+
+func (m *Msg) setByte(f field, v uint8) {
+	switch f {
+	case fOn:
+		m.On = v == 1
+	case fStatus:
+		m.Status = MediaStatus(v)
+	case fOp:
+		m.Op = MediaOp(v)
+	}
 }
 
 // Decode parses one frame's payload (without the length). It never
@@ -153,7 +240,7 @@ func Decode(p []byte) (Msg, error) {
 		return m, errFrame
 	}
 	m.Type = Type(p[0])
-	if m.Type == 0 || m.Type >= maxType {
+	if m.Type == 0 || m.Type >= maxType || layout[m.Type] == nil {
 		return Msg{}, fmt.Errorf("%w: unknown message type %d", ErrProtocol, p[0])
 	}
 	p = p[1:]
@@ -183,6 +270,15 @@ func Decode(p []byte) (Msg, error) {
 			}
 			m.Version = binary.BigEndian.Uint16(p)
 			p = p[2:]
+		case fOn, fStatus, fOp:
+			if len(p) < 1 {
+				return Msg{}, errShort
+			}
+			if _, lo, hi := m.byteField(f); p[0] < lo || p[0] > hi {
+				return Msg{}, fmt.Errorf("%w: %v field %d out of range", ErrProtocol, m.Type, p[0])
+			}
+			m.setByte(f, p[0])
+			p = p[1:]
 		default:
 			if len(p) < 2 {
 				return Msg{}, errShort
@@ -221,7 +317,7 @@ func Decode(p []byte) (Msg, error) {
 // Decode would refuse (a string over its bound, invalid UTF-8, an interval
 // out of range, an unknown type) is an error and b is returned unchanged.
 func Append(b []byte, m Msg) ([]byte, error) {
-	if m.Type == 0 || m.Type >= maxType {
+	if m.Type == 0 || m.Type >= maxType || layout[m.Type] == nil {
 		return b, fmt.Errorf("%w: unknown message type %d", ErrProtocol, m.Type)
 	}
 	start := len(b)
@@ -239,6 +335,12 @@ func Append(b []byte, m Msg) ([]byte, error) {
 			b = binary.BigEndian.AppendUint32(b, uint32(m.Interval/time.Millisecond))
 		case fVersion:
 			b = binary.BigEndian.AppendUint16(b, m.Version)
+		case fOn, fStatus, fOp:
+			v, lo, hi := m.byteField(f)
+			if v < lo || v > hi {
+				return b[:start], fmt.Errorf("%w: %v field %d out of range", ErrProtocol, m.Type, v)
+			}
+			b = append(b, v)
 		default:
 			s, limit := m.str(f)
 			if len(*s) > limit {

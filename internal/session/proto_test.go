@@ -22,6 +22,13 @@ func sampleMsgs() []Msg {
 		{Type: TEnded, ID: 9, Code: -1},
 		{Type: TFocus, AppID: "org.mozilla.firefox"},
 		{Type: TRun, ID: 1, Command: strings.Repeat("x", MaxCommand)},
+		{Type: TMediaWatch, On: true},
+		{Type: TMediaWatch},
+		{Type: TMedia, Status: MediaPlaying, Title: "Blue in Green", Artist: "Miles Davis, Bill Evans"},
+		{Type: TMedia, Status: MediaNone},
+		{Type: TMedia, Status: MediaPaused, Title: strings.Repeat("t", MaxTitle), Artist: strings.Repeat("a", MaxArtist)},
+		{Type: TMediaControl, Op: MediaPlayPause},
+		{Type: TMediaControl, Op: MediaPrevious},
 	}
 }
 
@@ -63,6 +70,12 @@ func TestAppendRefusesWhatDecodeRefuses(t *testing.T) {
 		{Type: TWidgetStart, Command: "x", Interval: 100 * time.Millisecond},
 		{Type: TWidgetStart, Command: "x", Interval: 25 * time.Hour},
 		{Type: TWidgetStart, Command: "x", Interval: time.Second + 1},
+		{Type: 10}, {Type: 11}, {Type: 12}, // the volume slider's, not in this table
+		{Type: TMedia, Status: MediaPlaying + 1},
+		{Type: TMedia, Title: strings.Repeat("t", MaxTitle+1)},
+		{Type: TMedia, Artist: strings.Repeat("a", MaxArtist+1)},
+		{Type: TMediaControl},
+		{Type: TMediaControl, Op: MediaPrevious + 1},
 	} {
 		b, err := Append([]byte("keep"), m)
 		if !errors.Is(err, ErrProtocol) || string(b) != "keep" {
@@ -84,6 +97,14 @@ func TestDecodeRefuses(t *testing.T) {
 		"nul command":    {byte(TRun), 0, 0, 0, 1, 0, 1, 0},
 		"short interval": {byte(TWidgetStart), 0, 0, 0, 1, 0, 1, 'x', 0, 0, 0, 10},
 		"too big":        make([]byte, MaxFrame+1),
+		"type 10":        {10},
+		"type 12":        {12, 0},
+		"watch 2":        {byte(TMediaWatch), 2},
+		"watch short":    {byte(TMediaWatch)},
+		"status 4":       {byte(TMedia), 4, 0, 0, 0, 0},
+		"op 0":           {byte(TMediaControl), 0},
+		"op 4":           {byte(TMediaControl), 4},
+		"long title":     {byte(TMedia), 3, 0x02, 0x01},
 	}
 	for name, p := range cases {
 		if _, err := Decode(p); !errors.Is(err, ErrProtocol) {
@@ -132,6 +153,9 @@ func FuzzDecode(f *testing.F) {
 	}
 	f.Add([]byte{byte(TFocus), 0xff, 0xff})
 	f.Add([]byte{byte(TWidgetStart), 0, 0, 0, 1, 0, 1, 'x', 0, 0, 0, 10})
+	f.Add([]byte{byte(TMediaWatch), 2})
+	f.Add([]byte{byte(TMedia), 3, 0, 1, 'x', 0, 1, 0xff})
+	f.Add([]byte{byte(TMediaControl), 4})
 	f.Fuzz(func(t *testing.T, p []byte) {
 		m, err := Decode(p)
 		if err != nil {
@@ -147,7 +171,8 @@ func FuzzDecode(f *testing.F) {
 		if !bytes.Equal(b[4:], p) {
 			t.Fatalf("not canonical: %x re-encodes to %x", p, b[4:])
 		}
-		if len(m.Command) > MaxCommand || len(m.Text) > MaxText || len(m.Info) > MaxInfo {
+		if len(m.Command) > MaxCommand || len(m.Text) > MaxText || len(m.Info) > MaxInfo ||
+			len(m.Title) > MaxTitle || len(m.Artist) > MaxArtist || m.Status > maxMediaStatus || m.Op > maxMediaOp {
 			t.Fatalf("string over its bound: %+v", m)
 		}
 		// The stream reader agrees with Decode.

@@ -50,6 +50,7 @@ const (
 	Started                           // ID: a Run's command started
 	Ended                             // ID, Code: a Run's command ended
 	Focus                             // AppID: the focused application changed
+	Media                             // Status, Title, Artist: what is playing (after SetMediaWatch(true))
 )
 
 // Event is what a Server reports to the loop.
@@ -62,6 +63,8 @@ type Event struct {
 	Code              int32
 	Text, Color, Icon string
 	AppID             string
+	Status            MediaStatus
+	Title, Artist     string
 }
 
 // Widget is a command the companion runs every Interval.
@@ -89,6 +92,8 @@ type Server struct {
 	serial         uint64
 	widgets        map[uint32]Widget
 	paused         bool
+	media          bool         // SetMediaWatch: the daemon shows a media widget
+	mediaOn        bool         // the served companion was told to watch
 	refused        map[int]bool // uids whose refusal was logged
 	started        bool
 	closed         bool
@@ -284,6 +289,47 @@ func (s *Server) SetPaused(p bool) {
 			}
 		}
 	}
+	s.mediaLocked()
+}
+
+// SetMediaWatch tells whether the layout has a media widget: while it
+// has one and the bar is lit (not SetPaused), the served companion
+// watches the media players and reports Media; otherwise it watches
+// nothing.
+func (s *Server) SetMediaWatch(on bool) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.media = on
+	s.mediaLocked()
+}
+
+// mediaLocked tells the served companion to watch or stop when that
+// changed.
+func (s *Server) mediaLocked() {
+	c := s.cur
+	if c == nil || !c.served {
+		return
+	}
+	want := s.media && !s.paused
+	if want != s.mediaOn {
+		s.mediaOn = want
+		s.sendLocked(Msg{Type: TMediaWatch, On: want})
+	}
+}
+
+// MediaControl asks the companion to act on the player it reported
+// (play/pause); false: no companion is served or it is not watching.
+func (s *Server) MediaControl(op MediaOp) bool {
+	b, err := Append(nil, Msg{Type: TMediaControl, Op: op})
+	if err != nil {
+		return false
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.cur == nil || !s.cur.served || !s.mediaOn {
+		return false
+	}
+	return s.cur.send(b)
 }
 
 func clampInterval(d time.Duration) time.Duration {
@@ -498,6 +544,8 @@ func (c *conn) read() {
 			s.sendLocked(Msg{Type: TWidgetStart, ID: id, Command: w.Command, Interval: w.Interval})
 		}
 	}
+	s.mediaOn = false // a new companion watches nothing yet
+	s.mediaLocked()
 	s.mu.Unlock()
 	s.log.Info("session: companion served", "uid", c.uid, "desktop", m.Info)
 	alive := c.deliver(Event{Kind: Connected, Desktop: m.Info})
@@ -543,6 +591,8 @@ func (c *conn) read() {
 			ev = Event{Kind: Ended, ID: m.ID, Code: m.Code}
 		case TFocus:
 			ev = Event{Kind: Focus, AppID: m.AppID}
+		case TMedia:
+			ev = Event{Kind: Media, Status: m.Status, Title: m.Title, Artist: m.Artist}
 		default:
 			s.log.Warn("session: companion sent a daemon's message; dropped", "uid", c.uid, "type", m.Type)
 			alive = false
