@@ -108,12 +108,12 @@ type core struct {
 
 	// The session companion (Env.Session; nil: none).
 	srv       Companion
-	companion bool              // a companion is served (its Connected seen, not its Disconnected)
-	paused    bool              // its widgets are stopped (the bar is dark)
+	companion bool                         // a companion is served (its Connected seen, not its Disconnected)
+	paused    bool                         // its widgets are stopped (the bar is dark)
 	widgetOut map[uint32]render.WidgetLook // widgets' current output, by id: only the layout shown's
 	widgetFn  func(layer, button int) render.WidgetLook
 	media     render.WidgetLook // what is playing (Text title, Sub artist, Media), for media widgets
-	focusApp  string // the focused app's id, as the companion reports it
+	focusApp  string            // the focused app's id, as the companion reports it
 
 	// Stats, for measurements.
 	frames, wakeups int
