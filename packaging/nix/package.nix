@@ -15,7 +15,7 @@ buildGoModule {
 
   # The NAR hash of "go mod vendor"'s vendor/ for this go.mod
   # (packaging/test.sh checks it: nix-hash --type sha256 --sri vendor).
-  vendorHash = "sha256-Y8jnoR7NEHIud/sVgvJ01Gw9QXpZYx5Wy6KNHF1LAb8=";
+  vendorHash = "sha256-UwqJFSsw++FXAAY4wgFvY7g6IMxnAOK3vc5BYQdCvkQ=";
 
   env.CGO_ENABLED = 0;
 
@@ -40,9 +40,10 @@ buildGoModule {
     description = "Function keys and media controls on the Apple Touch Bar";
     homepage = "https://github.com/tiny-dfr/tiny-dfr";
     # The daemon and Material icons: Apache-2.0; Go, x/ modules and Go
-    # fonts: BSD-3-Clause; go-toml: MIT.
+    # fonts: BSD-3-Clause; go-toml: MIT; godbus: BSD-2-Clause.
     license = with lib.licenses; [
       asl20
+      bsd2
       bsd3
       mit
     ];
