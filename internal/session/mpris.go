@@ -13,16 +13,15 @@ import (
 	"path/filepath"
 	"slices"
 	"strings"
-	"sync"
 	"time"
 
-	"github.com/godbus/dbus/v5"
+	"tiny-dfr/internal/dbus"
 )
 
 // MPRIS names.
 const (
 	mprisPrefix   = "org.mpris.MediaPlayer2."
-	mprisPath     = dbus.ObjectPath("/org/mpris/MediaPlayer2")
+	mprisPath     = "/org/mpris/MediaPlayer2"
 	mprisPlayer   = "org.mpris.MediaPlayer2.Player"
 	propsIface    = "org.freedesktop.DBus.Properties"
 	busName       = "org.freedesktop.DBus"
@@ -32,7 +31,6 @@ const (
 	metaTitle     = "xesam:title"
 	metaArtist    = "xesam:artist"
 	maxPlayers    = 32              // players tracked at once; more are ignored
-	maxSignals    = 64              // signals waiting; beyond, a resync
 	mprisCall     = 2 * time.Second // bound of one call to a player or the bus
 	mediaMinRetry = time.Second     // no session bus: retried, doubling
 	mediaMaxRetry = 30 * time.Second
@@ -102,33 +100,6 @@ func (l *link) media(ctx context.Context, ctl <-chan MediaOp) {
 	}
 }
 
-// signalQueue is the bus connection's signal handler: a bounded queue.
-// A signal that finds it full is dropped and a resync asked for (the
-// players are read again), so a flood costs neither memory nor goroutines.
-type signalQueue struct {
-	ch     chan *dbus.Signal
-	resync chan struct{} // one pending resync
-	done   chan struct{} // closed when the connection closes
-	once   sync.Once
-}
-
-func newSignalQueue() *signalQueue {
-	return &signalQueue{ch: make(chan *dbus.Signal, maxSignals), resync: make(chan struct{}, 1), done: make(chan struct{})}
-}
-
-func (q *signalQueue) DeliverSignal(_, _ string, s *dbus.Signal) {
-	select {
-	case q.ch <- s:
-	default:
-		select {
-		case q.resync <- struct{}{}:
-		default:
-		}
-	}
-}
-
-func (q *signalQueue) Terminate() { q.once.Do(func() { close(q.done) }) }
-
 // player is one MPRIS player as last read.
 type player struct {
 	name, owner   string // well-known and unique bus names
@@ -150,74 +121,85 @@ type mpris struct {
 // watchMPRIS connects to the bus at addr and reports what is playing until
 // ctx ends or the connection fails; connected: it got as far as watching.
 func watchMPRIS(ctx context.Context, addr string, log *slog.Logger, report func(Msg), ctl <-chan MediaOp) (connected bool, err error) {
-	q := newSignalQueue()
-	conn, err := dbus.Connect(addr, dbus.WithSignalHandler(q), dbus.WithContext(ctx))
+	cctx, cancel := context.WithTimeout(ctx, mprisCall)
+	conn, err := dbus.Dial(cctx, addr, os.Getuid())
+	cancel()
 	if err != nil {
 		return false, fmt.Errorf("session bus: %w", err)
 	}
 	defer conn.Close()
 	m := &mpris{conn: conn, log: log, players: map[string]*player{}}
-	cctx, cancel := context.WithTimeout(ctx, mprisCall)
-	err = conn.AddMatchSignalContext(cctx, dbus.WithMatchSender(busName), dbus.WithMatchInterface(busName),
-		dbus.WithMatchMember("NameOwnerChanged"), dbus.WithMatchArg0Namespace(busNamespace))
-	if err == nil {
-		err = conn.AddMatchSignalContext(cctx, dbus.WithMatchInterface(propsIface), dbus.WithMatchMember("PropertiesChanged"),
-			dbus.WithMatchObjectPath(mprisPath), dbus.WithMatchArg(0, mprisPlayer))
+	rules := []string{
+		"type='signal',sender='" + busName + "',interface='" + busName + "',member='NameOwnerChanged',arg0namespace='" + busNamespace + "'",
+		"type='signal',interface='" + propsIface + "',member='PropertiesChanged',path='" + mprisPath + "',arg0='" + mprisPlayer + "'",
 	}
-	cancel()
-	if err != nil {
-		return false, fmt.Errorf("session bus: %w", err)
+	for _, rule := range rules {
+		if _, err := m.bus(ctx, "AddMatch", rule); err != nil {
+			return false, fmt.Errorf("session bus: AddMatch: %w", err)
+		}
 	}
 	if err := m.sync(ctx); err != nil {
 		return false, err
 	}
 	report(m.pick())
+	lost := conn.Lost()
 	for {
 		select {
 		case <-ctx.Done():
 			return true, nil
-		case <-q.done:
+		case <-conn.Done():
 			return true, errors.New("session bus: connection closed")
-		case <-q.resync:
-			// Signals were dropped: read everything again.
-			for len(q.ch) > 0 {
-				<-q.ch
+		case s := <-conn.Signals():
+			m.signal(ctx, s)
+		case op := <-ctl:
+			m.control(op)
+		}
+		if n := conn.Lost(); n != lost {
+			// Signals were dropped (a flood, or one too large): read
+			// everything again.
+			lost = n
+			for len(conn.Signals()) > 0 {
+				<-conn.Signals()
 			}
 			if err := m.sync(ctx); err != nil {
 				return true, err
 			}
-		case s := <-q.ch:
-			m.signal(ctx, s)
-		case op := <-ctl:
-			m.control(op)
 		}
 		report(m.pick())
 	}
 }
 
+// bus calls a method of the bus itself.
+func (m *mpris) bus(ctx context.Context, method string, args ...string) ([]any, error) {
+	cctx, cancel := context.WithTimeout(ctx, mprisCall)
+	defer cancel()
+	return m.conn.Call(cctx, busName, "/org/freedesktop/DBus", busName, method, args...)
+}
+
 // sync reads the players anew: their names, owners and properties.
 func (m *mpris) sync(ctx context.Context) error {
-	var names []string
-	cctx, cancel := context.WithTimeout(ctx, mprisCall)
-	err := m.conn.BusObject().CallWithContext(cctx, busName+".ListNames", 0).Store(&names)
-	cancel()
+	body, err := m.bus(ctx, "ListNames")
 	if err != nil {
 		return fmt.Errorf("session bus: ListNames: %w", err)
+	}
+	var names []string
+	if len(body) == 1 {
+		list, _ := body[0].([]any)
+		for _, n := range list {
+			if s, ok := n.(string); ok && strings.HasPrefix(s, mprisPrefix) {
+				names = append(names, s)
+			}
+		}
 	}
 	old := m.players
 	m.players = map[string]*player{}
 	slices.Sort(names)
 	for _, n := range names {
-		if !strings.HasPrefix(n, mprisPrefix) {
-			continue
-		}
-		var owner string
-		cctx, cancel := context.WithTimeout(ctx, mprisCall)
-		err := m.conn.BusObject().CallWithContext(cctx, busName+".GetNameOwner", 0, n).Store(&owner)
-		cancel()
-		if err != nil {
+		body, err := m.bus(ctx, "GetNameOwner", n)
+		if err != nil || len(body) != 1 {
 			continue // gone meanwhile
 		}
+		owner, _ := body[0].(string)
 		p := m.add(n, owner)
 		if p == nil {
 			break
@@ -250,19 +232,19 @@ func (m *mpris) add(name, owner string) *player {
 
 // read gets a player's status and metadata (GetAll).
 func (m *mpris) read(ctx context.Context, p *player) {
-	var props map[string]dbus.Variant
 	cctx, cancel := context.WithTimeout(ctx, mprisCall)
-	err := m.conn.Object(p.name, mprisPath).CallWithContext(cctx, propsIface+".GetAll", 0, mprisPlayer).Store(&props)
+	body, err := m.conn.Call(cctx, p.name, mprisPath, propsIface, "GetAll", mprisPlayer)
 	cancel()
-	if err != nil {
+	if err != nil || len(body) != 1 {
 		m.log.Debug("session: media player", "name", p.name, "err", err)
 		return
 	}
+	props, _ := body[0].(map[string]any)
 	m.apply(p, props)
 }
 
 // apply takes changed properties of p.
-func (m *mpris) apply(p *player, props map[string]dbus.Variant) {
+func (m *mpris) apply(p *player, props map[string]any) {
 	changed := false
 	if v, ok := props[propStatus]; ok {
 		s := parseStatus(v)
@@ -288,8 +270,8 @@ func (m *mpris) apply(p *player, props map[string]dbus.Variant) {
 
 // signal takes a bus signal: a player came or went, or changed.
 func (m *mpris) signal(ctx context.Context, s *dbus.Signal) {
-	switch s.Name {
-	case busName + ".NameOwnerChanged":
+	switch {
+	case s.Interface == busName && s.Member == "NameOwnerChanged":
 		if s.Sender != busName || len(s.Body) != 3 {
 			return
 		}
@@ -307,21 +289,21 @@ func (m *mpris) signal(ctx context.Context, s *dbus.Signal) {
 			p.active = m.clock
 			m.read(ctx, p)
 		}
-	case propsIface + ".PropertiesChanged":
+	case s.Interface == propsIface && s.Member == "PropertiesChanged":
 		if s.Path != mprisPath || len(s.Body) != 3 {
 			return
 		}
 		if iface, _ := s.Body[0].(string); iface != mprisPlayer {
 			return
 		}
-		changed, _ := s.Body[1].(map[string]dbus.Variant)
-		invalidated, _ := s.Body[2].([]string)
+		changed, _ := s.Body[1].(map[string]any)
+		invalidated, _ := s.Body[2].([]any)
 		for _, p := range m.players {
 			if p.owner != s.Sender {
 				continue
 			}
 			m.apply(p, changed)
-			if slices.Contains(invalidated, propStatus) || slices.Contains(invalidated, propMetadata) {
+			if slices.Contains(invalidated, any(propStatus)) || slices.Contains(invalidated, any(propMetadata)) {
 				m.read(ctx, p)
 			}
 		}
@@ -376,14 +358,21 @@ func (m *mpris) control(op MediaOp) {
 	if method == "" {
 		return
 	}
-	call := m.conn.Object(p.name, mprisPath).Go(mprisPlayer+"."+method, dbus.FlagNoReplyExpected, nil)
-	if call.Err != nil {
-		m.log.Info("session: media player", "name", p.name, "method", method, "err", call.Err)
+	if err := m.conn.Send(p.name, mprisPath, mprisPlayer, method); err != nil {
+		m.log.Info("session: media player", "name", p.name, "method", method, "err", err)
 	}
 }
 
-func parseStatus(v dbus.Variant) MediaStatus {
-	s, _ := v.Value().(string)
+// unwrap is a variant's value (a value that is not a variant as is).
+func unwrap(v any) any {
+	if x, ok := v.(dbus.Variant); ok {
+		return x.Value
+	}
+	return v
+}
+
+func parseStatus(v any) MediaStatus {
+	s, _ := unwrap(v).(string)
 	switch s {
 	case "Playing":
 		return MediaPlaying
@@ -395,17 +384,21 @@ func parseStatus(v dbus.Variant) MediaStatus {
 
 // parseMetadata reads xesam:title and xesam:artist (a list, or a string
 // from players that get it wrong), bounded and cleaned for the protocol.
-func parseMetadata(v dbus.Variant) (title, artist string) {
-	md, _ := v.Value().(map[string]dbus.Variant)
+func parseMetadata(v any) (title, artist string) {
+	md, _ := unwrap(v).(map[string]any)
 	if t, ok := md[metaTitle]; ok {
-		s, _ := t.Value().(string)
+		s, _ := unwrap(t).(string)
 		title = clip(strings.TrimSpace(s), MaxTitle)
 	}
 	if a, ok := md[metaArtist]; ok {
 		var names []string
-		switch x := a.Value().(type) {
-		case []string:
-			names = x
+		switch x := unwrap(a).(type) {
+		case []any:
+			for _, n := range x {
+				if s, ok := n.(string); ok {
+					names = append(names, s)
+				}
+			}
 		case string:
 			names = []string{x}
 		}

@@ -1,71 +1,27 @@
 package session
 
 import (
-	"bufio"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"strings"
 	"sync"
 	"testing"
 	"time"
 
-	"github.com/godbus/dbus/v5"
+	godbus "github.com/godbus/dbus/v5"
 	"github.com/godbus/dbus/v5/prop"
+
+	"tiny-dfr/internal/dbus"
+	"tiny-dfr/internal/dbus/dbustest"
 )
 
-// privateBus starts a dbus-daemon of its own for the test and returns its
-// address. Without dbus-daemon the test is skipped (failed under CI=true).
-func privateBus(t *testing.T) string {
-	t.Helper()
-	exe, err := exec.LookPath("dbus-daemon")
-	if err != nil {
-		if os.Getenv("CI") == "true" {
-			t.Fatalf("dbus-daemon is needed under CI: %v", err)
-		}
-		t.Skipf("no dbus-daemon: %v", err)
-	}
-	dir := t.TempDir()
-	conf := filepath.Join(dir, "bus.conf")
-	// A session bus of its own: a socket in the test's directory, no
-	// service activation.
-	err = os.WriteFile(conf, []byte(`<!DOCTYPE busconfig PUBLIC "-//freedesktop//DTD D-Bus Bus Configuration 1.0//EN"
- "http://www.freedesktop.org/standards/dbus/1.0/busconfig.dtd">
-<busconfig>
-  <type>session</type>
-  <listen>unix:path=`+filepath.Join(dir, "bus")+`</listen>
-  <auth>EXTERNAL</auth>
-  <policy context="default">
-    <allow send_destination="*" eavesdrop="true"/>
-    <allow eavesdrop="true"/>
-    <allow own="*"/>
-  </policy>
-</busconfig>
-`), 0o644)
-	if err != nil {
-		t.Fatal(err)
-	}
-	cmd := exec.Command(exe, "--config-file="+conf, "--print-address", "--nofork", "--nopidfile")
-	out, err := cmd.StdoutPipe()
-	if err != nil {
-		t.Fatal(err)
-	}
-	cmd.Stderr = os.Stderr
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { cmd.Process.Kill(); cmd.Wait() })
-	line, err := bufio.NewReader(out).ReadString('\n')
-	if err != nil {
-		t.Fatalf("dbus-daemon printed no address: %v", err)
-	}
-	return strings.TrimSpace(line)
-}
+// privateBus is a dbus-daemon of the test's own (dbustest.PrivateBus).
+func privateBus(t *testing.T) string { return dbustest.PrivateBus(t) }
 
 // fakePlayer is a minimal MPRIS player on a bus: the Player interface's
 // PlaybackStatus and Metadata properties and its PlayPause method.
 type fakePlayer struct {
-	conn  *dbus.Conn
+	conn  *godbus.Conn
 	props *prop.Properties
 	mu    sync.Mutex
 	calls []string
@@ -73,7 +29,7 @@ type fakePlayer struct {
 
 func newFakePlayer(t *testing.T, addr, name, status, title string, artists ...string) *fakePlayer {
 	t.Helper()
-	conn, err := dbus.Connect(addr)
+	conn, err := godbus.Connect(addr)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -89,18 +45,18 @@ func newFakePlayer(t *testing.T, addr, name, status, title string, artists ...st
 	if err != nil {
 		t.Fatal(err)
 	}
-	reply, err := conn.RequestName(mprisPrefix+name, dbus.NameFlagDoNotQueue)
-	if err != nil || reply != dbus.RequestNameReplyPrimaryOwner {
+	reply, err := conn.RequestName(mprisPrefix+name, godbus.NameFlagDoNotQueue)
+	if err != nil || reply != godbus.RequestNameReplyPrimaryOwner {
 		t.Fatalf("RequestName: %v %v", reply, err)
 	}
 	return p
 }
 
-func metadata(title string, artists ...string) map[string]dbus.Variant {
-	return map[string]dbus.Variant{
-		"mpris:trackid": dbus.MakeVariant(dbus.ObjectPath("/org/example/track/1")),
-		metaTitle:       dbus.MakeVariant(title),
-		metaArtist:      dbus.MakeVariant(artists),
+func metadata(title string, artists ...string) map[string]godbus.Variant {
+	return map[string]godbus.Variant{
+		"mpris:trackid": godbus.MakeVariant(godbus.ObjectPath("/org/example/track/1")),
+		metaTitle:       godbus.MakeVariant(title),
+		metaArtist:      godbus.MakeVariant(artists),
 	}
 }
 
@@ -114,7 +70,7 @@ func (p *fakePlayer) called() []string {
 
 type fakePlayerMethods struct{ p *fakePlayer }
 
-func (m fakePlayerMethods) PlayPause() *dbus.Error {
+func (m fakePlayerMethods) PlayPause() *godbus.Error {
 	m.p.mu.Lock()
 	m.p.calls = append(m.p.calls, "PlayPause")
 	m.p.mu.Unlock()
@@ -221,7 +177,7 @@ func TestMediaWatchOff(t *testing.T) {
 	r.media(t, Event{Status: MediaPlaying, Title: "Two"})
 }
 
-func busNames(t *testing.T, c *dbus.Conn) []string {
+func busNames(t *testing.T, c *godbus.Conn) []string {
 	t.Helper()
 	var names []string
 	if err := c.BusObject().Call(busName+".ListNames", 0).Store(&names); err != nil {
@@ -268,36 +224,24 @@ func TestMediaBusLater(t *testing.T) {
 
 // parseMetadata bounds and cleans what a player says.
 func TestParseMetadata(t *testing.T) {
+	v := func(x any) dbus.Variant { return dbus.Variant{Value: x} }
 	long := strings.Repeat("é", MaxTitle)
-	title, artist := parseMetadata(dbus.MakeVariant(map[string]dbus.Variant{
-		metaTitle:  dbus.MakeVariant(" Line\nbreak "),
-		metaArtist: dbus.MakeVariant("Just one"),
+	title, artist := parseMetadata(v(map[string]any{
+		metaTitle:  v(" Line\nbreak "),
+		metaArtist: v("Just one"),
 	}))
 	if title != "Line\uFFFDbreak" || artist != "Just one" {
 		t.Errorf("got %q %q", title, artist)
 	}
-	title, artist = parseMetadata(dbus.MakeVariant(map[string]dbus.Variant{
-		metaTitle:  dbus.MakeVariant(long),
-		metaArtist: dbus.MakeVariant([]string{long, long, "", "x"}),
+	title, artist = parseMetadata(v(map[string]any{
+		metaTitle:  v(long),
+		metaArtist: v([]any{long, long, "", "x"}),
 	}))
 	if len(title) > MaxTitle || len(artist) > MaxArtist || title == "" || artist == "" {
 		t.Errorf("lengths %d %d", len(title), len(artist))
 	}
-	title, artist = parseMetadata(dbus.MakeVariant(42))
+	title, artist = parseMetadata(v(42))
 	if title != "" || artist != "" {
 		t.Errorf("not a map: %q %q", title, artist)
 	}
-}
-
-// A flood of signals is bounded: the queue drops and asks for a resync.
-func TestSignalQueueBounded(t *testing.T) {
-	q := newSignalQueue()
-	for range 10 * maxSignals {
-		q.DeliverSignal("", "", &dbus.Signal{})
-	}
-	if len(q.ch) != maxSignals || len(q.resync) != 1 {
-		t.Fatalf("queue %d, resync %d", len(q.ch), len(q.resync))
-	}
-	q.Terminate()
-	q.Terminate()
 }

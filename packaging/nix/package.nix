@@ -40,10 +40,9 @@ buildGoModule {
     description = "Function keys and media controls on the Apple Touch Bar";
     homepage = "https://github.com/tiny-dfr/tiny-dfr";
     # The daemon and Material icons: Apache-2.0; Go, x/ modules and Go
-    # fonts: BSD-3-Clause; go-toml: MIT; godbus: BSD-2-Clause.
+    # fonts: BSD-3-Clause; go-toml: MIT.
     license = with lib.licenses; [
       asl20
-      bsd2
       bsd3
       mit
     ];
