@@ -79,21 +79,6 @@ func isKDE(getenv func(string) string) bool {
 	return false
 }
 
-// sessionBusAddress is $DBUS_SESSION_BUS_ADDRESS, else the bus socket in
-// $XDG_RUNTIME_DIR (where systemd's user bus is), else "".
-func sessionBusAddress(getenv func(string) string) string {
-	if a := getenv("DBUS_SESSION_BUS_ADDRESS"); a != "" {
-		return a
-	}
-	if dir := getenv("XDG_RUNTIME_DIR"); dir != "" {
-		p := filepath.Join(dir, "bus")
-		if fi, err := os.Stat(p); err == nil && fi.Mode().Type() == os.ModeSocket {
-			return "unix:path=" + p
-		}
-	}
-	return ""
-}
-
 // kdeFocus is the object the script calls; it keeps the latest report.
 type kdeFocus struct {
 	kwin   string // KWin's unique name on the bus
