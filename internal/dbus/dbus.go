@@ -1,14 +1,17 @@
 // Package dbus is a minimal D-Bus client for the session companion: a
 // connection to a bus over a unix socket (EXTERNAL authentication), method
-// calls with string arguments, and signals, with every value the wire
-// format has decoded into plain Go values. It exists because the usual Go
+// calls with string arguments, signals, and method calls received on the
+// object paths Export names (answered with string values or an error),
+// with every value the wire format has decoded into plain Go values. It exists because the usual Go
 // client links package net and os/user, which would make a plain
 // `go build` of tiny-dfr dynamic (cmd/tiny-dfr TestNoCgoDeps).
 //
 // Everything a peer sends is bounded: a message over MaxMessage is read
 // and dropped (a call waiting for it fails, a dropped signal is counted in
-// Lost), values nest at most 32 deep, and Signals holds at most
-// SignalQueue signals (more are dropped and counted).
+// Lost), values nest at most 32 deep, Signals holds at most SignalQueue
+// signals (more are dropped and counted) and Calls at most CallQueue
+// method calls (more are answered with an error at once, as are calls to
+// a path not exported).
 package dbus
 
 import (
@@ -35,8 +38,10 @@ const (
 	MaxMessage = 1 << 20
 	// SignalQueue is how many signals wait to be taken.
 	SignalQueue = 64
-	maxFields   = 64 << 10 // header fields
-	maxDepth    = 32
+	// CallQueue is how many received method calls wait to be taken.
+	CallQueue = 64
+	maxFields = 64 << 10 // header fields
+	maxDepth  = 32
 )
 
 // ErrClosed is returned by calls on (or cut short by) a closed connection.
@@ -73,6 +78,46 @@ type Signal struct {
 	Body                            []any
 }
 
+// Call is a method call received on an exported path. Answer it once,
+// with Reply or Error (nothing is sent when the caller wants no reply).
+type Call struct {
+	Sender, Path, Interface, Member string
+	Body                            []any
+
+	c       *Conn
+	serial  uint32
+	noReply bool
+}
+
+// Reply answers the call with string values.
+func (m *Call) Reply(values ...string) error {
+	if m.noReply {
+		return nil
+	}
+	return m.c.answer(m.Sender, m.serial, "", "", values)
+}
+
+// Error answers the call with the error name (e.g.
+// "org.freedesktop.DBus.Error.Failed") and a message.
+func (m *Call) Error(name, msg string) error {
+	if m.noReply {
+		return nil
+	}
+	return m.c.answer(m.Sender, m.serial, name, msg, nil)
+}
+
+// Error names of the specification, for Call.Error.
+const (
+	ErrorFailed         = "org.freedesktop.DBus.Error.Failed"
+	ErrorUnknownObject  = "org.freedesktop.DBus.Error.UnknownObject"
+	ErrorUnknownMethod  = "org.freedesktop.DBus.Error.UnknownMethod"
+	ErrorInvalidArgs    = "org.freedesktop.DBus.Error.InvalidArgs"
+	ErrorAccessDenied   = "org.freedesktop.DBus.Error.AccessDenied"
+	ErrorLimitsExceeded = "org.freedesktop.DBus.Error.LimitsExceeded"
+)
+
+const peerInterface = "org.freedesktop.DBus.Peer"
+
 // Conn is a connection to a bus.
 type Conn struct {
 	uc     *unixsock.Conn
@@ -85,10 +130,14 @@ type Conn struct {
 	closed  bool
 	err     error
 
-	signals chan *Signal
-	lost    atomic.Uint64
-	done    chan struct{}
-	once    sync.Once
+	signals   chan *Signal
+	lost      atomic.Uint64
+	lostCalls atomic.Uint64
+	calls     chan *Call
+	exported  atomic.Pointer[map[string]bool] // paths whose calls are queued (copy on write)
+	emu       sync.Mutex                      // serialises Export
+	done      chan struct{}
+	once      sync.Once
 }
 
 type reply struct {
@@ -167,7 +216,8 @@ func Dial(ctx context.Context, address string, uid int) (*Conn, error) {
 		return nil, err
 	}
 	uc.SetDeadline(time.Time{})
-	c := &Conn{uc: uc, pending: map[uint32]chan reply{}, signals: make(chan *Signal, SignalQueue), done: make(chan struct{})}
+	c := &Conn{uc: uc, pending: map[uint32]chan reply{}, signals: make(chan *Signal, SignalQueue),
+		calls: make(chan *Call, CallQueue), done: make(chan struct{})}
 	go c.read()
 	body, err := c.Call(ctx, "org.freedesktop.DBus", "/org/freedesktop/DBus", "org.freedesktop.DBus", "Hello")
 	if err != nil {
@@ -223,6 +273,30 @@ func (c *Conn) Name() string { return c.name }
 // Signals delivers the signals the bus routes to us (AddMatch).
 func (c *Conn) Signals() <-chan *Signal { return c.signals }
 
+// Export lets method calls to path reach Calls. Calls to a path not
+// exported are answered with ErrorUnknownObject by the connection itself
+// (and org.freedesktop.DBus.Peer.Ping on any path with an empty reply).
+func (c *Conn) Export(path string) {
+	c.emu.Lock()
+	defer c.emu.Unlock()
+	next := map[string]bool{path: true}
+	if old := c.exported.Load(); old != nil {
+		for p := range *old {
+			next[p] = true
+		}
+	}
+	c.exported.Store(&next)
+}
+
+// Calls delivers the method calls received on exported paths, in the
+// order they came. At most CallQueue wait: one more is answered with
+// ErrorLimitsExceeded at once and counted in LostCalls.
+func (c *Conn) Calls() <-chan *Call { return c.calls }
+
+// LostCalls counts the method calls answered with an error because the
+// queue was full or the call was too large or malformed.
+func (c *Conn) LostCalls() uint64 { return c.lostCalls.Load() }
+
 // Lost counts the signals dropped: the queue was full or one was too large.
 func (c *Conn) Lost() uint64 { return c.lost.Load() }
 
@@ -271,7 +345,8 @@ const (
 // Call calls a method with string arguments and returns the reply's body.
 func (c *Conn) Call(ctx context.Context, dest, path, iface, member string, args ...string) ([]any, error) {
 	ch := make(chan reply, 1)
-	if err := c.send(dest, path, iface, member, args, ch); err != nil {
+	h := header{typ: typeCall, dest: dest, path: path, iface: iface, member: member}
+	if err := c.send(h, args, ch); err != nil {
 		return nil, err
 	}
 	select {
@@ -284,10 +359,29 @@ func (c *Conn) Call(ctx context.Context, dest, path, iface, member string, args 
 
 // Send calls a method without waiting for (or asking for) a reply.
 func (c *Conn) Send(dest, path, iface, member string, args ...string) error {
-	return c.send(dest, path, iface, member, args, nil)
+	h := header{typ: typeCall, flags: flagNoReply, dest: dest, path: path, iface: iface, member: member}
+	return c.send(h, args, nil)
 }
 
-func (c *Conn) send(dest, path, iface, member string, args []string, ch chan reply) error {
+// answer sends a method return (errName "") or an error to a call.
+func (c *Conn) answer(dest string, replyTo uint32, errName, msg string, values []string) error {
+	h := header{typ: typeReturn, flags: flagNoReply, dest: dest, replyTo: replyTo}
+	if errName != "" {
+		h.typ, h.errName, values = typeError, errName, []string{msg}
+	}
+	return c.send(h, values, nil)
+}
+
+// header is what an outgoing message's header says.
+type header struct {
+	typ, flags                         byte
+	dest, path, iface, member, errName string
+	replyTo                            uint32 // returns and errors
+}
+
+// send writes a message with the next serial; ch (calls only) gets its
+// reply.
+func (c *Conn) send(h header, args []string, ch chan reply) error {
 	c.wmu.Lock()
 	defer c.wmu.Unlock()
 	c.serial++
@@ -305,11 +399,7 @@ func (c *Conn) send(dest, path, iface, member string, args []string, ch chan rep
 		c.pending[serial] = ch
 	}
 	c.mu.Unlock()
-	flags := byte(0)
-	if ch == nil {
-		flags = flagNoReply
-	}
-	msg := encodeCall(serial, flags, dest, path, iface, member, args)
+	msg := encode(serial, h, args)
 	c.uc.SetWriteDeadline(time.Now().Add(5 * time.Second))
 	if _, err := c.uc.Write(msg); err != nil {
 		err = fmt.Errorf("dbus: %w", err)
@@ -319,13 +409,13 @@ func (c *Conn) send(dest, path, iface, member string, args []string, ch chan rep
 	return nil
 }
 
-// encodeCall marshals a method call (little-endian).
-func encodeCall(serial uint32, flags byte, dest, path, iface, member string, args []string) []byte {
+// encode marshals a message with a body of strings (little-endian).
+func encode(serial uint32, h header, args []string) []byte {
 	var body []byte
 	for _, a := range args {
 		body = appendString(pad(body, 4), a)
 	}
-	b := []byte{'l', typeCall, flags, 1, 0, 0, 0, 0, 0, 0, 0, 0}
+	b := []byte{'l', h.typ, h.flags, 1, 0, 0, 0, 0, 0, 0, 0, 0}
 	binary.LittleEndian.PutUint32(b[4:], uint32(len(body)))
 	binary.LittleEndian.PutUint32(b[8:], serial)
 	field := func(code byte, sig string, v string) {
@@ -342,13 +432,25 @@ func encodeCall(serial uint32, flags byte, dest, path, iface, member string, arg
 	fields := len(b)
 	b = append(b, 0, 0, 0, 0)
 	start := len(b)
-	field(fieldPath, "o", path)
-	if iface != "" {
-		field(fieldInterface, "s", iface)
+	if h.path != "" {
+		field(fieldPath, "o", h.path)
 	}
-	field(fieldMember, "s", member)
-	if dest != "" {
-		field(fieldDest, "s", dest)
+	if h.iface != "" {
+		field(fieldInterface, "s", h.iface)
+	}
+	if h.member != "" {
+		field(fieldMember, "s", h.member)
+	}
+	if h.errName != "" {
+		field(fieldErrorName, "s", h.errName)
+	}
+	if h.typ == typeReturn || h.typ == typeError {
+		b = pad(b, 8)
+		b = append(b, fieldReply, 1, 'u', 0)
+		b = binary.LittleEndian.AppendUint32(b, h.replyTo)
+	}
+	if h.dest != "" {
+		field(fieldDest, "s", h.dest)
 	}
 	if len(args) > 0 {
 		field(fieldSignature, "g", strings.Repeat("s", len(args)))
@@ -385,7 +487,7 @@ func (c *Conn) read() {
 
 // message is a received message's header.
 type message struct {
-	typ                                  byte
+	typ, flags                           byte
 	serial, replyTo                      uint32
 	path, iface, member, errName, sender string
 	sig                                  string
@@ -424,7 +526,7 @@ func (c *Conn) readOne(r *bufio.Reader) error {
 	if _, err := io.ReadFull(r, hdr[16:]); err != nil {
 		return fmt.Errorf("dbus: %w", err)
 	}
-	m := message{typ: fixed[1], serial: order.Uint32(fixed[8:])}
+	m := message{typ: fixed[1], flags: fixed[2], serial: order.Uint32(fixed[8:])}
 	d := decoder{b: hdr[:hdrLen], pos: 12, order: order}
 	fields, err := d.value("a(yv)", 0)
 	if err != nil {
@@ -461,7 +563,7 @@ func (c *Conn) readOne(r *bufio.Reader) error {
 		if _, err := io.CopyN(io.Discard, r, int64(bodyLen)); err != nil {
 			return fmt.Errorf("dbus: %w", err)
 		}
-		c.deliver(&m, nil, errors.New("dbus: message too large"))
+		c.deliver(&m, nil, errTooLarge)
 		return nil
 	}
 	body := make([]byte, bodyLen)
@@ -488,9 +590,12 @@ func toUint32(v any) (uint32, bool) {
 	return u, ok
 }
 
-// deliver hands a message to its waiting call or to the signal queue.
+// deliver hands a message to its waiting call, the signal queue or the
+// call queue.
 func (c *Conn) deliver(m *message, body []any, err error) {
 	switch m.typ {
+	case typeCall:
+		c.received(m, body, err)
 	case typeReturn, typeError:
 		if !m.hasReply {
 			return
@@ -526,8 +631,46 @@ func (c *Conn) deliver(m *message, body []any, err error) {
 	}
 }
 
+// received queues a method call or answers it at once: a path not
+// exported, a Ping, a call too large or malformed, a full queue. The
+// answer is written on the reading goroutine (bounded by the write
+// deadline), so the queue stays in the order calls came.
+func (c *Conn) received(m *message, body []any, err error) {
+	call := &Call{Sender: m.sender, Path: m.path, Interface: m.iface, Member: m.member, Body: body,
+		c: c, serial: m.serial, noReply: m.flags&flagNoReply != 0}
+	if m.member == "" || m.path == "" {
+		return // not a call: nothing to answer
+	}
+	if m.iface == peerInterface && m.member == "Ping" {
+		call.Reply()
+		return
+	}
+	exp := c.exported.Load()
+	switch {
+	case exp == nil || !(*exp)[m.path]:
+		call.Error(ErrorUnknownObject, "no object at "+m.path)
+		return
+	case err != nil:
+		c.lostCalls.Add(1)
+		code := ErrorInvalidArgs
+		if errors.Is(err, errTooLarge) {
+			code = ErrorLimitsExceeded
+		}
+		call.Error(code, err.Error())
+		return
+	}
+	select {
+	case c.calls <- call:
+	default:
+		c.lostCalls.Add(1)
+		call.Error(ErrorLimitsExceeded, "too many calls waiting")
+	}
+}
+
 // errBad is a value that does not follow its signature.
 var errBad = errors.New("dbus: malformed value")
+
+var errTooLarge = errors.New("dbus: message too large")
 
 // decoder reads values; pos counts from a point aligned to 8.
 type decoder struct {

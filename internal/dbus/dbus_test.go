@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/binary"
 	"errors"
+	"fmt"
 	"os"
 	"strings"
 	"testing"
@@ -219,4 +220,134 @@ func FuzzDecode(f *testing.F) {
 			}
 		}
 	})
+}
+
+// Method calls received: a call to an exported path is taken from Calls
+// and answered with values or an error; a call to another path, and one
+// over MaxMessage, are answered with an error by the connection itself;
+// Ping is answered.
+func TestCalls(t *testing.T) {
+	addr := dbustest.PrivateBus(t)
+	c := dial(t, addr)
+	c.Export("/org/example/Obj")
+	peer, err := godbus.Connect(addr)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer peer.Close()
+	obj := peer.Object(c.Name(), "/org/example/Obj")
+	type result struct {
+		out string
+		err error
+	}
+	done := make(chan result, 1)
+	go func() {
+		var out string
+		err := obj.Call("org.example.Obj.Echo", 0, "hello", "2").Store(&out)
+		done <- result{out, err}
+	}()
+	var call *Call
+	select {
+	case call = <-c.Calls():
+	case <-time.After(wait):
+		t.Fatal("no call received")
+	}
+	if call.Sender != peer.Names()[0] || call.Path != "/org/example/Obj" || call.Interface != "org.example.Obj" ||
+		call.Member != "Echo" || len(call.Body) != 2 || call.Body[0] != "hello" || call.Body[1] != "2" {
+		t.Fatalf("call %+v", call)
+	}
+	if err := call.Reply("hello back"); err != nil {
+		t.Fatal(err)
+	}
+	if r := <-done; r.err != nil || r.out != "hello back" {
+		t.Fatalf("reply %q, %v", r.out, r.err)
+	}
+
+	go func() { done <- result{err: obj.Call("org.example.Obj.Fail", 0).Err} }()
+	select {
+	case call = <-c.Calls():
+	case <-time.After(wait):
+		t.Fatal("no call received")
+	}
+	if err := call.Error(ErrorAccessDenied, "not you"); err != nil {
+		t.Fatal(err)
+	}
+	var de godbus.Error
+	if r := <-done; !errors.As(r.err, &de) || de.Name != ErrorAccessDenied || len(de.Body) != 1 || de.Body[0] != "not you" {
+		t.Fatalf("error reply %#v", r.err)
+	}
+
+	if err := peer.Object(c.Name(), "/elsewhere").Call("org.example.Obj.Echo", 0, "x").Err; !errors.As(err, &de) || de.Name != ErrorUnknownObject {
+		t.Errorf("a call to a path not exported: %v", err)
+	}
+	if err := peer.Object(c.Name(), "/elsewhere").Call("org.freedesktop.DBus.Peer.Ping", 0).Err; err != nil {
+		t.Errorf("Ping: %v", err)
+	}
+	if err := obj.Call("org.example.Obj.Echo", 0, strings.Repeat("x", MaxMessage)).Err; !errors.As(err, &de) || de.Name != ErrorLimitsExceeded {
+		t.Errorf("a call over MaxMessage: %v", err)
+	}
+	if len(c.Calls()) != 0 {
+		t.Errorf("%d calls queued that were answered already", len(c.Calls()))
+	}
+	select {
+	case <-c.Done():
+		t.Fatal("the connection failed")
+	default:
+	}
+}
+
+// A flood of calls not taken: CallQueue wait, in order; the rest are
+// answered ErrorLimitsExceeded at once and counted.
+func TestCallsBounded(t *testing.T) {
+	addr := dbustest.PrivateBus(t)
+	c := dial(t, addr)
+	c.Export("/o")
+	peer, err := godbus.Connect(addr)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer peer.Close()
+	obj := peer.Object(c.Name(), "/o")
+	// (dbus-daemon itself refuses more than 128 calls waiting for replies
+	// by default: stay under.)
+	n := CallQueue + 32
+	replies := make(chan *godbus.Call, n)
+	for i := range n {
+		obj.Go("org.example.O.N", 0, replies, fmt.Sprint(i))
+	}
+	// The calls past the queue are answered without anyone taking them.
+	for range n - CallQueue {
+		select {
+		case r := <-replies:
+			var de godbus.Error
+			if !errors.As(r.Err, &de) || de.Name != ErrorLimitsExceeded {
+				t.Fatalf("a call past the queue: %v", r.Err)
+			}
+		case <-time.After(wait):
+			t.Fatal("calls past the queue not answered")
+		}
+	}
+	if got := len(c.Calls()); got != CallQueue {
+		t.Errorf("%d calls queued, want %d", got, CallQueue)
+	}
+	if lost := c.LostCalls(); lost != uint64(n-CallQueue) {
+		t.Errorf("LostCalls %d, want %d", lost, n-CallQueue)
+	}
+	for i := range CallQueue {
+		call := <-c.Calls()
+		if call.Body[0] != fmt.Sprint(i) {
+			t.Fatalf("call %d has %v: not in order", i, call.Body)
+		}
+		call.Reply()
+	}
+	for range CallQueue {
+		select {
+		case r := <-replies:
+			if r.Err != nil {
+				t.Fatalf("a queued call answered with %v", r.Err)
+			}
+		case <-time.After(wait):
+			t.Fatal("queued calls not answered")
+		}
+	}
 }
