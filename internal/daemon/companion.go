@@ -4,12 +4,15 @@ package daemon
 
 import (
 	"errors"
+	"fmt"
+	"log/slog"
 	"slices"
 	"time"
 
 	"tiny-dfr/internal/config"
 	"tiny-dfr/internal/input"
 	"tiny-dfr/internal/layouts"
+	"tiny-dfr/internal/render"
 	"tiny-dfr/internal/session"
 	"tiny-dfr/internal/uevent"
 )
@@ -33,6 +36,12 @@ type Companion interface {
 	// SetVolume asks the companion to set the volume (0..1); false: no
 	// companion is served.
 	SetVolume(level float64) bool
+	// SetMediaWatch tells whether the layout has a media widget: the
+	// companion watches the players while it has one and is not paused.
+	SetMediaWatch(on bool)
+	// MediaControl asks the companion to act on the player it reported;
+	// false: not sent (no companion, or it is not watching).
+	MediaControl(op session.MediaOp) bool
 }
 
 // maxWidgetText bounds a widget's kept text (the protocol's bound).
@@ -50,10 +59,13 @@ func (c *core) onSession(ev session.Event, now time.Time) {
 		c.companion = false
 		c.needAll = true
 		c.focusApp = ""
+		c.media = render.WidgetLook{}
 		c.applyFocus()
 		c.volumeGone()
 	case session.WidgetOutput:
-		c.widgetOutput(ev.ID, ev.Text)
+		c.widgetOutput(ev)
+	case session.Media:
+		c.mediaOutput(ev)
 	case session.Started:
 		c.log.Debug("command started", "id", ev.ID)
 	case session.Ended:
@@ -68,6 +80,21 @@ func (c *core) onSession(ev session.Event, now time.Time) {
 		c.applyFocus()
 	}
 	c.flush(now)
+	if ev.Kind == session.WidgetOutput {
+		c.painterWarnings()
+	}
+}
+
+// painterWarnings logs what the painter found drawing widgets (an icon
+// that did not load: once per button).
+func (c *core) painterWarnings() {
+	p, ok := c.painter.(interface{ Diagnostics() []config.Diagnostic })
+	if !ok {
+		return
+	}
+	for _, d := range p.Diagnostics() {
+		c.log.Warn(d.Msg, "at", d.Pos.String())
+	}
 }
 
 // maxAppID bounds the focused app's id (the protocol's bound).
@@ -86,32 +113,100 @@ func (c *core) widgetAt(layer, b int) (layouts.WidgetFace, bool) {
 	return f, ok
 }
 
-// widgetOutput keeps a widget's new text and redraws its button when its
-// layer is shown. Ids not of the layout shown are dropped.
-func (c *core) widgetOutput(id uint32, text string) {
+// widgetOutput keeps a widget's new output and redraws its button when
+// its layer is shown. Ids not of the layout shown are dropped; a colour
+// that is not one is dropped and logged once per widget.
+func (c *core) widgetOutput(ev session.Event) {
+	id := ev.ID
 	layer, b := int(id>>16), int(id&0xffff)
 	f, ok := c.widgetAt(layer, b)
 	if !ok || f.ID != id || f.Media {
 		return
 	}
-	if len(text) > maxWidgetText {
-		text = text[:maxWidgetText]
+	look := render.WidgetLook{Text: clipBytes(ev.Text, maxWidgetText), Icon: clipBytes(ev.Icon, session.MaxIcon)}
+	if ev.Color != "" {
+		col, ok := config.ParseColor(ev.Color)
+		if ok {
+			look.Color = col
+		} else {
+			c.logOnce(fmt.Sprintf("widget-color %d", id), slog.LevelWarn, "widget output: not a colour (want #rgb, #rgba, #rrggbb or #rrggbbaa); ignored",
+				"layer", layer, "button", b, "color", ev.Color)
+		}
 	}
-	if old, ok := c.widgetTxt[id]; ok && old == text {
+	if old, ok := c.widgetOut[id]; ok && old == look {
 		return
 	}
-	if c.widgetTxt == nil {
-		c.widgetTxt = map[uint32]string{}
+	if c.widgetOut == nil {
+		c.widgetOut = map[uint32]render.WidgetLook{}
 	}
-	c.widgetTxt[id] = text
+	c.widgetOut[id] = look
+	c.redrawWidget(layer, b)
+}
+
+// clipBytes cuts s to n bytes (the protocol's bounds; Decode keeps them).
+func clipBytes(s string, n int) string {
+	if len(s) > n {
+		return s[:n]
+	}
+	return s
+}
+
+// redrawWidget redraws button b when layer is shown.
+func (c *core) redrawWidget(layer, b int) {
 	if layer == c.sw.Shown() && !slices.Contains(c.need, b) {
 		c.need = append(c.need, b)
 	}
 }
 
-// widgetText is render.State.Widget: a widget's current text.
-func (c *core) widgetText(layer, button int) string {
-	return c.widgetTxt[layouts.WidgetID(layer, button)]
+// mediaOutput keeps what is playing and redraws the media widgets shown.
+func (c *core) mediaOutput(ev session.Event) {
+	m := render.WidgetLook{Text: clipBytes(ev.Title, session.MaxTitle), Sub: clipBytes(ev.Artist, session.MaxArtist)}
+	switch ev.Status {
+	case session.MediaStopped:
+		m.Media = render.MediaStopped
+	case session.MediaPaused:
+		m.Media = render.MediaPaused
+	case session.MediaPlaying:
+		m.Media = render.MediaPlaying
+	default:
+		m = render.WidgetLook{}
+	}
+	if m == c.media {
+		return
+	}
+	c.media = m
+	if c.lay == nil {
+		return
+	}
+	layer := c.sw.Shown()
+	if layer < 0 || layer >= len(c.lay.Layers) {
+		return
+	}
+	for i, btn := range c.lay.Layers[layer].Buttons {
+		if f, ok := btn.Face.(layouts.WidgetFace); ok && f.Media {
+			c.redrawWidget(layer, i)
+		}
+	}
+}
+
+// widgetLook is render.State.Widget: what a widget shows now.
+func (c *core) widgetLook(layer, button int) render.WidgetLook {
+	if f, ok := c.widgetAt(layer, button); ok && f.Media {
+		return c.media
+	}
+	return c.widgetOut[layouts.WidgetID(layer, button)]
+}
+
+// mediaTap hands a tap on a media widget to the companion: play/pause of
+// the player it reported. With no player (drawn dimmed) it does nothing.
+func (c *core) mediaTap(r input.Ref) {
+	if c.srv == nil || !c.companion || c.media.Media == render.MediaNone {
+		c.log.Debug("media button: no player", "layer", r.Layer, "button", r.Button)
+		return
+	}
+	if !c.srv.MediaControl(session.MediaPlayPause) {
+		c.log.Debug("media button: not sent to the session companion", "layer", r.Layer, "button", r.Button)
+	}
 }
 
 // sessionLayout tells the companion the widgets of a new layout and
@@ -120,20 +215,23 @@ func (c *core) sessionLayout(lay *layouts.Layout) {
 	ws := lay.Widgets()
 	keep := make(map[uint32]bool, len(ws))
 	sw := make([]session.Widget, 0, len(ws))
+	media := false
 	for _, w := range ws {
 		if w.Media {
+			media = true
 			continue
 		}
 		keep[w.ID] = true
 		sw = append(sw, session.Widget{ID: w.ID, Command: w.Command, Interval: w.Interval})
 	}
-	for id := range c.widgetTxt {
+	for id := range c.widgetOut {
 		if !keep[id] {
-			delete(c.widgetTxt, id)
+			delete(c.widgetOut, id)
 		}
 	}
 	if c.srv != nil {
 		c.srv.SetWidgets(sw)
+		c.srv.SetMediaWatch(media)
 	}
 	c.applyFocus()
 }

@@ -3,13 +3,16 @@ package daemon
 import (
 	"bytes"
 	"fmt"
+	"log/slog"
 	"slices"
+	"strings"
 	"testing"
 	"time"
 
 	"tiny-dfr/internal/config"
 	"tiny-dfr/internal/input"
 	"tiny-dfr/internal/layouts"
+	"tiny-dfr/internal/render"
 	"tiny-dfr/internal/session"
 )
 
@@ -23,6 +26,17 @@ type fakeCompanion struct {
 	users     [][]string
 	watch     []bool    // SetVolumeWatch calls
 	volumes   []float64 // SetVolume calls accepted
+	media     []bool    // SetMediaWatch calls
+	controls  []session.MediaOp
+}
+
+func (f *fakeCompanion) SetMediaWatch(on bool) { f.media = append(f.media, on) }
+func (f *fakeCompanion) MediaControl(op session.MediaOp) bool {
+	if !f.connected {
+		return false
+	}
+	f.controls = append(f.controls, op)
+	return true
 }
 
 func (f *fakeCompanion) Run(id uint32, command string) bool {
@@ -187,15 +201,15 @@ func TestSessionWidgetOutput(t *testing.T) {
 	id := layouts.WidgetID(0, bWid)
 	s.event(session.Event{Kind: session.WidgetOutput, ID: id, Text: "10:00:01"})
 	s.expectDraws(fmt.Sprintf("buttons L0 [%d] pressed []", bWid))
-	if got := s.c.sc.Widget(0, bWid); got != "10:00:01" {
+	if got := s.c.sc.Widget(0, bWid).Text; got != "10:00:01" {
 		t.Errorf("widget text %q", got)
 	}
 	s.event(session.Event{Kind: session.WidgetOutput, ID: id, Text: "10:00:01"})
 	s.event(session.Event{Kind: session.WidgetOutput, ID: layouts.WidgetID(7, 1), Text: "x"})
 	s.event(session.Event{Kind: session.WidgetOutput, ID: layouts.WidgetID(0, 0), Text: "x"})
 	s.expectDraws()
-	if len(s.c.widgetTxt) != 1 {
-		t.Errorf("texts kept %v", s.c.widgetTxt)
+	if len(s.c.widgetOut) != 1 {
+		t.Errorf("outputs kept %v", s.c.widgetOut)
 	}
 	// Fn held: the media layer; output of a primary widget draws nothing.
 	s.c.onInput(input.Event{Kind: input.Fn, Down: true}, s.now)
@@ -204,7 +218,7 @@ func TestSessionWidgetOutput(t *testing.T) {
 	s.expectDraws()
 	s.c.onInput(input.Event{Kind: input.Fn, Down: false}, s.now)
 	s.expectDraws("all L0 (0,0)")
-	if got := s.c.sc.Widget(0, bWid); got != "10:00:03" {
+	if got := s.c.sc.Widget(0, bWid).Text; got != "10:00:03" {
 		t.Errorf("widget text %q after Fn", got)
 	}
 }
@@ -339,4 +353,122 @@ func (d *fakeDisplay) snapshot() []byte {
 		return nil
 	}
 	return bytes.Clone(d.frames[len(d.frames)-1].Pix)
+}
+
+// bMedia is the now-playing widget of sessionTestConfig.
+const bMedia = 4
+
+// mediaRows copies the panel rows of the media widget in the last frame.
+func (s *sessionRig) mediaRows() []byte {
+	f := s.disp.snapshot()
+	btn := s.c.lay.Layers[0].Buttons[bMedia]
+	stride := len(f) / s.c.lay.Length
+	return bytes.Clone(f[btn.Left*stride : (btn.Left+int(btn.Width))*stride])
+}
+
+// The layout's media widget asks the companion to watch; Media redraws
+// only that button; a tap sends play/pause while a player is reported,
+// nothing without one or without a companion.
+func TestSessionMediaWidget(t *testing.T) {
+	t.Parallel()
+	s := newSessionRig(t)
+	if !slices.Equal(s.srv.media, []bool{true}) {
+		t.Fatalf("SetMediaWatch %v, want [true]", s.srv.media)
+	}
+	s.tap(0, bMedia) // no companion
+	s.connect()
+	s.takeDraws()
+	s.tap(0, bMedia) // no player
+	if len(s.srv.controls) != 0 {
+		t.Fatalf("controls %v with no player", s.srv.controls)
+	}
+	s.takeDraws()
+	s.event(session.Event{Kind: session.Media, Status: session.MediaPlaying, Title: "So What", Artist: "Miles Davis"})
+	s.expectDraws(fmt.Sprintf("buttons L0 [%d] pressed []", bMedia))
+	want := render.WidgetLook{Text: "So What", Sub: "Miles Davis", Media: render.MediaPlaying}
+	if got := s.c.sc.Widget(0, bMedia); got != want {
+		t.Errorf("media look %+v, want %+v", got, want)
+	}
+	s.event(session.Event{Kind: session.Media, Status: session.MediaPlaying, Title: "So What", Artist: "Miles Davis"})
+	s.expectDraws() // no change
+	s.tap(0, bMedia)
+	if !slices.Equal(s.srv.controls, []session.MediaOp{session.MediaPlayPause}) {
+		t.Fatalf("controls %v, want one play-pause", s.srv.controls)
+	}
+	if s.kb.held() != 0 || len(s.srv.runs) != 0 {
+		t.Errorf("a media tap pressed keys (%d) or ran %q", s.kb.held(), s.srv.runs)
+	}
+	s.event(session.Event{Kind: session.Media, Status: session.MediaNone})
+	s.tap(0, bMedia)
+	if len(s.srv.controls) != 1 {
+		t.Errorf("controls %v after the player went", s.srv.controls)
+	}
+	s.event(session.Event{Kind: session.Media, Status: session.MediaPaused, Title: "x"})
+	s.srv.connected = false
+	s.event(session.Event{Kind: session.Disconnected, Conn: 1})
+	if got := s.c.sc.Widget(0, bMedia); got != (render.WidgetLook{}) {
+		t.Errorf("disconnected: media look %+v, want none", got)
+	}
+	s.tap(0, bMedia)
+	if len(s.srv.controls) != 1 {
+		t.Errorf("controls %v without a companion", s.srv.controls)
+	}
+	// A layout without a media widget stops the watch.
+	s.cfg = sessionTestConfig()
+	s.cfg.PrimaryLayerKeys = s.cfg.PrimaryLayerKeys[:bMedia]
+	s.c.onConfigChanged(s.now)
+	if got := s.srv.media; got[len(got)-1] {
+		t.Errorf("SetMediaWatch %v after the media widget went", got)
+	}
+}
+
+// With the real renderer: the media widget is dimmed without a companion
+// and with no player, lit once a player is reported, dimmed when it goes.
+func TestSessionMediaDimmed(t *testing.T) {
+	t.Parallel()
+	s := newSessionRig(t, func(r *rig) { r.realPainter = true })
+	off := s.mediaRows()
+	s.connect()
+	noPlayer := s.mediaRows()
+	if !bytes.Equal(off, noPlayer) {
+		t.Error("no player: not drawn as without a companion (dimmed)")
+	}
+	s.event(session.Event{Kind: session.Media, Status: session.MediaPaused, Title: "So What"})
+	paused := s.mediaRows()
+	if bytes.Equal(paused, noPlayer) {
+		t.Fatal("a player's title did not change the widget's pixels")
+	}
+	s.event(session.Event{Kind: session.Media, Status: session.MediaPlaying, Title: "So What"})
+	if bytes.Equal(paused, s.mediaRows()) {
+		t.Error("playing looks as paused")
+	}
+	s.event(session.Event{Kind: session.Media, Status: session.MediaNone})
+	if !bytes.Equal(noPlayer, s.mediaRows()) {
+		t.Error("the player went: not dimmed again")
+	}
+}
+
+// A widget's output colour and icon reach the painter; a colour that is
+// not one is dropped and logged once for that widget.
+func TestSessionWidgetColorIcon(t *testing.T) {
+	t.Parallel()
+	s := newSessionRig(t)
+	var logBuf bytes.Buffer
+	s.c.log = slog.New(slog.NewTextHandler(&logBuf, nil))
+	s.connect()
+	id := layouts.WidgetID(0, bWid)
+	s.event(session.Event{Kind: session.WidgetOutput, ID: id, Text: "hot", Color: "#f00", Icon: "/usr/share/icons/x.svg"})
+	want := render.WidgetLook{Text: "hot", Color: config.Color{R: 0xff, A: 0xff, Set: true}, Icon: "/usr/share/icons/x.svg"}
+	if got := s.c.sc.Widget(0, bWid); got != want {
+		t.Fatalf("look %+v, want %+v", got, want)
+	}
+	for _, bad := range []string{"red", "#12345", "#ff0000ff00"} {
+		s.event(session.Event{Kind: session.WidgetOutput, ID: id, Text: "cold " + bad, Color: bad, Icon: "weather"})
+		if got := s.c.sc.Widget(0, bWid); got.Color.Set || got.Text != "cold "+bad || got.Icon != "weather" {
+			t.Errorf("colour %q: look %+v", bad, got)
+		}
+	}
+	if n := strings.Count(logBuf.String(), "not a colour"); n != 1 {
+		t.Errorf("logged %d times, want once:\n%s", n, logBuf.String())
+	}
 }

@@ -13,6 +13,7 @@ import (
 	"tiny-dfr/internal/config"
 	"tiny-dfr/internal/input"
 	"tiny-dfr/internal/layouts"
+	"tiny-dfr/internal/render"
 	"tiny-dfr/internal/uevent"
 )
 
@@ -107,12 +108,13 @@ type core struct {
 
 	// The session companion (Env.Session; nil: none).
 	srv       Companion
-	companion bool              // a companion is served (its Connected seen, not its Disconnected)
-	paused    bool              // its widgets are stopped (the bar is dark)
-	widgetTxt map[uint32]string // widgets' current text, by id: only the layout shown's
-	widgetFn  func(layer, button int) string
-	focusApp  string // the focused app's id, as the companion reports it
-	volWatch  bool   // the companion is asked to watch the volume
+	companion bool                         // a companion is served (its Connected seen, not its Disconnected)
+	paused    bool                         // its widgets are stopped (the bar is dark)
+	widgetOut map[uint32]render.WidgetLook // widgets' current output, by id: only the layout shown's
+	widgetFn  func(layer, button int) render.WidgetLook
+	media     render.WidgetLook // what is playing (Text title, Sub artist, Media), for media widgets
+	focusApp  string            // the focused app's id, as the companion reports it
+	volWatch  bool              // the companion is asked to watch the volume
 
 	// Stats, for measurements.
 	frames, wakeups int
@@ -443,6 +445,10 @@ func (c *core) takeActions() {
 		}
 		if ca, ok := a.Action.(layouts.CommandAction); ok {
 			c.runCommand(a.Ref, ca.Command)
+			continue
+		}
+		if _, ok := a.Action.(layouts.MediaAction); ok {
+			c.mediaTap(a.Ref)
 			continue
 		}
 		if c.sw.Act(a.Action, a.At) {

@@ -35,10 +35,10 @@ type Scene struct {
 	// (render.State.Level); nil: sliders are drawn dimmed.
 	Level func(layer, button int) (level float64, live bool)
 	// Session tells that the session companion is served (command buttons
-	// and widgets live; render.State.Session); Widget gives a widget's
-	// current text (render.State.Widget).
+	// and widgets live; render.State.Session); Widget gives what a
+	// widget shows now (render.State.Widget).
 	Session bool
-	Widget  func(layer, button int) string
+	Widget  func(layer, button int) render.WidgetLook
 }
 
 // Painter draws a layout (render.Renderer behind an adapter).

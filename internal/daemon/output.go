@@ -135,7 +135,7 @@ func (c *core) scene(now time.Time) *Scene {
 		c.levelFn = c.sliderLevel
 	}
 	if c.widgetFn == nil {
-		c.widgetFn = c.widgetText
+		c.widgetFn = c.widgetLook
 	}
 	c.sc = Scene{
 		Level:   c.levelFn,

@@ -73,6 +73,10 @@ func (p *renderPainter) DrawButtons(s *Scene, buttons ...int) *render.Frame {
 
 func (p *renderPainter) Dynamic(layer int) []int { return p.r.Dynamic(layer) }
 
+// Diagnostics are the renderer's warnings found while drawing (a widget's
+// icon that did not load).
+func (p *renderPainter) Diagnostics() []config.Diagnostic { return p.r.Diagnostics() }
+
 func (p *renderPainter) Resolution(layer int) time.Duration { return p.r.Resolution(layer) }
 
 func (p *renderPainter) Battery(layer int) bool {

@@ -14,20 +14,22 @@ func commandLayout() *layouts.Layout {
 			{Text: "F1", Codes: []uint16{59}, Stretch: 1},
 			{Text: "Run", Command: "touch /tmp/ran", Stretch: 1},
 			{Command: "date", Interval: 2e9, OnTap: "open-calendar", Stretch: 1},
+			{Media: true, Stretch: 1},
 		},
 		MediaLayerKeys: []config.Button{{Text: "mute", Codes: []uint16{113}, Stretch: 1}},
 	}, 2008, 60)
 }
 
 // A finger lifting inside a command button queues one Act on its lift
-// (none on press), and never holds a key; a widget's OnTap likewise.
+// (none on press), and never holds a key; a widget's OnTap and the media
+// widget likewise.
 func TestTrackerCommandOnLift(t *testing.T) {
 	t.Parallel()
 	kb := newFakeKeyboard()
 	tr := NewTracker(kb)
 	lay := commandLayout()
 	v := View{Layout: lay}
-	for _, b := range []int{1, 2} {
+	for _, b := range []int{1, 2, 3} {
 		x, y := centre(lay, 0, b)
 		tr.now = testTime(b)
 		tr.Handle([]Touch{{Slot: 0, Phase: Down, X: x, Y: y}}, v)
@@ -42,7 +44,13 @@ func TestTrackerCommandOnLift(t *testing.T) {
 		if len(acts) != 1 || acts[0].Ref != (Ref{0, b}) || !acts[0].At.Equal(testTime(b)) {
 			t.Fatalf("button %d: acts %+v", b, acts)
 		}
-		if _, ok := acts[0].Action.(layouts.CommandAction); !ok {
+		switch acts[0].Action.(type) {
+		case layouts.CommandAction:
+		case layouts.MediaAction:
+			if b != 3 {
+				t.Errorf("button %d: a media action", b)
+			}
+		default:
 			t.Errorf("button %d: action %T", b, acts[0].Action)
 		}
 	}

@@ -192,7 +192,8 @@ func (t *Tracker) Handle(ts []Touch, v View) []Ref {
 			// (pressed look still on): a slide-off or Cancel runs nothing.
 			if tc := t.touches[i]; tc.pressed {
 				if btn := v.Layout.Button(tc.ref.Layer, tc.ref.Button); btn != nil {
-					if _, ok := btn.Action.(layouts.CommandAction); ok {
+					switch btn.Action.(type) {
+					case layouts.CommandAction, layouts.MediaAction:
 						t.queue(Act{Ref: tc.ref, Action: btn.Action, At: t.now})
 					}
 				}

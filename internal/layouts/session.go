@@ -19,6 +19,9 @@ type WidgetFace struct {
 	Media    bool
 	// Placeholder is shown before the first output (the button's Text).
 	Placeholder string
+	// Theme is the XDG icon theme of the icons the output names (the
+	// button's Theme).
+	Theme string
 }
 
 // CommandAction runs Command through the session companion when the
@@ -41,10 +44,10 @@ func WidgetID(layer, button int) uint32 { return uint32(layer)<<16 | uint32(butt
 func sessionButton(cb config.Button, b *Button) bool {
 	switch {
 	case cb.Media:
-		b.Face = WidgetFace{Media: true, Placeholder: cb.Text}
+		b.Face = WidgetFace{Media: true, Placeholder: cb.Text, Theme: cb.Theme}
 		b.Action = MediaAction{}
 	case cb.Command != "" && cb.Interval > 0:
-		b.Face = WidgetFace{Command: cb.Command, Interval: cb.Interval, Placeholder: cb.Text}
+		b.Face = WidgetFace{Command: cb.Command, Interval: cb.Interval, Placeholder: cb.Text, Theme: cb.Theme}
 		b.Action = KeyAction{}
 		if cb.OnTap != "" {
 			b.Action = CommandAction{Command: cb.OnTap}

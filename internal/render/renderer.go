@@ -46,10 +46,10 @@ type State struct {
 	// Session tells that the session companion is served: without it,
 	// command buttons and widgets are drawn dimmed (inert).
 	Session bool
-	// Widget gives a widget's current text ("" or nil: its placeholder).
-	// It is asked each time the widget is drawn, so new output is drawn
-	// by DrawButtons(st, i).
-	Widget func(layer, button int) string
+	// Widget gives what a widget shows now (its zero value, or nil: its
+	// placeholder). It is asked each time the widget is drawn, so new
+	// output is drawn by DrawButtons(st, i).
+	Widget func(layer, button int) WidgetLook
 }
 
 type faceKind uint8
@@ -95,9 +95,13 @@ type button struct {
 	// needsSession: a command button or a widget, drawn from inert
 	// without a companion. A widget's text as drawn, and its placeholder.
 	needsSession bool
-	wText        string
+	wLook        WidgetLook
 	wSet         bool
+	wDim         bool // drawn from inert though a companion is served (no player)
 	placeholder  string
+	media        bool   // a media widget
+	theme        string // a widget's icon theme (the button's Theme)
+	iconWarned   bool   // a widget icon's failure was reported
 
 	// mask is a dynamic button's text mask, redrawn in place when its
 	// text changes (a clock's minute allocates nothing).
@@ -128,11 +132,15 @@ type Renderer struct {
 	bannerMask *image.Alpha // bannerText, rasterised
 	bannerAt   image.Point  // where bannerMask's origin goes
 
-	fills  [2]color.RGBA // paintInto's fill colours
-	epoch  uint64        // DrawAll count: a slider drawn in this epoch is in the frame
-	bg     *color.RGBA   // [Style] Background, opaque; nil: black
-	ink    image.Image   // [Style] TextColor; nil: white
-	radius float64       // corner radius
+	fills [2]color.RGBA // paintInto's fill colours
+	// fillIdle: paintInto fills the idle body even without outlines (a
+	// widget's colour).
+	fillIdle bool
+	wicons   widgetIcons // the icons widgets' output named (bounded)
+	epoch    uint64      // DrawAll count: a slider drawn in this epoch is in the frame
+	bg       *color.RGBA // [Style] Background, opaque; nil: black
+	ink      image.Image // [Style] TextColor; nil: white
+	radius   float64     // corner radius
 }
 
 // New prepares a renderer for lay. Problems (missing icons, fonts) come
@@ -250,12 +258,13 @@ func (r *Renderer) prepare(b *button, lb *layouts.Button) []config.Diagnostic {
 		r.alloc(b)
 		b.body = r.bodyOf(b, true)
 		b.placeholder = fc.Placeholder
-		if b.placeholder == "" {
+		b.media, b.theme = fc.Media, fc.Theme
+		if b.placeholder == "" && !b.media { // a media widget shows its glyph
 			b.placeholder = "…"
 		}
 		b.needsSession = true
 		b.inert = r.allocTile(b)
-		r.paintWidget(b, b.placeholder)
+		r.paintWidget(b, WidgetLook{})
 	case layouts.ClockFace:
 		b.kind = kindClock
 		r.alloc(b)
@@ -347,7 +356,7 @@ func (r *Renderer) paintInto(b *button, tiles [2][]byte, base func(grey uint8) c
 	body := r.bodyOf(b, false)
 	var fills [2]*color.RGBA
 	for i, grey := range [2]uint8{IdleGrey, PressedGrey} {
-		if i == 1 || r.opts.ShowOutlines {
+		if i == 1 || r.opts.ShowOutlines || r.fillIdle {
 			r.fills[i] = b.fill[i]
 			if base != nil {
 				r.fills[i] = base(grey)
@@ -486,17 +495,14 @@ func (r *Renderer) Resolution(layer int) time.Duration {
 func (r *Renderer) update(b *button, st *State, i int) {
 	switch b.kind {
 	case kindWidget:
-		text := ""
+		var look WidgetLook
 		if st.Widget != nil {
-			text = st.Widget(st.Layer, i)
+			look = st.Widget(st.Layer, i)
 		}
-		if text == "" {
-			text = b.placeholder
-		}
-		if b.wSet && text == b.wText {
+		if b.wSet && look == b.wLook {
 			return
 		}
-		r.paintWidget(b, text)
+		r.paintWidget(b, look)
 	case kindClock:
 		r.buf = b.clk.Append(r.buf[:0], st.Now, b.loc)
 		if b.clkSet && string(r.buf) == string(b.text) {
@@ -592,7 +598,7 @@ type sliderDrawn struct {
 // moved, not the slider's width.
 func (r *Renderer) blitButton(f *Frame, b *button, st *State, i, start int) (from, to int) {
 	p := r.pressed(st, i)
-	if b.needsSession && !st.Session {
+	if b.needsSession && (!st.Session || b.wDim) {
 		blit(f, b.inert, b.rows, start, st.Shift.Y)
 		return start, start + b.rows
 	}

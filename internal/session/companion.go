@@ -205,6 +205,8 @@ func (c *Companion) session(ctx context.Context) (bool, error) {
 	wctx, wcancel := context.WithCancel(ctx)
 	defer wcancel()
 	widgets := map[uint32]context.CancelFunc{}
+	var mediaStop context.CancelFunc // the media watch, while on
+	var mediaCtl chan MediaOp
 	var wg sync.WaitGroup
 	defer wg.Wait()
 	defer l.close() // unblocks widgets waiting in send
@@ -256,6 +258,24 @@ func (c *Companion) session(ctx context.Context) (bool, error) {
 			}
 		case TVolumeWatch, TSetVolume:
 			vol.post(m)
+		case TMediaWatch:
+			if m.On && mediaStop == nil {
+				mctx, stop := context.WithCancel(wctx)
+				mediaStop, mediaCtl = stop, make(chan MediaOp, 4)
+				wg.Add(1)
+				go func(ctl <-chan MediaOp) {
+					defer wg.Done()
+					l.media(mctx, ctl)
+				}(mediaCtl)
+			} else if !m.On && mediaStop != nil {
+				mediaStop()
+				mediaStop, mediaCtl = nil, nil
+			}
+		case TMediaControl:
+			select {
+			case mediaCtl <- m.Op: // nil while not watching: dropped
+			default:
+			}
 		case TRefused:
 			return true, fmt.Errorf("%w: %s", ErrRefused, m.Info)
 		default:

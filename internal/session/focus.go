@@ -61,7 +61,7 @@ func pickFocus(ctx context.Context, getenv func(string) string) (string, focusWa
 			return watchWlr(ctx, getenv, report)
 		}, nil
 	}
-	if addr := sessionBusAddress(getenv); addr != "" && isKDE(getenv) {
+	if addr, err := sessionBusAddress(getenv); err == nil && isKDE(getenv) {
 		return "kwin", func(ctx context.Context, report func(string)) error {
 			return watchKDE(ctx, addr, getenv("XDG_RUNTIME_DIR"), report)
 		}, nil

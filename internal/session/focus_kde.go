@@ -9,10 +9,9 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
-	"sync"
 	"time"
 
-	"github.com/godbus/dbus/v5"
+	"tiny-dfr/internal/dbus"
 )
 
 // KDE Plasma: KWin tells no other client which window is active, but it
@@ -23,8 +22,8 @@ import (
 // workspace.windowActivated (Plasma 6; clientActivated on Plasma 5) with
 // the window's resourceClass (its Wayland app id or X11 class), else
 // desktopFileName. Only calls from KWin's own connection count, and a
-// sequence number puts them in order (the bus library serves each call
-// on its own goroutine). The script is unloaded when the companion stops
+// sequence number puts them in order (a late call changes nothing). The
+// script is unloaded when the companion stops
 // and loaded again when KWin restarts.
 
 const (
@@ -32,7 +31,7 @@ const (
 	kwinScripting  = "org.kde.kwin.Scripting"
 	kwinScript     = "org.kde.kwin.Script"
 	kwinPluginName = "tiny-dfr-focus"
-	kdeFocusPath   = dbus.ObjectPath("/org/tinydfr/Focus")
+	kdeFocusPath   = "/org/tinydfr/Focus"
 	kdeFocusIface  = "org.tinydfr.Focus"
 	kdeCallTimeout = 5 * time.Second
 )
@@ -79,133 +78,142 @@ func isKDE(getenv func(string) string) bool {
 	return false
 }
 
-// sessionBusAddress is $DBUS_SESSION_BUS_ADDRESS, else the bus socket in
-// $XDG_RUNTIME_DIR (where systemd's user bus is), else "".
-func sessionBusAddress(getenv func(string) string) string {
-	if a := getenv("DBUS_SESSION_BUS_ADDRESS"); a != "" {
-		return a
-	}
-	if dir := getenv("XDG_RUNTIME_DIR"); dir != "" {
-		p := filepath.Join(dir, "bus")
-		if fi, err := os.Stat(p); err == nil && fi.Mode().Type() == os.ModeSocket {
-			return "unix:path=" + p
-		}
-	}
-	return ""
-}
-
-// kdeFocus is the object the script calls; it keeps the latest report.
+// kdeFocus keeps the latest report of the script.
 type kdeFocus struct {
-	kwin   string // KWin's unique name on the bus
-	mu     sync.Mutex
-	seq    uint64
-	app    string
-	notify chan struct{} // one pending wake-up
+	kwin string // KWin's unique name on the bus
+	seq  uint64
+	app  string
 }
 
-// Activated is called by the script: app is the active window's app ("":
-// none), seq counts the script's calls.
-func (k *kdeFocus) Activated(sender dbus.Sender, app, seq string) *dbus.Error {
-	if string(sender) != k.kwin {
-		return dbus.MakeFailedError(errors.New("only KWin reports the active window"))
+// activated takes a call of the script: Activated(app, seq), app the
+// active window's app ("": none), seq counting the script's calls. It
+// answers the call and tells whether k.app is a new report (false: a
+// call refused, or late).
+func (k *kdeFocus) activated(call *dbus.Call) bool {
+	if call.Interface != kdeFocusIface || call.Member != "Activated" {
+		call.Error(dbus.ErrorUnknownMethod, "no method "+call.Interface+"."+call.Member)
+		return false
+	}
+	if call.Sender != k.kwin {
+		call.Error(dbus.ErrorAccessDenied, "only KWin reports the active window")
+		return false
+	}
+	var app, seq string
+	ok := len(call.Body) == 2
+	if ok {
+		app, ok = call.Body[0].(string)
+	}
+	if ok {
+		seq, ok = call.Body[1].(string)
 	}
 	n, err := strconv.ParseUint(seq, 10, 64)
-	if err != nil {
-		return dbus.MakeFailedError(fmt.Errorf("sequence %q: %w", seq, err))
+	if !ok || err != nil {
+		call.Error(dbus.ErrorInvalidArgs, "want Activated(app string, seq string): a decimal sequence number")
+		return false
 	}
-	k.mu.Lock()
-	if n > k.seq {
-		k.seq, k.app = n, clip(app, MaxAppID)
-		select {
-		case k.notify <- struct{}{}:
-		default:
-		}
+	call.Reply()
+	if n <= k.seq {
+		return false // late: an older call
 	}
-	k.mu.Unlock()
-	return nil
-}
-
-func (k *kdeFocus) latest() string {
-	k.mu.Lock()
-	defer k.mu.Unlock()
-	return k.app
+	k.seq, k.app = n, clip(app, MaxAppID)
+	return true
 }
 
 // watchKDE loads the script into KWin and reports what it calls back.
 // The script is written to a new directory in tmp ("": the system's).
 func watchKDE(ctx context.Context, address, tmp string, report func(string)) error {
-	conn, err := dbus.Connect(address) // not closed by ctx: the script is unloaded first
+	dctx, cancel := context.WithTimeout(ctx, kdeCallTimeout)
+	conn, err := dbus.Dial(dctx, address, os.Getuid()) // not closed by ctx: the script is unloaded first
+	cancel()
 	if err != nil {
 		return fmt.Errorf("session bus: %w", err)
 	}
 	defer conn.Close()
-	call := func(obj dbus.BusObject, method string, args ...any) *dbus.Call {
+	call := func(ctx context.Context, dest, path, iface, method string, args ...string) ([]any, error) {
 		cctx, cancel := context.WithTimeout(ctx, kdeCallTimeout)
 		defer cancel()
-		return obj.CallWithContext(cctx, method, 0, args...)
+		return conn.Call(cctx, dest, path, iface, method, args...)
 	}
-	var kwin string
-	if err := call(conn.BusObject(), "org.freedesktop.DBus.GetNameOwner", kwinService).Store(&kwin); err != nil {
+	bus := func(method string, args ...string) ([]any, error) {
+		return call(ctx, busName, "/org/freedesktop/DBus", busName, method, args...)
+	}
+	body, err := bus("GetNameOwner", kwinService)
+	if err != nil {
 		return fmt.Errorf("KWin is not on the session bus: %w", err)
 	}
+	var kwin string
+	if len(body) == 1 {
+		kwin, _ = body[0].(string)
+	}
+	if kwin == "" {
+		return fmt.Errorf("session bus: GetNameOwner answered %v", body)
+	}
 	// KWin gone or restarted: its scripts went with it.
-	sigs := make(chan *dbus.Signal, 16)
-	conn.Signal(sigs)
-	if err := conn.AddMatchSignalContext(ctx, dbus.WithMatchInterface("org.freedesktop.DBus"),
-		dbus.WithMatchMember("NameOwnerChanged"), dbus.WithMatchArg(0, kwinService)); err != nil {
-		return fmt.Errorf("session bus: %w", err)
+	if _, err := bus("AddMatch", "type='signal',sender='"+busName+"',interface='"+busName+
+		"',member='NameOwnerChanged',arg0='"+kwinService+"'"); err != nil {
+		return fmt.Errorf("session bus: AddMatch: %w", err)
 	}
-	k := &kdeFocus{kwin: kwin, notify: make(chan struct{}, 1)}
-	if err := conn.Export(k, kdeFocusPath, kdeFocusIface); err != nil {
-		return err
-	}
+	k := &kdeFocus{kwin: kwin}
+	conn.Export(kdeFocusPath)
 
 	dir, err := os.MkdirTemp(tmp, "tiny-dfr-kwin-")
 	if err != nil {
 		return err
 	}
 	defer os.RemoveAll(dir)
-	name, _ := json.Marshal(conn.Names()[0])
+	name, _ := json.Marshal(conn.Name())
 	path := filepath.Join(dir, "focus.js")
 	if err := os.WriteFile(path, fmt.Appendf(nil, kdeScript, name), 0o600); err != nil {
 		return err
 	}
-	scripting := conn.Object(kwinService, "/Scripting")
-	call(scripting, kwinScripting+".unloadScript", kwinPluginName) // a crashed companion's
-	var id int32
-	if err := call(scripting, kwinScripting+".loadScript", path, kwinPluginName).Store(&id); err != nil {
+	scripting := func(method string, args ...string) ([]any, error) {
+		return call(ctx, kwinService, "/Scripting", kwinScripting, method, args...)
+	}
+	scripting("unloadScript", kwinPluginName) // a crashed companion's
+	body, err = scripting("loadScript", path, kwinPluginName)
+	if err != nil {
 		return fmt.Errorf("KWin loadScript: %w", err)
 	}
-	if id < 0 {
-		return errors.New("KWin loadScript refused the script")
+	id, ok := scriptID(body)
+	if !ok || id < 0 {
+		return fmt.Errorf("KWin loadScript refused the script (%v)", body)
 	}
 	defer func() {
 		// ctx may be over: unload with a bound of its own.
-		uctx, cancel := context.WithTimeout(context.Background(), kdeCallTimeout)
-		defer cancel()
-		scripting.CallWithContext(uctx, kwinScripting+".unloadScript", 0, kwinPluginName)
+		call(context.Background(), kwinService, "/Scripting", kwinScripting, "unloadScript", kwinPluginName)
 	}()
 	// The script's object: /Scripting/ScriptN on Plasma 6, /N on Plasma 5;
 	// start runs every script loaded and not running.
-	if call(conn.Object(kwinService, dbus.ObjectPath(fmt.Sprintf("/Scripting/Script%d", id))), kwinScript+".run").Err != nil &&
-		call(conn.Object(kwinService, dbus.ObjectPath(fmt.Sprintf("/%d", id))), kwinScript+".run").Err != nil {
-		if err := call(scripting, kwinScripting+".start").Err; err != nil {
-			return fmt.Errorf("KWin: running the script: %w", err)
+	if _, err := call(ctx, kwinService, fmt.Sprintf("/Scripting/Script%d", id), kwinScript, "run"); err != nil {
+		if _, err := call(ctx, kwinService, fmt.Sprintf("/%d", id), kwinScript, "run"); err != nil {
+			if _, err := scripting("start"); err != nil {
+				return fmt.Errorf("KWin: running the script: %w", err)
+			}
 		}
 	}
 	for {
 		select {
 		case <-ctx.Done():
 			return ctx.Err()
-		case <-k.notify:
-			report(k.latest())
-		case s, ok := <-sigs:
-			if !ok {
-				return errors.New("session bus: connection closed")
+		case <-conn.Done():
+			return errors.New("session bus: connection closed")
+		case c := <-conn.Calls():
+			if k.activated(c) {
+				report(k.app)
 			}
-			if s.Name == "org.freedesktop.DBus.NameOwnerChanged" && len(s.Body) == 3 && s.Body[0] == kwinService {
+		case s := <-conn.Signals():
+			if s.Member == "NameOwnerChanged" && s.Interface == busName && len(s.Body) == 3 && s.Body[0] == kwinService {
 				return errors.New("KWin left the session bus")
 			}
 		}
 	}
+}
+
+// scriptID is loadScript's answer: the script's number (int32).
+func scriptID(body []any) (int32, bool) {
+	if len(body) != 1 {
+		return 0, false
+	}
+	id, ok := body[0].(int32)
+	return id, ok
 }

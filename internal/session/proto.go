@@ -24,6 +24,8 @@ const (
 	MaxColor   = 32       // a widget's colour ("#rrggbb", a name)
 	MaxIcon    = 256      // a widget's icon (a name or a path)
 	MaxAppID   = 256      // a focused app's id
+	MaxTitle   = 512      // what is playing: its title
+	MaxArtist  = 256      // what is playing: its artists, joined
 	MaxInfo    = 256      // free text in Hello and Refused
 	// MinInterval is the floor of a widget's refresh interval.
 	MinInterval = 500 * time.Millisecond
@@ -38,9 +40,9 @@ const (
 type Type uint8
 
 // Message types. Daemon → companion: Hello, Refused, Run, WidgetStart,
-// WidgetStop, VolumeWatch, SetVolume. Companion → daemon: Hello,
-// WidgetOutput, Started, Ended, Focus, Volume. The values are the wire
-// format: never renumber.
+// WidgetStop, VolumeWatch, SetVolume, MediaWatch, MediaControl. Companion →
+// daemon: Hello, WidgetOutput, Started, Ended, Focus, Volume, Media. The
+// values are the wire format: never renumber.
 const (
 	THello        Type = 1  // Version, Info (companion: desktop, e.g. "sway"; daemon: empty)
 	TRefused      Type = 2  // Code (Refused…), Info: the daemon closes after it
@@ -54,7 +56,47 @@ const (
 	TVolumeWatch  Type = 10 // On: report the volume (Volume) while on; watch nothing while off
 	TVolume       Type = 11 // ID, Level, Muted, Available: the default sink's volume (ID: the last SetVolume applied)
 	TSetVolume    Type = 12 // ID, Level: set the default sink's volume (ID: a serial, from 1)
-	maxType       Type = 13 // first unused value
+	TMediaWatch   Type = 13 // On: watch the media players (MPRIS) and report Media, or stop
+	TMedia        Type = 14 // Status, Title, Artist: what is playing (Status MediaNone: no player)
+	TMediaControl Type = 15 // Op: act on the player reported
+	maxType       Type = 16 // first unused value
+)
+
+// MediaStatus is a player's state in a Media message (u8 on the wire).
+type MediaStatus uint8
+
+// Media states; MediaNone: no player (or no session bus).
+const (
+	MediaNone MediaStatus = iota
+	MediaStopped
+	MediaPaused
+	MediaPlaying
+	maxMediaStatus = MediaPlaying
+)
+
+func (s MediaStatus) String() string {
+	switch s {
+	case MediaNone:
+		return "none"
+	case MediaStopped:
+		return "stopped"
+	case MediaPaused:
+		return "paused"
+	case MediaPlaying:
+		return "playing"
+	}
+	return fmt.Sprintf("status(%d)", uint8(s))
+}
+
+// MediaOp is what a MediaControl asks of the player (u8 on the wire).
+type MediaOp uint8
+
+// Media operations (MPRIS Player methods).
+const (
+	MediaPlayPause MediaOp = 1 + iota
+	MediaNext
+	MediaPrevious
+	maxMediaOp = MediaPrevious
 )
 
 // Refusal codes (Msg.Code of TRefused).
@@ -67,7 +109,8 @@ const (
 
 func (t Type) String() string {
 	names := [...]string{"?", "hello", "refused", "run", "widget-start", "widget-stop",
-		"widget-output", "started", "ended", "focus", "volume-watch", "volume", "set-volume"}
+		"widget-output", "started", "ended", "focus", "volume-watch", "volume", "set-volume",
+		"media-watch", "media", "media-control"}
 	if t < maxType {
 		return names[t]
 	}
@@ -80,9 +123,9 @@ func (t Type) String() string {
 // then the payload: the Type byte and the type's fields in the order listed
 // at the Type constants. Integers are big-endian (ID uint32, Version uint16,
 // Code int32, Interval uint32 milliseconds, Level uint16 0..MaxLevel);
-// booleans (On, Muted, Available) are one byte, 0 or 1; strings are a
-// big-endian uint16 byte length then UTF-8 bytes. Nothing may follow the
-// last field.
+// strings are a big-endian uint16 byte length then UTF-8 bytes; On, Muted,
+// Available, Status and Op are one byte each (the booleans 0 or 1, Status
+// 0..3, Op 1..3). Nothing may follow the last field.
 type Msg struct {
 	Type     Type
 	ID       uint32
@@ -95,12 +138,16 @@ type Msg struct {
 	Icon     string
 	AppID    string
 	Info     string
+	On       bool // VolumeWatch, MediaWatch
 	// Volume: Level in permille (0..MaxLevel), Muted, Available (false:
-	// no audio server or no volume tool), On (VolumeWatch).
+	// no audio server or no volume tool).
 	Level     uint16
 	Muted     bool
 	Available bool
-	On        bool
+	Status    MediaStatus // Media
+	Title     string      // Media
+	Artist    string      // Media
+	Op        MediaOp     // MediaControl
 }
 
 // Errors of decoding; all wrap ErrProtocol.
@@ -111,7 +158,6 @@ var (
 	errUTF8     = fmt.Errorf("%w: string is not UTF-8", ErrProtocol)
 	errNUL      = fmt.Errorf("%w: command holds a NUL byte", ErrProtocol)
 	errFrame    = fmt.Errorf("%w: frame length out of range", ErrProtocol)
-	errBool     = fmt.Errorf("%w: boolean is not 0 or 1", ErrProtocol)
 	errLevel    = fmt.Errorf("%w: level over %d", ErrProtocol, MaxLevel)
 )
 
@@ -129,10 +175,14 @@ const (
 	fIcon
 	fAppID
 	fInfo
-	fLevel
-	fOn
-	fMuted
-	fAvailable
+	fTitle
+	fArtist
+	fLevel     // u16: 0..MaxLevel
+	fOn        // u8: 0, 1
+	fMuted     // u8: 0, 1
+	fAvailable // u8: 0, 1
+	fStatus    // u8: MediaStatus
+	fOp        // u8: MediaOp
 )
 
 var layout = [maxType][]field{
@@ -148,19 +198,9 @@ var layout = [maxType][]field{
 	TVolumeWatch:  {fOn},
 	TVolume:       {fID, fLevel, fMuted, fAvailable},
 	TSetVolume:    {fID, fLevel},
-}
-
-// flag is the bool field f of m.
-func (m *Msg) flag(f field) *bool {
-	switch f {
-	case fOn:
-		return &m.On
-	case fMuted:
-		return &m.Muted
-	case fAvailable:
-		return &m.Available
-	}
-	return nil
+	TMediaWatch:   {fOn},
+	TMedia:        {fStatus, fTitle, fArtist},
+	TMediaControl: {fOp},
 }
 
 func (m *Msg) str(f field) (*string, int) {
@@ -177,8 +217,48 @@ func (m *Msg) str(f field) (*string, int) {
 		return &m.AppID, MaxAppID
 	case fInfo:
 		return &m.Info, MaxInfo
+	case fTitle:
+		return &m.Title, MaxTitle
+	case fArtist:
+		return &m.Artist, MaxArtist
 	}
 	return nil, 0
+}
+
+// byteField is m's one-byte field f and the range it may take.
+func (m *Msg) byteField(f field) (v uint8, lo, hi uint8) {
+	switch f {
+	case fOn, fMuted, fAvailable:
+		if *m.flag(f) {
+			v = 1
+		}
+		return v, 0, 1
+	case fStatus:
+		return uint8(m.Status), 0, uint8(maxMediaStatus)
+	}
+	return uint8(m.Op), 1, uint8(maxMediaOp)
+}
+
+func (m *Msg) setByte(f field, v uint8) {
+	switch f {
+	case fOn, fMuted, fAvailable:
+		*m.flag(f) = v == 1
+	case fStatus:
+		m.Status = MediaStatus(v)
+	case fOp:
+		m.Op = MediaOp(v)
+	}
+}
+
+// flag is the boolean field f of m.
+func (m *Msg) flag(f field) *bool {
+	switch f {
+	case fMuted:
+		return &m.Muted
+	case fAvailable:
+		return &m.Available
+	}
+	return &m.On
 }
 
 // Decode parses one frame's payload (without the length). It never
@@ -190,7 +270,7 @@ func Decode(p []byte) (Msg, error) {
 		return m, errFrame
 	}
 	m.Type = Type(p[0])
-	if m.Type == 0 || m.Type >= maxType {
+	if m.Type == 0 || m.Type >= maxType || layout[m.Type] == nil {
 		return Msg{}, fmt.Errorf("%w: unknown message type %d", ErrProtocol, p[0])
 	}
 	p = p[1:]
@@ -227,14 +307,14 @@ func Decode(p []byte) (Msg, error) {
 			} else {
 				m.Level = v
 			}
-		case fOn, fMuted, fAvailable:
+		case fOn, fMuted, fAvailable, fStatus, fOp:
 			if len(p) < 1 {
 				return Msg{}, errShort
 			}
-			if p[0] > 1 {
-				return Msg{}, errBool
+			if _, lo, hi := m.byteField(f); p[0] < lo || p[0] > hi {
+				return Msg{}, fmt.Errorf("%w: %v field %d out of range", ErrProtocol, m.Type, p[0])
 			}
-			*m.flag(f) = p[0] == 1
+			m.setByte(f, p[0])
 			p = p[1:]
 		default:
 			if len(p) < 2 {
@@ -274,7 +354,7 @@ func Decode(p []byte) (Msg, error) {
 // Decode would refuse (a string over its bound, invalid UTF-8, an interval
 // out of range, an unknown type) is an error and b is returned unchanged.
 func Append(b []byte, m Msg) ([]byte, error) {
-	if m.Type == 0 || m.Type >= maxType {
+	if m.Type == 0 || m.Type >= maxType || layout[m.Type] == nil {
 		return b, fmt.Errorf("%w: unknown message type %d", ErrProtocol, m.Type)
 	}
 	start := len(b)
@@ -297,10 +377,10 @@ func Append(b []byte, m Msg) ([]byte, error) {
 				return b[:start], errLevel
 			}
 			b = binary.BigEndian.AppendUint16(b, m.Level)
-		case fOn, fMuted, fAvailable:
-			v := byte(0)
-			if *m.flag(f) {
-				v = 1
+		case fOn, fMuted, fAvailable, fStatus, fOp:
+			v, lo, hi := m.byteField(f)
+			if v < lo || v > hi {
+				return b[:start], fmt.Errorf("%w: %v field %d out of range", ErrProtocol, m.Type, v)
 			}
 			b = append(b, v)
 		default:

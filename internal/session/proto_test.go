@@ -29,6 +29,13 @@ func sampleMsgs() []Msg {
 		{Type: TVolume},
 		{Type: TSetVolume, ID: 1<<32 - 1, Level: 0},
 		{Type: TSetVolume, ID: 5, Level: MaxLevel},
+		{Type: TMediaWatch, On: true},
+		{Type: TMediaWatch},
+		{Type: TMedia, Status: MediaPlaying, Title: "Blue in Green", Artist: "Miles Davis, Bill Evans"},
+		{Type: TMedia, Status: MediaNone},
+		{Type: TMedia, Status: MediaPaused, Title: strings.Repeat("t", MaxTitle), Artist: strings.Repeat("a", MaxArtist)},
+		{Type: TMediaControl, Op: MediaPlayPause},
+		{Type: TMediaControl, Op: MediaPrevious},
 	}
 }
 
@@ -72,6 +79,12 @@ func TestAppendRefusesWhatDecodeRefuses(t *testing.T) {
 		{Type: TWidgetStart, Command: "x", Interval: time.Second + 1},
 		{Type: TSetVolume, Level: MaxLevel + 1},
 		{Type: TVolume, Level: 65535, Available: true},
+		{Type: 16}, {Type: 255},
+		{Type: TMedia, Status: MediaPlaying + 1},
+		{Type: TMedia, Title: strings.Repeat("t", MaxTitle+1)},
+		{Type: TMedia, Artist: strings.Repeat("a", MaxArtist+1)},
+		{Type: TMediaControl},
+		{Type: TMediaControl, Op: MediaPrevious + 1},
 	} {
 		b, err := Append([]byte("keep"), m)
 		if !errors.Is(err, ErrProtocol) || string(b) != "keep" {
@@ -97,6 +110,14 @@ func TestDecodeRefuses(t *testing.T) {
 		"bool not 0/1":   {byte(TVolumeWatch), 2},
 		"muted not 0/1":  {byte(TVolume), 0, 0, 0, 1, 0, 10, 0xff, 1},
 		"watch no field": {byte(TVolumeWatch)},
+		"type 16":        {16},
+		"type 16 field":  {16, 0},
+		"watch 2":        {byte(TMediaWatch), 2},
+		"watch short":    {byte(TMediaWatch)},
+		"status 4":       {byte(TMedia), 4, 0, 0, 0, 0},
+		"op 0":           {byte(TMediaControl), 0},
+		"op 4":           {byte(TMediaControl), 4},
+		"long title":     {byte(TMedia), 3, 0x02, 0x01},
 	}
 	for name, p := range cases {
 		if _, err := Decode(p); !errors.Is(err, ErrProtocol) {
@@ -148,6 +169,9 @@ func FuzzDecode(f *testing.F) {
 	f.Add([]byte{byte(TSetVolume), 0, 0, 0, 1, 0x03, 0xe9})
 	f.Add([]byte{byte(TVolume), 0, 0, 0, 1, 0x03, 0xe8, 1, 2})
 	f.Add([]byte{byte(TVolumeWatch), 1, 0})
+	f.Add([]byte{byte(TMediaWatch), 2})
+	f.Add([]byte{byte(TMedia), 3, 0, 1, 'x', 0, 1, 0xff})
+	f.Add([]byte{byte(TMediaControl), 4})
 	f.Fuzz(func(t *testing.T, p []byte) {
 		m, err := Decode(p)
 		if err != nil {
@@ -163,7 +187,8 @@ func FuzzDecode(f *testing.F) {
 		if !bytes.Equal(b[4:], p) {
 			t.Fatalf("not canonical: %x re-encodes to %x", p, b[4:])
 		}
-		if len(m.Command) > MaxCommand || len(m.Text) > MaxText || len(m.Info) > MaxInfo || m.Level > MaxLevel {
+		if len(m.Command) > MaxCommand || len(m.Text) > MaxText || len(m.Info) > MaxInfo || m.Level > MaxLevel ||
+			len(m.Title) > MaxTitle || len(m.Artist) > MaxArtist || m.Status > maxMediaStatus || m.Op > maxMediaOp {
 			t.Fatalf("string over its bound: %+v", m)
 		}
 		// The stream reader agrees with Decode.

@@ -51,6 +51,7 @@ const (
 	Ended                             // ID, Code: a Run's command ended
 	Focus                             // AppID: the focused application changed
 	Volume                            // Level, Muted, Available: the default sink's volume (reports older than the last SetVolume dropped)
+	Media                             // Status, Title, Artist: what is playing (after SetMediaWatch(true))
 )
 
 // Event is what a Server reports to the loop.
@@ -67,6 +68,9 @@ type Event struct {
 	// audio server or no volume tool).
 	Level            float64
 	Muted, Available bool
+	// Media: what is playing.
+	Status        MediaStatus
+	Title, Artist string
 }
 
 // Widget is a command the companion runs every Interval.
@@ -95,6 +99,8 @@ type Server struct {
 	widgets        map[uint32]Widget
 	paused         bool
 	volWatch       bool         // the daemon wants the volume reported
+	media          bool         // SetMediaWatch: the daemon shows a media widget
+	mediaOn        bool         // the served companion was told to watch
 	refused        map[int]bool // uids whose refusal was logged
 	started        bool
 	closed         bool
@@ -338,6 +344,47 @@ func (s *Server) SetPaused(p bool) {
 			}
 		}
 	}
+	s.mediaLocked()
+}
+
+// SetMediaWatch tells whether the layout has a media widget: while it
+// has one and the bar is lit (not SetPaused), the served companion
+// watches the media players and reports Media; otherwise it watches
+// nothing.
+func (s *Server) SetMediaWatch(on bool) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.media = on
+	s.mediaLocked()
+}
+
+// mediaLocked tells the served companion to watch or stop when that
+// changed.
+func (s *Server) mediaLocked() {
+	c := s.cur
+	if c == nil || !c.served {
+		return
+	}
+	want := s.media && !s.paused
+	if want != s.mediaOn {
+		s.mediaOn = want
+		s.sendLocked(Msg{Type: TMediaWatch, On: want})
+	}
+}
+
+// MediaControl asks the companion to act on the player it reported
+// (play/pause); false: no companion is served or it is not watching.
+func (s *Server) MediaControl(op MediaOp) bool {
+	b, err := Append(nil, Msg{Type: TMediaControl, Op: op})
+	if err != nil {
+		return false
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.cur == nil || !s.cur.served || !s.mediaOn {
+		return false
+	}
+	return s.cur.send(b)
 }
 
 func clampInterval(d time.Duration) time.Duration {
@@ -557,6 +604,8 @@ func (c *conn) read() {
 	if s.volWatch {
 		s.sendLocked(Msg{Type: TVolumeWatch, On: true})
 	}
+	s.mediaOn = false // a new companion watches nothing yet
+	s.mediaLocked()
 	s.mu.Unlock()
 	s.log.Info("session: companion served", "uid", c.uid, "desktop", m.Info)
 	alive := c.deliver(Event{Kind: Connected, Desktop: m.Info})
@@ -610,6 +659,8 @@ func (c *conn) read() {
 				continue // read before the last SetVolume was applied
 			}
 			ev = Event{Kind: Volume, Level: float64(m.Level) / MaxLevel, Muted: m.Muted, Available: m.Available}
+		case TMedia:
+			ev = Event{Kind: Media, Status: m.Status, Title: m.Title, Artist: m.Artist}
 		default:
 			s.log.Warn("session: companion sent a daemon's message; dropped", "uid", c.uid, "type", m.Type)
 			alive = false

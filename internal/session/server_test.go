@@ -469,3 +469,50 @@ func TestServerPause(t *testing.T) {
 		t.Fatalf("started %v, want 1 and 2", got)
 	}
 }
+
+// MediaWatch follows the daemon's wish and the pause: on only while both
+// say so, sent once per change, and to a companion served later; Media
+// reaches the loop; MediaControl is sent only while the companion watches.
+func TestServerMediaWatch(t *testing.T) {
+	ts := newServer(t, seatFor(os.Getuid()), Options{})
+	if ts.MediaControl(MediaPlayPause) {
+		t.Fatal("MediaControl sent without a companion")
+	}
+	ts.SetMediaWatch(true)
+	rc := dial(t, ts.Path())
+	rc.handshake(t, ts)
+	if m := rc.recv(t); m.Type != TMediaWatch || !m.On {
+		t.Fatalf("got %+v, want MediaWatch on", m)
+	}
+	rc.send(t, Msg{Type: TMedia, Status: MediaPlaying, Title: "Song", Artist: "Band"})
+	if ev := ts.next(t, Media); ev.Status != MediaPlaying || ev.Title != "Song" || ev.Artist != "Band" {
+		t.Fatalf("Media = %+v", ev)
+	}
+	if !ts.MediaControl(MediaPlayPause) {
+		t.Fatal("MediaControl refused while watching")
+	}
+	if m := rc.recv(t); m.Type != TMediaControl || m.Op != MediaPlayPause {
+		t.Fatalf("got %+v, want MediaControl play-pause", m)
+	}
+	ts.SetMediaWatch(true) // no change: nothing sent
+	ts.SetPaused(true)
+	if m := rc.recv(t); m.Type != TMediaWatch || m.On {
+		t.Fatalf("got %+v, want MediaWatch off when dark", m)
+	}
+	if ts.MediaControl(MediaPlayPause) {
+		t.Fatal("MediaControl sent while not watching")
+	}
+	ts.SetMediaWatch(false) // dark and no widget: still off, nothing sent
+	ts.SetMediaWatch(true)
+	ts.SetPaused(false)
+	if m := rc.recv(t); m.Type != TMediaWatch || !m.On {
+		t.Fatalf("got %+v, want MediaWatch on when lit", m)
+	}
+	ts.SetMediaWatch(false)
+	if m := rc.recv(t); m.Type != TMediaWatch || m.On {
+		t.Fatalf("got %+v, want MediaWatch off without a media widget", m)
+	}
+	// A companion must not send the daemon's messages.
+	rc.send(t, Msg{Type: TMediaControl, Op: MediaPlayPause})
+	ts.next(t, Disconnected)
+}

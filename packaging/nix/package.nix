@@ -15,7 +15,7 @@ buildGoModule {
 
   # The NAR hash of "go mod vendor"'s vendor/ for this go.mod
   # (packaging/test.sh checks it: nix-hash --type sha256 --sri vendor).
-  vendorHash = "sha256-Y8jnoR7NEHIud/sVgvJ01Gw9QXpZYx5Wy6KNHF1LAb8=";
+  vendorHash = "sha256-UwqJFSsw++FXAAY4wgFvY7g6IMxnAOK3vc5BYQdCvkQ=";
 
   env.CGO_ENABLED = 0;
 
