@@ -49,6 +49,7 @@ func Run(ctx context.Context, opts Options, out chan<- Event) error {
 	ctx, cancel := context.WithCancel(ctx)
 	m := newMonitor(dir, sysDirFor(dir, opts.SysDir), log)
 	m.ctx, m.out, m.grace, m.bar, m.touchProbe = ctx, out, refusedGrace, opts.Bar, opts.Probe
+	m.setAttrib = w.setAttrib
 	changes := make(chan change)
 	watchErr := make(chan error, 1)
 	m.wg.Add(1)
@@ -69,6 +70,7 @@ func Run(ctx context.Context, opts Options, out chan<- Event) error {
 	}()
 	m.adopt(opts.Opened)
 	m.scan()
+	m.syncRights()
 	var result error
 loop:
 	for {
@@ -89,11 +91,14 @@ loop:
 				m.drop(c.path)
 				delete(m.warned, c.path) // a new node there is a new device
 				delete(m.due, c.path)
+				delete(m.rights, c.path)
 			default:
 				m.open(c.path)
 			}
+			m.syncRights()
 		case <-m.graceC:
 			m.recheck()
+			m.syncRights()
 		case r := <-m.exited:
 			if m.devs[r.dev.Path] == r {
 				delete(m.devs, r.dev.Path)
@@ -123,6 +128,15 @@ type monitor struct {
 	sysfs      string                                   // where nodes are described without opening them; "" none
 	openDev    func(path string) (*evdev.Device, error) // evdev.Open; tests replace it
 	warned     map[string]bool                          // nodes whose refusal was logged at Warn
+	// rights are the refused nodes whose change of rights is watched:
+	// digitizers, Fn keyboards and lids (and nodes sysfs does not
+	// describe) until they open or go (zero time); devices followed for
+	// activity only, for a grace period (udev gives a new node its group
+	// within it). setAttrib (the watcher's; nil in tests) turns that
+	// watch on while there are any.
+	rights    map[string]time.Time
+	attrib    bool
+	setAttrib func(on bool) error
 	// A refused node is warned about only if still refused after grace
 	// (0: at once): udev gives a new node its group a moment after
 	// devtmpfs made it root-only.
@@ -138,7 +152,7 @@ const refusedGrace = 2 * time.Second
 
 func newMonitor(dir, sysfs string, log *slog.Logger) *monitor {
 	return &monitor{ctx: context.Background(), dir: dir, log: log, devs: map[string]*reader{}, exited: make(chan *reader),
-		sysfs: sysfs, openDev: evdev.Open, warned: map[string]bool{}, due: map[string]bool{}}
+		sysfs: sysfs, openDev: evdev.Open, warned: map[string]bool{}, due: map[string]bool{}, rights: map[string]time.Time{}}
 }
 
 // sysDirFor is the sysfs directory describing the nodes of dir: set, or
@@ -209,6 +223,7 @@ func (m *monitor) probe(path string) (*evdev.Device, role) {
 		return nil, 0
 	}
 	delete(m.warned, path)
+	delete(m.rights, path)
 	ro := classify(&dev.Info)
 	if ro == 0 {
 		// Not a Touch Bar digitizer, Fn keyboard or lid: says, at debug,
@@ -225,10 +240,24 @@ func (m *monitor) probe(path string) (*evdev.Device, role) {
 // else at Debug. Its rights may still change (IN_ATTRIB tries it again).
 func (m *monitor) refused(path string, err error) {
 	name := ""
+	watch, until := true, time.Time{}
 	if m.sysfs != "" {
 		in, serr := sysInfo(m.sysfs, filepath.Base(path))
-		if serr == nil && classify(&in)&(roleDigitizer|roleFn|roleLid) != 0 {
+		ro := classify(&in)
+		switch {
+		case serr != nil: // cannot tell: watched
+		case ro&(roleDigitizer|roleFn|roleLid) != 0:
 			name = in.Name
+		case ro == 0:
+			watch = false // nothing we would follow
+		default: // activity only: for a grace period
+			watch, until = m.grace > 0, time.Now().Add(m.grace)
+		}
+	}
+	if _, ok := m.rights[path]; watch && !ok {
+		m.rights[path] = until
+		if !until.IsZero() && m.graceC == nil {
+			m.graceC = time.After(m.grace)
 		}
 	}
 	if name == "" || m.warned[path] {
@@ -248,6 +277,36 @@ func (m *monitor) refused(path string, err error) {
 		"dev", path, "name", name, "err", err)
 }
 
+// syncRights watches the nodes' changes of rights while a node we would
+// follow is refused, and stops when none is. Turned on, it tries those
+// nodes once more: their rights may have changed between the refusal and
+// the watch.
+func (m *monitor) syncRights() {
+	want := len(m.rights) > 0
+	if m.setAttrib == nil || want == m.attrib {
+		return
+	}
+	if err := m.setAttrib(want); err != nil {
+		m.log.Warn("input: rights of refused nodes not watched", "err", err)
+		return
+	}
+	m.attrib = want
+	if !want {
+		return
+	}
+	paths := make([]string, 0, len(m.rights))
+	for p := range m.rights {
+		paths = append(paths, p)
+	}
+	sort.Strings(paths)
+	for _, p := range paths {
+		m.open(p)
+	}
+	if len(m.rights) == 0 { // all opened on the retry
+		m.syncRights()
+	}
+}
+
 // recheck tries the nodes refused a grace period ago once more, and warns
 // about those still refused.
 func (m *monitor) recheck() {
@@ -265,6 +324,22 @@ func (m *monitor) recheck() {
 		}
 	}
 	m.now = false
+	// Activity-only nodes refused a grace period ago: their rights are no
+	// longer watched. The next deadline, if any, re-arms the timer.
+	now := time.Now()
+	var next time.Duration
+	for p, until := range m.rights {
+		switch d := until.Sub(now); {
+		case until.IsZero():
+		case d <= 0:
+			delete(m.rights, p)
+		case next == 0 || d < next:
+			next = d
+		}
+	}
+	if next > 0 && m.graceC == nil {
+		m.graceC = time.After(next)
+	}
 }
 
 // follow starts reading an open device.

@@ -18,25 +18,48 @@ type change struct {
 
 // watcher follows a directory of device nodes with inotify, on the
 // runtime poller so Close interrupts Next.
+//
+// Changes of rights (IN_ATTRIB: udev giving a new node its group) are
+// watched only while a node we would follow is refused (setAttrib): a
+// directory watched for IN_ATTRIB is marked as watched for its children's
+// events, and then every read of a digitizer and every write of a key goes
+// through fsnotify's parent lookup in the kernel (dget_parent, the marks)
+// on the touch path. (A node's own watch would not do: inotify needs read
+// access to the node, which is what is refused.)
 type watcher struct {
 	dir string
 	f   *os.File
+	fd  int
 	buf []byte
 	pos int
 	end int
 }
+
+const dirMask = unix.IN_CREATE | unix.IN_MOVED_TO | unix.IN_DELETE | unix.IN_MOVED_FROM | unix.IN_ONLYDIR
 
 func newWatcher(dir string) (*watcher, error) {
 	fd, err := unix.InotifyInit1(unix.IN_NONBLOCK | unix.IN_CLOEXEC)
 	if err != nil {
 		return nil, fmt.Errorf("input: inotify: %w", err)
 	}
-	mask := uint32(unix.IN_CREATE | unix.IN_ATTRIB | unix.IN_MOVED_TO | unix.IN_DELETE | unix.IN_MOVED_FROM | unix.IN_ONLYDIR)
-	if _, err := unix.InotifyAddWatch(fd, dir, mask); err != nil {
+	if _, err := unix.InotifyAddWatch(fd, dir, dirMask); err != nil {
 		unix.Close(fd)
 		return nil, fmt.Errorf("input: watch %s: %w", dir, err)
 	}
-	return &watcher{dir: dir, f: os.NewFile(uintptr(fd), "inotify:"+dir), buf: make([]byte, 16*1024)}, nil
+	return &watcher{dir: dir, f: os.NewFile(uintptr(fd), "inotify:"+dir), fd: fd, buf: make([]byte, 16*1024)}, nil
+}
+
+// setAttrib watches the nodes' changes of rights too (on), or not. The
+// caller (Run's goroutine) owns it; next may run meanwhile.
+func (w *watcher) setAttrib(on bool) error {
+	mask := uint32(dirMask)
+	if on {
+		mask |= unix.IN_ATTRIB
+	}
+	if _, err := unix.InotifyAddWatch(w.fd, w.dir, mask); err != nil {
+		return fmt.Errorf("input: watch %s: %w", w.dir, err)
+	}
+	return nil
 }
 
 // next waits for the next change to an event* node.
