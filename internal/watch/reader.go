@@ -49,7 +49,8 @@ func (r *reader) sync() error {
 	return err
 }
 
-func (r *reader) syncOnce() (retry bool, err error) {
+// resolveAll resolves every path asked for.
+func (r *reader) resolveAll() []target {
 	var ts []target
 	for _, p := range r.paths {
 		// A symlink loop is not an error here: the links met so far are
@@ -60,6 +61,17 @@ func (r *reader) syncOnce() (retry bool, err error) {
 				ts = append(ts, t)
 			}
 		}
+	}
+	return ts
+}
+
+// afterResolve, set by tests, runs between resolving and watching.
+var afterResolve func()
+
+func (r *reader) syncOnce() (retry bool, err error) {
+	ts := r.resolveAll()
+	if afterResolve != nil {
+		afterResolve()
 	}
 	r.targets = ts
 	want := map[string]bool{}
@@ -83,6 +95,19 @@ func (r *reader) syncOnce() (retry bool, err error) {
 			return false, fmt.Errorf("watch: %s: %w", dir, err)
 		}
 		r.wds[int32(wd)] = dir
+	}
+	// A directory on the way may have appeared between resolving and
+	// watching its parent: its creation was then reported to nobody, and
+	// nothing inside it would be (mkdir -p /etc/tiny-dfr && cp …). Resolve
+	// once more; another answer means another round.
+	again := r.resolveAll()
+	if len(again) != len(ts) {
+		return true, nil
+	}
+	for _, t := range again {
+		if !containsTarget(ts, t) {
+			return true, nil
+		}
 	}
 	return false, nil
 }

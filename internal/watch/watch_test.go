@@ -249,3 +249,35 @@ func TestDoneAfterClose(t *testing.T) {
 		t.Errorf("Err after Close = %v, want nil", err)
 	}
 }
+
+// A directory on the way that appears between resolving the path and
+// watching its parent (mkdir -p racing the watcher) is watched too: a
+// file created in it afterwards is seen. Not parallel: it sets a hook.
+func TestDirectoryAppearsWhileWatching(t *testing.T) {
+	root := t.TempDir()
+	p := filepath.Join(root, "etc", "tiny-dfr", "config.toml")
+	made := false
+	afterResolve = func() {
+		// Once etc exists (its creation brought this sync), make
+		// tiny-dfr before etc is watched: no event will say so.
+		if _, err := os.Stat(filepath.Join(root, "etc")); err == nil && !made {
+			made = true
+			if err := os.Mkdir(filepath.Dir(p), 0o755); err != nil {
+				t.Error(err)
+			}
+		}
+	}
+	defer func() { afterResolve = nil }()
+	w := newWatcher(t, p)
+	if err := os.Mkdir(filepath.Join(root, "etc"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	wait(t, w, "mkdir")
+	if !made {
+		t.Fatal("the hook did not run")
+	}
+	if err := os.WriteFile(p, []byte("a"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	wait(t, w, "create in the directory made while watching")
+}
