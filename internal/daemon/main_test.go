@@ -9,8 +9,11 @@ import (
 
 // TestMain lets the test binary be the guest's /bin/sh (the guest has no
 // shell; vm_session_test.go): it knows "touch FILE" and "cat FILE"
-// (argv: -c SCRIPT).
+// (argv: -c SCRIPT); and /bin/wpctl (vm_volume_test.go).
 func TestMain(m *testing.M) {
+	if isWpctl() {
+		os.Exit(fakeWpctl(os.Args[1:]))
+	}
 	if len(os.Args) == 3 && os.Args[1] == "-c" {
 		os.Exit(fakeShell(os.Args[2]))
 	}
