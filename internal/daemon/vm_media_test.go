@@ -25,7 +25,8 @@ import (
 // seat0's active user on $XDG_RUNTIME_DIR/bus, the test binary is an MPRIS
 // player on it; the real daemon and the real companion (tiny-dfr session)
 // show what it plays: a change of title changes the bar's pixels, a tap
-// on the widget makes the player receive PlayPause.
+// on the widget makes the player receive PlayPause; with the bar dark the
+// companion leaves the bus.
 func TestDaemonVMSessionMedia(t *testing.T) {
 	if vmtest.InGuest() {
 		t.Skip("host side")
@@ -153,6 +154,7 @@ func sessionBusAs(t *testing.T, uid int) string {
 
 // guestPlayer is an MPRIS player: PlaybackStatus and Metadata, PlayPause.
 type guestPlayer struct {
+	conn  *godbus.Conn
 	props *prop.Properties
 	mu    sync.Mutex
 	calls []string
@@ -170,7 +172,7 @@ func newGuestPlayer(t *testing.T, addr, title string) *guestPlayer {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { conn.Close() })
-	p := &guestPlayer{}
+	p := &guestPlayer{conn: conn}
 	if err := conn.Export(guestPlayerMethods{p}, mprisPath, mprisPlayer); err != nil {
 		t.Fatal(err)
 	}
@@ -194,6 +196,28 @@ func trackMetadata(title string) map[string]godbus.Variant {
 		"xesam:title":   godbus.MakeVariant(title),
 		"xesam:artist":  godbus.MakeVariant([]string{"The Guests"}),
 	}
+}
+
+// uidConns counts the bus's connections of uid (the companion's, while it
+// watches the players).
+func (p *guestPlayer) uidConns(t *testing.T, uid uint32) int {
+	t.Helper()
+	var names []string
+	bus := p.conn.BusObject()
+	if err := bus.Call("org.freedesktop.DBus.ListNames", 0).Store(&names); err != nil {
+		t.Fatal(err)
+	}
+	n := 0
+	for _, name := range names {
+		if !strings.HasPrefix(name, ":") {
+			continue
+		}
+		var u uint32
+		if err := bus.Call("org.freedesktop.DBus.GetConnectionUnixUser", 0, name).Store(&u); err == nil && u == uid {
+			n++
+		}
+	}
+	return n
 }
 
 func (p *guestPlayer) called() []string {
@@ -241,8 +265,9 @@ func TestVMSessionMedia(t *testing.T) {
 	cfg := filepath.Join(cfgDir, "config.toml")
 	writeConfig(t, cfg, mediaConfig)
 	lay := g.layout(t, cfg)
-	p := startDaemon(t, "-config", cfg, "-base-config", "/nonexistent/config.toml", "-backlight", "/tmp/backlight",
-		"-power-supply", "/tmp/no-power-supply")
+	args := []string{"-config", cfg, "-base-config", "/nonexistent/config.toml", "-backlight", "/tmp/backlight",
+		"-power-supply", "/tmp/no-power-supply"}
+	p := startDaemon(t, args...)
 	p.waitLog(t, "bar drawn")
 	kb := openVirtualKeyboard(t)
 	defer kb.d.Close()
@@ -301,6 +326,37 @@ func TestVMSessionMedia(t *testing.T) {
 		}
 		kb.expectNone(t, "taps on the media widget")
 		fmt.Printf("MEASURE paused %+v\n", paused)
+	})
+
+	// Dark, the companion leaves the bus; lit again, it watches again.
+	t.Run("dark", func(t *testing.T) {
+		if n := player.uidConns(t, 1000); n != 1 {
+			t.Errorf("%d connections of uid 1000 on the bus while the widget shows, want 1", n)
+		}
+		if code := p.stop(t); code != 0 {
+			t.Errorf("exit code %d", code)
+		}
+		p = startDaemon(t, append(args, "-idle-dim", "2s", "-idle-off", "5s")...)
+		p.waitLog(t, "session companion served")
+		for i := 0; player.uidConns(t, 1000) != 1; i++ {
+			if i == 100 || readFile(t, bl+"/brightness") == "0" {
+				t.Fatalf("the companion did not join the bus while the bar was lit")
+			}
+			time.Sleep(20 * time.Millisecond)
+		}
+		waitFile(t, "dark", bl+"/brightness", "0")
+		for i := 0; player.uidConns(t, 1000) != 0; i++ {
+			if i == 100 {
+				t.Fatalf("the companion stayed on the bus with the bar dark")
+			}
+			time.Sleep(100 * time.Millisecond)
+		}
+		g.tap(t, dig, float64(g.length)-10, barHeight/2)
+		waitFile(t, "lit again", bl+"/brightness", "128")
+		waitScreen(t, "Guest Song shown once lit", func(s screen) bool { return s.hash == song.hash })
+		if n := player.uidConns(t, 1000); n != 1 {
+			t.Errorf("%d connections of uid 1000 on the bus once lit again, want 1", n)
+		}
 	})
 
 	if code := p.stop(t); code != 0 {
