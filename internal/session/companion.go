@@ -43,7 +43,7 @@ type Companion struct {
 	Getenv func(string) string
 	// VolumeTimeout bounds one run of wpctl or pactl (2 s): it is killed
 	// with its process group past it. VolumePoll is how often the volume is
-	// read while watched when `pactl subscribe` cannot tell changes (1 s).
+	// read while watched when `pactl subscribe` cannot tell changes (0.5 s).
 	VolumeTimeout, VolumePoll time.Duration
 	// MinBackoff and MaxBackoff pace reconnection (0.5 s doubling to 5 s;
 	// a served session that ends starts again from MinBackoff).
@@ -84,7 +84,7 @@ func (c *Companion) defaults() {
 		c.VolumeTimeout = 2 * time.Second
 	}
 	if c.VolumePoll <= 0 {
-		c.VolumePoll = time.Second
+		c.VolumePoll = 500 * time.Millisecond // a change shows within a second
 	}
 	if c.MinBackoff <= 0 {
 		c.MinBackoff = 500 * time.Millisecond
