@@ -1,29 +1,17 @@
 package daemon
 
 import (
-	"bytes"
 	"context"
-	"encoding/binary"
 	"errors"
 	"fmt"
-	"io"
 	"log/slog"
 	"math/rand/v2"
-	"net"
 	"os"
-	"os/exec"
-	"os/user"
 	"path/filepath"
 	"slices"
-	"strconv"
-	"strings"
-	"sync"
 	"sync/atomic"
-	"syscall"
 	"testing"
 	"time"
-
-	"golang.org/x/sys/unix"
 
 	"tiny-dfr/internal/battery"
 	"tiny-dfr/internal/config"
@@ -31,245 +19,8 @@ import (
 	"tiny-dfr/internal/layouts"
 	"tiny-dfr/internal/render"
 	"tiny-dfr/internal/session"
-	"tiny-dfr/internal/wayland"
-	"tiny-dfr/internal/wayland/xdgshell"
+	"tiny-dfr/internal/wayland/swaytest"
 )
-
-// headlessSway is a headless sway run for the test, as nobody when the
-// test runs as root (sway refuses root). It is internal/preview's
-// startSway, cut down to what the focus test needs.
-type headlessSway struct {
-	runtime string // XDG_RUNTIME_DIR
-	socket  string // Wayland socket path
-	ipc     string // SWAYSOCK
-}
-
-// swayOrSkip skips locally, fails under CI=true (.ci/setup-wayland
-// installs sway there).
-func swayOrSkip(t *testing.T) {
-	t.Helper()
-	if _, err := exec.LookPath("sway"); err != nil {
-		msg := "sway not installed (Debian package: sway; see .ci/setup-wayland)"
-		if os.Getenv("CI") == "true" {
-			t.Fatal(msg)
-		}
-		t.Skip(msg)
-	}
-}
-
-func startHeadlessSway(t *testing.T) *headlessSway {
-	t.Helper()
-	swayOrSkip(t)
-	dir, err := os.MkdirTemp("", "tiny-dfr-swayfocus-")
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { os.RemoveAll(dir) })
-	os.Chmod(dir, 0o755)
-	s := &headlessSway{runtime: filepath.Join(dir, "run")}
-	if err := os.Mkdir(s.runtime, 0o700); err != nil {
-		t.Fatal(err)
-	}
-	var cred *syscall.Credential
-	if os.Geteuid() == 0 {
-		uid, gid := 65534, 65534 // Debian's nobody:nogroup
-		if u, err := user.Lookup("nobody"); err == nil {
-			uid, _ = strconv.Atoi(u.Uid)
-			gid, _ = strconv.Atoi(u.Gid)
-		}
-		cred = &syscall.Credential{Uid: uint32(uid), Gid: uint32(gid)}
-		if err := os.Chown(s.runtime, uid, gid); err != nil {
-			t.Fatal(err)
-		}
-	}
-	conf := filepath.Join(dir, "sway.conf")
-	if err := os.WriteFile(conf, []byte("default_border none\n"), 0o644); err != nil {
-		t.Fatal(err)
-	}
-	var log syncBuffer
-	cmd := exec.Command("sway", "-c", conf)
-	cmd.Env = []string{"PATH=/usr/local/bin:/usr/bin:/bin", "HOME=" + dir, "XDG_RUNTIME_DIR=" + s.runtime,
-		"WLR_BACKENDS=headless", "WLR_LIBINPUT_NO_DEVICES=1", "WLR_RENDERER=pixman"}
-	if cred != nil {
-		cmd.SysProcAttr = &syscall.SysProcAttr{Credential: cred}
-	}
-	cmd.Stdout, cmd.Stderr = &log, &log
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() {
-		cmd.Process.Signal(unix.SIGTERM)
-		cmd.Wait()
-		if t.Failed() {
-			t.Logf("sway log:\n%s", log.String())
-		}
-	})
-	eventually(t, "sway's sockets", func() error {
-		es, _ := os.ReadDir(s.runtime)
-		for _, e := range es {
-			switch {
-			case strings.HasPrefix(e.Name(), "wayland-") && !strings.HasSuffix(e.Name(), ".lock"):
-				s.socket = filepath.Join(s.runtime, e.Name())
-			case strings.HasPrefix(e.Name(), "sway-ipc."):
-				s.ipc = filepath.Join(s.runtime, e.Name())
-			}
-		}
-		if s.socket == "" || s.ipc == "" {
-			return errors.New("not there yet")
-		}
-		return nil
-	})
-	return s
-}
-
-// eventually retries f until it succeeds; the limit only turns a hang
-// into a failure.
-func eventually(t *testing.T, what string, f func() error) {
-	t.Helper()
-	deadline := time.Now().Add(60 * time.Second)
-	var err error
-	for time.Now().Before(deadline) {
-		if err = f(); err == nil {
-			return
-		}
-		time.Sleep(20 * time.Millisecond)
-	}
-	t.Fatalf("%s: %v", what, err)
-}
-
-// swayCommand runs a sway command over IPC (i3 RUN_COMMAND) and checks
-// that it succeeded.
-func swayCommand(t *testing.T, c net.Conn, command string) {
-	t.Helper()
-	hdr := make([]byte, 14)
-	copy(hdr, "i3-ipc")
-	binary.NativeEndian.PutUint32(hdr[6:], uint32(len(command)))
-	binary.NativeEndian.PutUint32(hdr[10:], 0) // RUN_COMMAND
-	if _, err := c.Write(append(hdr, command...)); err != nil {
-		t.Fatal(err)
-	}
-	if _, err := io.ReadFull(c, hdr); err != nil {
-		t.Fatal(err)
-	}
-	reply := make([]byte, binary.NativeEndian.Uint32(hdr[6:]))
-	if _, err := io.ReadFull(c, reply); err != nil {
-		t.Fatal(err)
-	}
-	if !bytes.Contains(reply, []byte(`"success": true`)) && !bytes.Contains(reply, []byte(`"success":true`)) {
-		t.Fatalf("sway %q: %s", command, reply)
-	}
-}
-
-// openWindow maps an xdg_toplevel with appID on the compositor at socket;
-// it answers pings until the test ends.
-func openWindow(t *testing.T, socket, appID string) {
-	t.Helper()
-	conn, err := wayland.Dial(socket)
-	if err != nil {
-		t.Fatal(err)
-	}
-	reg, err := conn.Display().GetRegistry()
-	if err != nil {
-		t.Fatal(err)
-	}
-	var comp *wayland.Compositor
-	var shm *wayland.Shm
-	var wm *xdgshell.WmBase
-	var errs []error
-	reg.OnGlobal = func(name uint32, iface string, version uint32) {
-		switch iface {
-		case wayland.CompositorInterface:
-			comp = &wayland.Compositor{}
-			errs = append(errs, reg.Bind(name, iface, 1, comp))
-		case wayland.ShmInterface:
-			shm = &wayland.Shm{}
-			errs = append(errs, reg.Bind(name, iface, 1, shm))
-		case xdgshell.WmBaseInterface:
-			wm = &xdgshell.WmBase{}
-			errs = append(errs, reg.Bind(name, iface, 1, wm))
-		}
-	}
-	if err := conn.Roundtrip(); err != nil {
-		t.Fatal(err)
-	}
-	if err := errors.Join(errs...); err != nil {
-		t.Fatal(err)
-	}
-	if comp == nil || shm == nil || wm == nil {
-		t.Fatal("the compositor lacks wl_compositor, wl_shm or xdg_wm_base")
-	}
-	wm.OnPing = func(serial uint32) { wm.Pong(serial) }
-	surf, err := comp.CreateSurface()
-	if err != nil {
-		t.Fatal(err)
-	}
-	xs, err := wm.GetXdgSurface(surf)
-	if err != nil {
-		t.Fatal(err)
-	}
-	configured := false
-	xs.OnConfigure = func(serial uint32) {
-		xs.AckConfigure(serial)
-		configured = true
-	}
-	top, err := xs.GetToplevel()
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := errors.Join(top.SetTitle(appID), top.SetAppId(appID), surf.Commit()); err != nil {
-		t.Fatal(err)
-	}
-	for !configured {
-		if err := conn.DispatchOnce(); err != nil {
-			t.Fatal(err)
-		}
-	}
-	const w, h = 64, 64
-	mem, err := wayland.NewSharedMemory("swayfocus", 4*w*h)
-	if err != nil {
-		t.Fatal(err)
-	}
-	pool, err := shm.CreatePool(mem.FD, 4*w*h)
-	if err != nil {
-		t.Fatal(err)
-	}
-	buf, err := pool.CreateBuffer(0, w, h, 4*w, wayland.ShmFormatXrgb8888)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := errors.Join(surf.Attach(buf, 0, 0), surf.Damage(0, 0, w, h), surf.Commit(), conn.Roundtrip()); err != nil {
-		t.Fatal(err)
-	}
-	// Read runs unlocked (Close ends it); Dispatch and Close hold mu: a
-	// Close during a Dispatch raced (-race).
-	var mu sync.Mutex
-	closing := false
-	done := make(chan struct{})
-	go func() {
-		defer close(done)
-		for {
-			b, err := conn.Read()
-			mu.Lock()
-			if closing {
-				mu.Unlock()
-				return
-			}
-			derr := conn.Dispatch(b)
-			mu.Unlock()
-			if err != nil || derr != nil {
-				return
-			}
-		}
-	}()
-	t.Cleanup(func() {
-		mu.Lock()
-		closing = true
-		conn.Close()
-		mu.Unlock()
-		<-done
-		mem.Close()
-	})
-}
 
 // layerPainter is a Painter that tells which layer it drew last.
 type layerPainter struct {
@@ -300,7 +51,7 @@ type shown struct {
 // issue's figure "focus change → layer shown" (p50 over the switches).
 func TestSwayFocusSwitchesLayer(t *testing.T) {
 	t.Parallel()
-	sway := startHeadlessSway(t)
+	sway := swaytest.Start(t)
 
 	// The daemon's session server, serving the test's own uid as seat0's
 	// active user.
@@ -385,23 +136,12 @@ func TestSwayFocusSwitchesLayer(t *testing.T) {
 	}
 
 	// Two windows; the second one mapped has the focus.
-	openWindow(t, sway.socket, "org.example.editor")
-	openWindow(t, sway.socket, "org.example.other")
-	ipc, err := net.Dial("unix", sway.ipc)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer ipc.Close()
+	swaytest.OpenWindow(t, sway.Socket, "org.example.editor")
+	swaytest.OpenWindow(t, sway.Socket, "org.example.other")
+	ipc := sway.DialIPC(t)
 	// Wait until sway has both (the focus command finds its window).
-	eventually(t, "both windows mapped", func() error {
-		for _, app := range []string{"org.example.editor", "org.example.other"} {
-			if out, err := exec.Command("swaymsg", "-s", sway.ipc, fmt.Sprintf(`[app_id="%s"]`, app), "nop").CombinedOutput(); err != nil {
-				return fmt.Errorf("%v: %s", err, out)
-			}
-		}
-		return nil
-	})
-	swayCommand(t, ipc, `[app_id="org.example.other"] focus`)
+	sway.WaitMapped(t, "org.example.editor", "org.example.other")
+	swaytest.Command(t, ipc, `[app_id="org.example.other"] focus`)
 
 	// The real companion, in the session of that sway.
 	compCtx, compCancel := context.WithCancel(context.Background())
@@ -409,7 +149,7 @@ func TestSwayFocusSwitchesLayer(t *testing.T) {
 	var compLog syncBuffer
 	comp := &session.Companion{
 		Socket: srv.Path(), AnyServer: true, Log: slog.New(slog.NewTextHandler(&compLog, nil)),
-		Getenv:     func(k string) string { return map[string]string{"SWAYSOCK": sway.ipc}[k] },
+		Getenv:     func(k string) string { return map[string]string{"SWAYSOCK": sway.IPC}[k] },
 		MinBackoff: 50 * time.Millisecond,
 	}
 	go func() { compDone <- comp.Run(compCtx) }()
@@ -421,7 +161,7 @@ func TestSwayFocusSwitchesLayer(t *testing.T) {
 		}
 	}()
 	srv.Start()
-	eventually(t, "companion served", func() error {
+	swaytest.Eventually(t, "companion served", func() error {
 		if !srv.Connected() {
 			return errors.New("not connected")
 		}
@@ -436,7 +176,7 @@ func TestSwayFocusSwitchesLayer(t *testing.T) {
 			app, want = "org.example.other", 0
 		}
 		start := time.Now()
-		swayCommand(t, ipc, fmt.Sprintf(`[app_id="%s"] focus`, app))
+		swaytest.Command(t, ipc, fmt.Sprintf(`[app_id="%s"] focus`, app))
 		s := next("focus " + app)
 		if want == -2 {
 			if codeLayer < 0 {
