@@ -28,33 +28,7 @@ func TestDaemonVMSession(t *testing.T) {
 	if testing.Short() {
 		t.Skip("guest run in -short mode")
 	}
-	res := vmtest.Run(t, vmtest.Config{
-		YRes:     2008,
-		Env:      map[string]string{"DAEMON_BAR_LENGTH": "2008", "DAEMON_UID": "65534"},
-		Packages: []string{"."},
-		Run:      "^TestVMSession$",
-		Binaries: map[string]string{"/bin/tiny-dfr": "tiny-dfr/cmd/tiny-dfr"},
-		Files: map[string][]byte{
-			"/etc/passwd": []byte("root:x:0:0:root:/root:/bin/sh\nalice:x:1000:1000:Alice:/tmp:/bin/sh\nbob:x:1001:1001:Bob:/tmp:/bin/sh\n" +
-				"nobody:x:65534:65534:nobody:/nonexistent:/bin/false\n"),
-			"/etc/group": []byte(fmt.Sprintf("root:x:0:\nvideo:x:%d:\ninput:x:%d:\nalice:x:1000:\nbob:x:1001:\nnogroup:x:65534:\n",
-				guestVideoGID, guestInputGID)),
-		},
-		ModuleParams: map[string]string{"drm_kms_helper": "fbdev_emulation=0"},
-		Timeout:      4 * time.Minute,
-		OnAsk:        answerScreen,
-	})
-	if res == nil {
-		return
-	}
-	for _, l := range res.Console {
-		if strings.Contains(l, "MEASURE") {
-			t.Log(strings.TrimSpace(l))
-		}
-	}
-	if len(res.ExitCodes) != 1 || res.ExitCodes[0] != 0 {
-		t.Errorf("guest exit codes %v\n%s", res.ExitCodes, strings.Join(res.Console, "\n"))
-	}
+	barGuest(t, "TestVMSession", nil, nil)
 }
 
 const sessionConfig = `PrimaryLayerKeys = [

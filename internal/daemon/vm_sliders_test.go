@@ -1,10 +1,8 @@
 package daemon
 
 import (
-	"fmt"
 	"os"
 	"strconv"
-	"strings"
 	"testing"
 	"time"
 
@@ -26,26 +24,7 @@ func TestDaemonVMSliders(t *testing.T) {
 	if testing.Short() {
 		t.Skip("guest run in -short mode")
 	}
-	res := vmtest.Run(t, vmtest.Config{
-		YRes:     2008,
-		Env:      map[string]string{"DAEMON_BAR_LENGTH": "2008", "DAEMON_UID": "65534"},
-		Packages: []string{"."},
-		Run:      "^TestVMSliders$",
-		Binaries: map[string]string{"/bin/tiny-dfr": "tiny-dfr/cmd/tiny-dfr"},
-		Files: map[string][]byte{
-			"/etc/passwd": []byte("root:x:0:0:root:/root:/bin/sh\nnobody:x:65534:65534:nobody:/nonexistent:/bin/false\n"),
-			"/etc/group":  []byte(fmt.Sprintf("root:x:0:\nvideo:x:%d:\ninput:x:%d:\nnogroup:x:65534:\n", guestVideoGID, guestInputGID)),
-		},
-		ModuleParams: map[string]string{"drm_kms_helper": "fbdev_emulation=0"},
-		Timeout:      3 * time.Minute,
-		OnAsk:        answerScreen,
-	})
-	if res == nil {
-		return
-	}
-	if len(res.ExitCodes) != 1 || res.ExitCodes[0] != 0 {
-		t.Errorf("guest exit codes %v\n%s", res.ExitCodes, strings.Join(res.Console, "\n"))
-	}
+	barGuest(t, "TestVMSliders", nil, nil)
 }
 
 const slidersConfig = `PrimaryLayerKeys = [

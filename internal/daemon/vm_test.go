@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"image"
 	"image/png"
+	"maps"
 	"os"
 	"path/filepath"
 	"strings"
@@ -131,4 +132,42 @@ func describeScreen(img *image.RGBA) string {
 	}
 	sum := sha256.Sum256(img.Pix)
 	return fmt.Sprintf("runs=%d red=%d lit=%d hash=%x", runs, red, lit, sum[:6])
+}
+
+// barGuest runs the guest test named run (a ^run$ pattern) with the real
+// daemon as /bin/tiny-dfr on a 2008 px bar, dropping to nobody, beside the
+// desktop users alice (1000) and bob (1001); files and host add to what the
+// guest gets. It logs the guest's MEASURE lines and wants it to exit 0.
+func barGuest(t *testing.T, run string, files map[string][]byte, host map[string]string) {
+	t.Helper()
+	all := map[string][]byte{
+		"/etc/passwd": []byte("root:x:0:0:root:/root:/bin/sh\nalice:x:1000:1000:Alice:/tmp:/bin/sh\nbob:x:1001:1001:Bob:/tmp:/bin/sh\n" +
+			"nobody:x:65534:65534:nobody:/nonexistent:/bin/false\n"),
+		"/etc/group": []byte(fmt.Sprintf("root:x:0:\nvideo:x:%d:\ninput:x:%d:\nalice:x:1000:\nbob:x:1001:\nnogroup:x:65534:\n",
+			guestVideoGID, guestInputGID)),
+	}
+	maps.Copy(all, files)
+	res := vmtest.Run(t, vmtest.Config{
+		YRes:         2008,
+		Env:          map[string]string{"DAEMON_BAR_LENGTH": "2008", "DAEMON_UID": "65534"},
+		Packages:     []string{"."},
+		Run:          "^" + run + "$",
+		Binaries:     map[string]string{"/bin/tiny-dfr": "tiny-dfr/cmd/tiny-dfr"},
+		Files:        all,
+		HostFiles:    host,
+		ModuleParams: map[string]string{"drm_kms_helper": "fbdev_emulation=0"},
+		Timeout:      4 * time.Minute,
+		OnAsk:        answerScreen,
+	})
+	if res == nil {
+		return
+	}
+	for _, l := range res.Console {
+		if strings.Contains(l, "MEASURE") {
+			t.Log(strings.TrimSpace(l))
+		}
+	}
+	if len(res.ExitCodes) != 1 || res.ExitCodes[0] != 0 {
+		t.Errorf("guest exit codes %v\n%s", res.ExitCodes, strings.Join(res.Console, "\n"))
+	}
 }
