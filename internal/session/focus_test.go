@@ -14,11 +14,10 @@ import (
 	"testing"
 )
 
-// fakeSway answers GET_TREE with a tree focused on firefox, then sends
-// window events once subscribed.
-func fakeSway(t *testing.T, events ...string) string {
+// serveOnce listens on path (a unix socket) until the test ends and hands
+// the first connection to serve, on its own goroutine; it returns path.
+func serveOnce(t *testing.T, path string, serve func(c net.Conn)) string {
 	t.Helper()
-	path := filepath.Join(t.TempDir(), "sway.sock")
 	ln, err := net.Listen("unix", path)
 	if err != nil {
 		t.Fatal(err)
@@ -30,6 +29,16 @@ func fakeSway(t *testing.T, events ...string) string {
 			return
 		}
 		defer c.Close()
+		serve(c)
+	}()
+	return path
+}
+
+// fakeSway answers GET_TREE with a tree focused on firefox, then sends
+// window events once subscribed.
+func fakeSway(t *testing.T, events ...string) string {
+	t.Helper()
+	return serveOnce(t, filepath.Join(t.TempDir(), "sway.sock"), func(c net.Conn) {
 		for {
 			typ, b, err := i3Read(c)
 			if err != nil {
@@ -49,8 +58,7 @@ func fakeSway(t *testing.T, events ...string) string {
 				}
 			}
 		}
-	}()
-	return path
+	})
 }
 
 func focusEvents(t *testing.T, env map[string]string, want ...string) {
@@ -80,41 +88,21 @@ func TestFocusHyprland(t *testing.T) {
 	run := t.TempDir()
 	dir := filepath.Join(run, "hypr", "sig1")
 	os.MkdirAll(dir, 0o755)
-	req, err := net.Listen("unix", filepath.Join(dir, ".socket.sock"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer req.Close()
-	go func() {
-		c, err := req.Accept()
-		if err != nil {
-			return
-		}
+	serveOnce(t, filepath.Join(dir, ".socket.sock"), func(c net.Conn) {
 		buf := make([]byte, 64)
 		n, _ := c.Read(buf)
 		if string(buf[:n]) == "j/activewindow" {
 			json.NewEncoder(c).Encode(map[string]string{"class": "kitty", "title": "x"})
 		}
-		c.Close()
-	}()
-	evs, err := net.Listen("unix", filepath.Join(dir, ".socket2.sock"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer evs.Close()
-	go func() {
-		c, err := evs.Accept()
-		if err != nil {
-			return
-		}
-		defer c.Close()
+	})
+	serveOnce(t, filepath.Join(dir, ".socket2.sock"), func(c net.Conn) {
 		long := make([]byte, 10000)
 		for i := range long {
 			long[i] = 'x'
 		}
 		c.Write([]byte("workspace>>2\nactivewindow>>firefox,Mozilla Firefox\n" + string(long) + "\nactivewindow>>,\n"))
 		io.Copy(io.Discard, c) // until the companion hangs up
-	}()
+	})
 	focusEvents(t, map[string]string{"HYPRLAND_INSTANCE_SIGNATURE": "sig1", "XDG_RUNTIME_DIR": run}, "kitty", "firefox", "")
 }
 
@@ -133,18 +121,7 @@ func TestFocusNoCompositor(t *testing.T) {
 // request and then writes events (one JSON object a line, as niri does).
 func fakeNiri(t *testing.T, events ...string) string {
 	t.Helper()
-	path := filepath.Join(t.TempDir(), "niri.sock")
-	ln, err := net.Listen("unix", path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { ln.Close() })
-	go func() {
-		c, err := ln.Accept()
-		if err != nil {
-			return
-		}
-		defer c.Close()
+	return serveOnce(t, filepath.Join(t.TempDir(), "niri.sock"), func(c net.Conn) {
 		req, err := bufio.NewReader(c).ReadString('\n')
 		if err != nil || req != "\"EventStream\"\n" {
 			t.Errorf("niri request %q (%v), want \"EventStream\" and a newline", req, err)
@@ -155,8 +132,7 @@ func fakeNiri(t *testing.T, events ...string) string {
 			io.WriteString(c, e+"\n")
 		}
 		io.Copy(io.Discard, c) // until the companion hangs up
-	}()
-	return path
+	})
 }
 
 func niriWin(id int, app string, focused bool) string {
@@ -191,22 +167,11 @@ func TestFocusNiri(t *testing.T) {
 }
 
 func TestFocusNiriRefused(t *testing.T) {
-	path := filepath.Join(t.TempDir(), "niri.sock")
-	ln, err := net.Listen("unix", path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer ln.Close()
-	go func() {
-		c, err := ln.Accept()
-		if err != nil {
-			return
-		}
-		defer c.Close()
+	path := serveOnce(t, filepath.Join(t.TempDir(), "niri.sock"), func(c net.Conn) {
 		bufio.NewReader(c).ReadString('\n')
 		io.WriteString(c, `{"Err":"error parsing request"}`+"\n")
-	}()
-	err = watchNiri(context.Background(), path, func(app string) { t.Errorf("reported %q", app) })
+	})
+	err := watchNiri(context.Background(), path, func(app string) { t.Errorf("reported %q", app) })
 	if err == nil || !strings.Contains(err.Error(), "error parsing request") {
 		t.Fatalf("watchNiri = %v, want niri's refusal", err)
 	}
