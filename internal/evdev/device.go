@@ -47,6 +47,10 @@ type Device struct {
 	rn      int
 	rerr    syscall.Errno
 	closing atomic.Bool
+	// packets: the file is a character device (an event node), whose
+	// reads drain whole packets and whose removal wakes the poller anew
+	// (ReadEach); not a pipe or a regular file.
+	packets bool
 }
 
 // Open opens path read-only and reads its description.
@@ -76,6 +80,10 @@ func New(f *os.File, io Ioctl) (*Device, error) {
 	d.readFn = d.rawRead
 	d.Path = f.Name()
 	err = d.control(func(fd int) error {
+		var st syscall.Stat_t
+		if syscall.Fstat(fd, &st) == nil {
+			d.packets = st.Mode&syscall.S_IFMT == syscall.S_IFCHR
+		}
 		var err error
 		if d.Name, err = queryName(io, fd); err != nil {
 			return fmt.Errorf("name: %w", err)
@@ -201,6 +209,67 @@ func (d *Device) Read(evs []RawEvent) (int, error) {
 		return 0, fmt.Errorf("evdev: read %s: %w", d.Path, io.EOF)
 	}
 	return DecodeEvents(d.buf[:d.rn], evs), nil
+}
+
+// ReadEach reads events as they come and hands the events of each read to
+// fn (evs, refilled), until fn returns false (ReadEach returns nil) or a
+// read fails with the error Read would give. fn runs on the caller's
+// goroutine while the device is held for reading: it must not wait for
+// anything that waits for Close.
+//
+// It is Read in a loop without leaving the poller's wait between reads,
+// which lets it skip a system call: evdev hands out whole packets, so a
+// read that got less than it asked for emptied the kernel's buffer, and
+// every later packet wakes the poller anew (edge-triggered, and the
+// runtime keeps a wake-up that comes while nobody waits — until the next
+// Read starts, which is why Read cannot do this). So after a short read
+// ReadEach waits before reading, instead of reading to hear EAGAIN: one
+// read(2) per touch frame instead of two. After a full read it reads
+// again at once. (Only on an event node: a pipe's end of file that came
+// before ReadEach started would not wake it again.)
+func (d *Device) ReadEach(evs []RawEvent, fn func([]RawEvent) bool) error {
+	if len(evs) == 0 {
+		return nil
+	}
+	buf := make([]byte, len(evs)*EventSize)
+	var (
+		drained, stopped bool
+		n                int
+		rerr             syscall.Errno
+	)
+	err := d.rc.Read(func(fd uintptr) bool {
+		for {
+			if drained {
+				drained = false
+				return false
+			}
+			n, rerr = rawRead(fd, buf)
+			switch {
+			case rerr == syscall.EAGAIN:
+				return false
+			case rerr != 0 || n == 0:
+				return true
+			}
+			if !fn(evs[:DecodeEvents(buf[:n], evs)]) {
+				stopped = true
+				return true
+			}
+			drained = d.packets && n < len(buf)
+		}
+	})
+	switch {
+	case stopped:
+		return nil
+	case err != nil:
+		if d.closing.Load() {
+			err = os.ErrClosed
+		}
+		return fmt.Errorf("evdev: read %s: %w", d.Path, err)
+	case rerr != 0:
+		return fmt.Errorf("evdev: %w", wrapErrno(&os.PathError{Op: "read", Path: d.Path, Err: rerr}))
+	default:
+		return fmt.Errorf("evdev: read %s: %w", d.Path, io.EOF)
+	}
 }
 
 // rawRead is one read(2) of d.rbuf as a raw system call: the fd is

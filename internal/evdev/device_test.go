@@ -4,6 +4,7 @@ import (
 	"errors"
 	"io"
 	"os"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -145,5 +146,123 @@ func TestReadEOFAndDeadline(t *testing.T) {
 	}
 	if err != nil && !strings.Contains(err.Error(), d.Path) {
 		t.Errorf("error %q does not name %s", err, d.Path)
+	}
+}
+
+// readSyscalls is the process's count of read(2) calls (/proc/self/io).
+func readSyscalls(t *testing.T) int {
+	t.Helper()
+	b, err := os.ReadFile("/proc/self/io")
+	if err != nil {
+		t.Skipf("no read counts: %v", err)
+	}
+	for _, l := range strings.Split(string(b), "\n") {
+		if v, ok := strings.CutPrefix(l, "syscr: "); ok {
+			n, err := strconv.Atoi(v)
+			if err != nil {
+				t.Fatal(err)
+			}
+			return n
+		}
+	}
+	t.Skip("no syscr in /proc/self/io")
+	return 0
+}
+
+// After a read that got less than it asked for (the buffer is empty)
+// ReadEach waits for the poller before reading, so a packet that comes while
+// nobody reads costs one read(2), not a read that says EAGAIN and then
+// the read that gets it. No packet is missed or held back on the way:
+// neither one written while the reader waits nor one written before it
+// asks again, and a full read reads again at once.
+func TestReadAfterShortReadWaitsFirst(t *testing.T) {
+	d, w := pipeDevice(t, digitizerKernel())
+	if d.packets {
+		t.Fatal("a pipe taken for an event node")
+	}
+	d.packets = true // a pipe hands out whole writes like evdev's packets
+	packet := func(v int32) []byte {
+		b := make([]byte, 2*EventSize)
+		EncodeEvent(b, RawEvent{Type: EvAbs, Code: AbsMtPositionX, Value: v})
+		EncodeEvent(b[EventSize:], RawEvent{Type: EvSyn, Code: SynReport})
+		return b
+	}
+	got := make(chan int32)
+	readErr := make(chan error, 1)
+	go func() {
+		readErr <- d.ReadEach(make([]RawEvent, 8), func(evs []RawEvent) bool {
+			for _, e := range evs {
+				if e.Type == EvAbs {
+					got <- e.Value
+				}
+			}
+			return true
+		})
+		close(got)
+	}()
+	const rounds = 40
+	before := readSyscalls(t)
+	for i := range int32(rounds) {
+		if i%2 == 0 {
+			time.Sleep(2 * time.Millisecond) // the reader waits in the poller
+		}
+		if _, err := w.Write(packet(i)); err != nil {
+			t.Fatal(err)
+		}
+		select {
+		case v := <-got:
+			if v != i {
+				t.Fatalf("packet %d read as %d", i, v)
+			}
+		case <-time.After(10 * time.Second):
+			t.Fatalf("packet %d written after a short read was never read", i)
+		}
+	}
+	if n := readSyscalls(t) - before; n > rounds*3/2 {
+		t.Errorf("%d packets took %d reads, want about one each", rounds, n)
+	}
+
+	// Four packets at once fill the reader's eight events exactly: a full
+	// read is followed by another at once, and all four arrive.
+	for i := range int32(4) {
+		w.Write(packet(100 + i))
+	}
+	for i := range int32(4) {
+		select {
+		case v := <-got:
+			if v != 100+i {
+				t.Fatalf("packet %d read as %d", 100+i, v)
+			}
+		case <-time.After(10 * time.Second):
+			t.Fatalf("packet %d of a full buffer never read", 100+i)
+		}
+	}
+	d.Close()
+	if _, ok := <-got; ok {
+		t.Error("ReadEach went on after Close")
+	}
+	if err := <-readErr; !errors.Is(err, os.ErrClosed) {
+		t.Errorf("ReadEach after Close: %v", err)
+	}
+}
+
+// ReadEach ends when fn says so, and on EOF with Read's error.
+func TestReadEachStopsAndEOF(t *testing.T) {
+	t.Parallel()
+	d, w := pipeDevice(t, digitizerKernel())
+	b := make([]byte, 3*EventSize)
+	for i := range 3 {
+		EncodeEvent(b[i*EventSize:], RawEvent{Type: EvSyn, Code: SynReport})
+	}
+	w.Write(b)
+	calls := 0
+	if err := d.ReadEach(make([]RawEvent, 1), func([]RawEvent) bool { calls++; return calls < 2 }); err != nil || calls != 2 {
+		t.Errorf("ReadEach stopped by fn: %v after %d calls", err, calls)
+	}
+	w.Close()
+	calls = 0
+	err := d.ReadEach(make([]RawEvent, 4), func([]RawEvent) bool { calls++; return true })
+	if !errors.Is(err, io.EOF) || calls != 1 || !strings.Contains(err.Error(), d.Path) {
+		t.Errorf("ReadEach to EOF: %v after %d calls, want EOF naming the path after the last event", err, calls)
 	}
 }

@@ -62,15 +62,33 @@ func (r *reader) run() {
 	}
 	evs := make([]evdev.RawEvent, 64)
 	var err error
-	for {
-		var n int
-		n, err = r.dev.Read(evs)
-		if err != nil {
-			break
+	if r.dec != nil && r.m.bar != nil {
+		// The touch path: handle never waits for the loop here (the Bar
+		// presses the keys and pokes), so it may run inside the read.
+		stopped := false
+		err = r.dev.ReadEach(evs, func(evs []evdev.RawEvent) bool {
+			for _, e := range evs {
+				if !r.handle(e) {
+					stopped = true
+					return false
+				}
+			}
+			return true
+		})
+		if stopped {
+			return
 		}
-		for _, e := range evs[:n] {
-			if !r.handle(e) {
-				return
+	} else {
+		for {
+			var n int
+			n, err = r.dev.Read(evs)
+			if err != nil {
+				break
+			}
+			for _, e := range evs[:n] {
+				if !r.handle(e) {
+					return
+				}
 			}
 		}
 	}
