@@ -17,12 +17,14 @@ var (
 	_ [itimerspecSize - unsafe.Sizeof(unix.ItimerSpec{})]byte
 )
 
-// settime arms fd to expire once after d (d ≤ 0: disarms it), relative to
-// now, as a raw system call: it never blocks.
-func settime(fd uintptr, d time.Duration) syscall.Errno {
+// settime arms fd to expire after d (d ≤ 0: disarms it), relative to
+// now, and then every interval (0: once), as a raw system call: it never
+// blocks.
+func settime(fd uintptr, d, interval time.Duration) syscall.Errno {
 	var spec unix.ItimerSpec
 	if d > 0 {
 		spec.Value = unix.NsecToTimespec(int64(d))
+		spec.Interval = unix.NsecToTimespec(int64(max(interval, 0)))
 	}
 	_, _, errno := syscall.RawSyscall6(unix.SYS_TIMERFD_SETTIME, fd, 0, uintptr(unsafe.Pointer(&spec)), 0, 0, 0)
 	return errno

@@ -56,7 +56,21 @@ func (a *Alarm) C() <-chan time.Time { return a.c }
 // Reset arms the alarm to expire once after d, replacing any earlier
 // setting; an expiry not yet taken from C is dropped.
 func (a *Alarm) Reset(d time.Duration) {
-	a.set(max(d, 1))
+	a.set(max(d, 1), 0)
+	select {
+	case <-a.c:
+	default:
+	}
+}
+
+// Every arms the alarm to expire every d from now on (a ticker that costs
+// the runtime no timer), replacing any earlier setting; d ≤ 0 stops it.
+func (a *Alarm) Every(d time.Duration) {
+	if d <= 0 {
+		a.Stop()
+		return
+	}
+	a.set(d, d)
 	select {
 	case <-a.c:
 	default:
@@ -66,22 +80,22 @@ func (a *Alarm) Reset(d time.Duration) {
 // Stop disarms the alarm: it does not expire, and the process is not
 // woken. An expiry not yet taken from C is dropped.
 func (a *Alarm) Stop() {
-	a.set(0)
+	a.set(0, 0)
 	select {
 	case <-a.c:
 	default:
 	}
 }
 
-// set arms (d > 0) or disarms the timerfd. It neither allocates nor
-// enters the runtime's blocking-call path.
-func (a *Alarm) set(d time.Duration) {
+// set arms (d > 0, then every interval > 0) or disarms the timerfd. It
+// neither allocates nor enters the runtime's blocking-call path.
+func (a *Alarm) set(d, interval time.Duration) {
 	a.mu.Lock()
 	defer a.mu.Unlock()
 	if a.closed {
 		return
 	}
-	if errno := settime(a.fd, d); errno != 0 && a.err == nil {
+	if errno := settime(a.fd, d, interval); errno != 0 && a.err == nil {
 		a.err = fmt.Errorf("alarm: timerfd_settime: %w", errno)
 	}
 }

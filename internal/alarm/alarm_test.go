@@ -105,3 +105,30 @@ func BenchmarkResetStop(b *testing.B) {
 		a.Stop()
 	}
 }
+
+// Every ticks again and again, at its pace, until stopped.
+func TestEveryTicks(t *testing.T) {
+	a := newAlarm(t)
+	start := time.Now()
+	a.Every(5 * time.Millisecond)
+	for i := 1; i <= 3; i++ {
+		select {
+		case <-a.C():
+		case <-time.After(10 * time.Second):
+			t.Fatalf("tick %d never came", i)
+		}
+		if since := time.Since(start); since < time.Duration(i)*5*time.Millisecond {
+			t.Errorf("tick %d after %v", i, since)
+		}
+	}
+	a.Stop()
+	time.Sleep(20 * time.Millisecond)
+	select {
+	case <-a.C():
+		t.Error("ticked after Stop")
+	default:
+	}
+	if err := a.Err(); err != nil {
+		t.Error(err)
+	}
+}

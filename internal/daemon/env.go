@@ -76,6 +76,9 @@ type Env struct {
 	Tracker *input.Tracker
 	Bar     *input.Bar
 	Alarm   Timer
+	// Timer, if set, times the loop's deadlines (an alarm.Alarm in the
+	// daemon); nil: a Clock timer.
+	Timer Timer
 
 	// OpenLight and OpenMeter open the Touch Bar and the main display
 	// backlights; either may fail (no such device): the daemon runs without.

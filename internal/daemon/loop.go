@@ -62,7 +62,10 @@ func Loop(ctx context.Context, env Env, src Sources, stats *Stats) (err error) {
 	}()
 	c.start(env.Clock.Now())
 	clk := env.Clock
-	timer := clk.NewTimer(time.Hour)
+	timer := env.Timer
+	if timer == nil {
+		timer = clk.NewTimer(time.Hour)
+	}
 	defer timer.Stop()
 	for {
 		now := clk.Now()
