@@ -193,6 +193,13 @@ func replicaFiles(dir string) (map[string][]byte, error) {
 		return nil, fmt.Errorf("ldd: %w", err)
 	}
 	host := map[string]string{replicaBin: bin}
+	if os.Getenv(floorEnv) != "" {
+		cf := filepath.Join(dir, "cfloor")
+		if out, err := exec.Command("gcc", "-O2", "-Wall", "-static", "-o", cf, "testdata/cfloor/cfloor.c").CombinedOutput(); err != nil {
+			return nil, fmt.Errorf("gcc cfloor: %w\n%s", err, out)
+		}
+		host[cfloorBin] = cf
+	}
 	for _, l := range strings.Split(string(ldd), "\n") {
 		f := strings.Fields(l)
 		switch {
@@ -458,6 +465,47 @@ func TestVMDaemonTap(t *testing.T) {
 	fk.Close()
 	fp.Process.Kill()
 	fp.Wait()
+
+	// The C floor (testdata/cfloor): the same job with a blocking read and
+	// a write, no poll, no library, no runtime — the least any daemon
+	// pays per tap in this guest.
+	cp := startHelper(t, "cfloor", exec.Command(cfloorBin, append([]string{nodeByName(t, uinput.DigitizerT2), strconv.Itoa(length)}, edges...)...))
+	ck := openInputByName(t, "c floor keyboard")
+	tp.run(ck.Device, cp.Process.Pid, taps, func(after bool) { perf.around(cp.Process.Pid, after, "cfloor") }).print("cfloor", "")
+	ck.Close()
+	cp.Process.Kill()
+	cp.Wait()
+}
+
+// cfloorBin is where the host puts the C floor (replicaFiles).
+const cfloorBin = "/bin/cfloor"
+
+// startHelper starts cmd, which says "ready" on stderr when it is, and
+// waits for that; its other lines are printed with name.
+func startHelper(t *testing.T, name string, cmd *exec.Cmd) *exec.Cmd {
+	t.Helper()
+	errp, err := cmd.StderrPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	s := bufio.NewScanner(errp)
+	for s.Scan() {
+		if s.Text() == "ready" {
+			go func() {
+				for s.Scan() {
+					fmt.Println(name+":", s.Text())
+				}
+			}()
+			return cmd
+		}
+		fmt.Println(name+":", s.Text())
+	}
+	cmd.Wait()
+	t.Fatalf("%s exited before it was ready", name)
+	return nil
 }
 
 // floorEnv, set (on the host, passed to the guest), adds the Go floor to
@@ -474,32 +522,12 @@ func startFloor(t *testing.T, node string, length int, edges []string) *exec.Cmd
 	t.Helper()
 	cmd := exec.Command(os.Args[0], "-test.run=^TestVMGoFloorProcess$")
 	cmd.Env = append(os.Environ(), floorProcEnv+"="+strings.Join(append([]string{node, strconv.Itoa(length)}, edges...), " "))
-	errp, err := cmd.StderrPipe()
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	s := bufio.NewScanner(errp)
-	for s.Scan() {
-		if s.Text() == "ready" {
-			go func() {
-				for s.Scan() {
-					fmt.Println("gofloor:", s.Text())
-				}
-			}()
-			return cmd
-		}
-		fmt.Println("gofloor:", s.Text())
-	}
-	cmd.Wait()
-	t.Fatal("the Go floor exited before it was ready")
-	return nil
+	return startHelper(t, "gofloor", cmd)
 }
 
 // TestVMGoFloorProcess is the Go floor when startFloor runs it: read the
-// digitizer (evdev.Device: the runtime poller, raw reads), on a touch down
+// digitizer (evdev.Device.ReadEach: the runtime poller, raw reads, as the
+// daemon reads), on a touch down
 // hit-test the row of buttons and write the key (uinput, one raw write),
 // on the lift release it. It skips otherwise.
 func TestVMGoFloorProcess(t *testing.T) {
@@ -552,12 +580,8 @@ func TestVMGoFloorProcess(t *testing.T) {
 	var x int32
 	touching, was := false, false
 	held := []uint16{0}
-	for {
-		n, err := dev.Read(evs)
-		if err != nil {
-			t.Fatal(err)
-		}
-		for _, e := range evs[:n] {
+	err = dev.ReadEach(evs, func(evs []evdev.RawEvent) bool {
+		for _, e := range evs {
 			switch {
 			case e.Type == evdev.EvAbs && e.Code == evdev.AbsMtPositionX:
 				x = e.Value
@@ -584,7 +608,9 @@ func TestVMGoFloorProcess(t *testing.T) {
 				was = touching
 			}
 		}
-	}
+		return true
+	})
+	t.Fatal(err)
 }
 
 // Where the host puts the replica and what it needs (replicaFiles).
