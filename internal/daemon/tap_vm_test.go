@@ -426,7 +426,7 @@ func TestVMDaemonTap(t *testing.T) {
 	// No timer of the runtime's is pending on a lit bar (its deadlines
 	// are the loop's timerfd): the runtime waits for the poller with no
 	// timeout, and no wait arms and cancels a kernel timer.
-	if ms, ok := pollerWait(pid); !ok {
+	if ms, ok := pollerWait(pid, 5*time.Second); !ok {
 		t.Error("no thread of the daemon waits in epoll_pwait")
 	} else if ms != -1 {
 		t.Errorf("the daemon waits for its poller with a timeout of %d ms, want none: a runtime timer is pending", ms)
@@ -903,11 +903,12 @@ func waitIdle(t *testing.T, pid int) bool {
 
 // pollerWait gives the timeout argument (ms) of the thread of pid that
 // waits in epoll_pwait (/proc/PID/task/*/syscall: the system call's
-// number and arguments): the first -1 seen in 5 s (a timer that ends
-// within that, like the input monitor's grace for a refused node, is no
-// fault), else the last timeout seen; ok false if no thread waited there.
-func pollerWait(pid int) (ms int32, ok bool) {
-	for range 500 {
+// number and arguments): the first -1 seen within patience (a timer that
+// ends within it, like the input monitor's grace for a refused node, is
+// no fault), else the last timeout seen; ok false if no thread waited
+// there.
+func pollerWait(pid int, patience time.Duration) (ms int32, ok bool) {
+	for range max(int(patience/(10*time.Millisecond)), 1) {
 		calls, _ := filepath.Glob(fmt.Sprintf("/proc/%d/task/*/syscall", pid))
 		for _, p := range calls {
 			b, err := os.ReadFile(p)

@@ -282,6 +282,12 @@ func TestVMSessionVolume(t *testing.T) {
 		ls = dragTo(t, 0.9, 0.15)
 		fmt.Printf("MEASURE drag 0.90 → 0.15 (10 moves): %d set-volume runs, last %.3f\n", len(ls), ls[len(ls)-1])
 		kb.expectNone(t, "drags on the volume slider")
+		// The messages to the companion leave no runtime timer pending
+		// (a write deadline of 5 s): the daemon waits for its poller
+		// without a timeout.
+		if ms, ok := pollerWait(p.cmd.Process.Pid, time.Second); !ok || ms != -1 {
+			t.Errorf("after the drags the daemon waits for its poller with a timeout of %d ms (found: %v), want none", ms, ok)
+		}
 	})
 
 	t.Run("dark", func(t *testing.T) {

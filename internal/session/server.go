@@ -552,6 +552,10 @@ func (c *conn) write() {
 				c.drop()
 				return
 			}
+			// No runtime timer left pending for WriteTimeout: it would
+			// wake the daemon then, and until then each touch's wait for
+			// the poller would arm a kernel timer (docs/benchmarks.md).
+			c.uc.SetWriteDeadline(time.Time{})
 		}
 	}
 }
