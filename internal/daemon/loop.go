@@ -67,12 +67,18 @@ func Loop(ctx context.Context, env Env, src Sources, stats *Stats) (err error) {
 		timer = clk.NewTimer(time.Hour)
 	}
 	defer timer.Stop()
+	// set is the deadline the timer is armed for (zero: disarmed): an
+	// unchanged deadline is not set again (a timerfd's is a system call).
+	var set time.Time
 	for {
 		now := clk.Now()
-		if d := c.deadline(now); d.IsZero() {
-			timer.Stop()
-		} else {
-			timer.Reset(max(d.Sub(now), 0))
+		if d := c.deadline(now); !d.Equal(set) {
+			if d.IsZero() {
+				timer.Stop()
+			} else {
+				timer.Reset(max(d.Sub(now), 0))
+			}
+			set = d
 		}
 		select {
 		case <-ctx.Done():
@@ -109,6 +115,7 @@ func Loop(ctx context.Context, env Env, src Sources, stats *Stats) (err error) {
 		case b := <-c.built:
 			c.onBuilt(b, clk.Now())
 		case <-timer.C():
+			set = time.Time{} // fired: disarmed
 			c.onTimer(clk.Now())
 		case err, ok := <-src.Fatal:
 			if !ok {

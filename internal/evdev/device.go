@@ -239,6 +239,9 @@ func (d *Device) ReadEach(evs []RawEvent, fn func([]RawEvent) bool) error {
 	)
 	err := d.rc.Read(func(fd uintptr) bool {
 		for {
+			if d.closing.Load() {
+				return true // Close waits for this call to end: a device that never stops sending must not hold it
+			}
 			if drained {
 				drained = false
 				return false
@@ -260,7 +263,7 @@ func (d *Device) ReadEach(evs []RawEvent, fn func([]RawEvent) bool) error {
 	switch {
 	case stopped:
 		return nil
-	case err != nil:
+	case err != nil || d.closing.Load():
 		if d.closing.Load() {
 			err = os.ErrClosed
 		}

@@ -266,3 +266,47 @@ func TestReadEachStopsAndEOF(t *testing.T) {
 		t.Errorf("ReadEach to EOF: %v after %d calls, want EOF naming the path after the last event", err, calls)
 	}
 }
+
+// A device that never stops sending does not keep Close waiting: ReadEach
+// holds the file while it reads on, and stops once Close begins.
+func TestReadEachCloseWhileFlooded(t *testing.T) {
+	d, w := pipeDevice(t, digitizerKernel())
+	d.packets = true
+	b := make([]byte, 64*EventSize) // fills the reader's buffer: full reads, no wait between
+	stop := make(chan struct{})
+	defer close(stop)
+	go func() {
+		for {
+			select {
+			case <-stop:
+				return
+			default:
+				w.Write(b)
+			}
+		}
+	}()
+	reading := make(chan struct{})
+	done := make(chan error, 1)
+	go func() {
+		once := false
+		done <- d.ReadEach(make([]RawEvent, 16), func([]RawEvent) bool {
+			if !once {
+				once = true
+				close(reading)
+			}
+			time.Sleep(100 * time.Microsecond) // slower than the writer: the pipe stays full
+			return true
+		})
+	}()
+	<-reading
+	closed := make(chan error, 1)
+	go func() { closed <- d.Close() }()
+	select {
+	case <-closed:
+	case <-time.After(10 * time.Second):
+		t.Fatal("Close still waits for a flooded ReadEach")
+	}
+	if err := <-done; !errors.Is(err, os.ErrClosed) {
+		t.Errorf("ReadEach after Close: %v", err)
+	}
+}
