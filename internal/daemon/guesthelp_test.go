@@ -2,6 +2,7 @@ package daemon
 
 import (
 	"bufio"
+	"cmp"
 	"errors"
 	"fmt"
 	"image"
@@ -62,16 +63,23 @@ func waitScreen(t *testing.T, what string, ok func(screen) bool) screen {
 	return s
 }
 
-// daemonProc is a running /bin/tiny-dfr with its log lines.
+// daemonProc is a running /bin/tiny-dfr (or a helper) with its log lines.
 type daemonProc struct {
 	cmd   *exec.Cmd
+	name  string // in the printed lines and the failures; "" is "daemon"
 	lines chan string
 	log   []string
 }
 
 func startDaemon(t *testing.T, args ...string) *daemonProc {
 	t.Helper()
-	cmd := exec.Command("/bin/tiny-dfr", args...)
+	return startProc(t, "daemon", exec.Command("/bin/tiny-dfr", args...))
+}
+
+// startProc starts cmd; its stderr lines are printed after name and
+// kept for waitLog, its stdout printed.
+func startProc(t *testing.T, name string, cmd *exec.Cmd) *daemonProc {
+	t.Helper()
 	errp, err := cmd.StderrPipe()
 	if err != nil {
 		t.Fatal(err)
@@ -80,11 +88,11 @@ func startDaemon(t *testing.T, args ...string) *daemonProc {
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)
 	}
-	p := &daemonProc{cmd: cmd, lines: make(chan string, 1000)}
+	p := &daemonProc{cmd: cmd, name: name, lines: make(chan string, 1000)}
 	go func() {
 		s := bufio.NewScanner(errp)
 		for s.Scan() {
-			fmt.Println("daemon:", s.Text())
+			fmt.Println(name+":", s.Text())
 			p.lines <- s.Text()
 		}
 		close(p.lines)
@@ -100,14 +108,14 @@ func (p *daemonProc) waitLog(t *testing.T, sub string) string {
 		select {
 		case l, ok := <-p.lines:
 			if !ok {
-				t.Fatalf("daemon exited before logging %q", sub)
+				t.Fatalf("%s exited before logging %q", cmp.Or(p.name, "daemon"), sub)
 			}
 			p.log = append(p.log, l)
 			if strings.Contains(l, sub) {
 				return l
 			}
 		case <-timeout:
-			t.Fatalf("daemon did not log %q", sub)
+			t.Fatalf("%s did not log %q", cmp.Or(p.name, "daemon"), sub)
 		}
 	}
 }

@@ -1,7 +1,6 @@
 package daemon
 
 import (
-	"bufio"
 	"encoding/base64"
 	"errors"
 	"fmt"
@@ -481,31 +480,17 @@ func TestVMDaemonTap(t *testing.T) {
 const cfloorBin = "/bin/cfloor"
 
 // startHelper starts cmd, which says "ready" on stderr when it is, and
-// waits for that; its other lines are printed with name.
+// waits for that; its output is printed, each line of stderr after name.
 func startHelper(t *testing.T, name string, cmd *exec.Cmd) *exec.Cmd {
 	t.Helper()
-	errp, err := cmd.StderrPipe()
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	s := bufio.NewScanner(errp)
-	for s.Scan() {
-		if s.Text() == "ready" {
-			go func() {
-				for s.Scan() {
-					fmt.Println(name+":", s.Text())
-				}
-			}()
-			return cmd
+	p := startProc(t, name, cmd)
+	p.waitLog(t, "ready")
+	// Drained: its lines go on being printed, and it never blocks on them.
+	go func() {
+		for range p.lines {
 		}
-		fmt.Println(name+":", s.Text())
-	}
-	cmd.Wait()
-	t.Fatalf("%s exited before it was ready", name)
-	return nil
+	}()
+	return p.cmd
 }
 
 // floorEnv, set (on the host, passed to the guest), adds the Go floor to
@@ -636,41 +621,7 @@ func startReplica(t *testing.T, node string, length int, edges []string) *exec.C
 		t.Fatal(err)
 	}
 	args := append([]string{"--library-path", replicaLibs, replicaBin, node, strconv.Itoa(length), strconv.Itoa(barHeight)}, edges...)
-	cmd := exec.Command(replicaLoader, args...)
-	errp, err := cmd.StderrPipe()
-	if err != nil {
-		t.Fatal(err)
-	}
-	cmd.Stdout = os.Stdout
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	ready := make(chan bool, 1)
-	go func() {
-		s := bufio.NewScanner(errp)
-		said := false
-		for s.Scan() {
-			fmt.Println("replica:", s.Text())
-			if s.Text() == "ready" && !said {
-				said = true
-				ready <- true
-			}
-		}
-		if !said {
-			ready <- false
-		}
-	}()
-	select {
-	case ok := <-ready:
-		if !ok {
-			cmd.Wait()
-			t.Fatalf("replica exited before it was ready: %v", cmd.ProcessState)
-		}
-	case <-time.After(30 * time.Second):
-		cmd.Process.Kill()
-		t.Fatal("replica not ready after 30 s")
-	}
-	return cmd
+	return startHelper(t, "replica", exec.Command(replicaLoader, args...))
 }
 
 // tapper taps the digitizer and the baseline keyboard in turn.

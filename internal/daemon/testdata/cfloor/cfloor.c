@@ -6,39 +6,15 @@
 // kernel's path and nothing else.
 //
 // Written from the kernel's public headers. Built on the host by the
-// benchmark: gcc -O2 -o cfloor cfloor.c
+// benchmark: gcc -O2 -static -o cfloor cfloor.c
 //
 // Usage: cfloor DEVNODE WIDTH CODE:LEFT:RIGHT... (button edges in bar
 // pixels, x in 0..WIDTH). It prints "ready" on stderr once its keyboard
 // exists; it runs until killed.
-#include <fcntl.h>
 #include <linux/input.h>
-#include <linux/uinput.h>
-#include <stdio.h>
 #include <stdlib.h>
-#include <string.h>
-#include <sys/ioctl.h>
-#include <unistd.h>
 
-#define MAX_BUTTONS 32
-
-static struct {
-	int code;
-	double left, right;
-} buttons[MAX_BUTTONS];
-static int nbuttons;
-
-static void key(int fd, int code, int value) {
-	struct input_event ev[2];
-	memset(ev, 0, sizeof ev);
-	ev[0].type = EV_KEY;
-	ev[0].code = code;
-	ev[0].value = value;
-	ev[1].type = EV_SYN;
-	ev[1].code = SYN_REPORT;
-	if (write(fd, ev, sizeof ev) != (ssize_t)sizeof ev)
-		perror("cfloor: uinput write");
-}
+#include "../keyboard.h"
 
 int main(int argc, char **argv) {
 	if (argc < 4) {
@@ -46,13 +22,8 @@ int main(int argc, char **argv) {
 		return 2;
 	}
 	double width = atof(argv[2]);
-	for (int i = 3; i < argc && nbuttons < MAX_BUTTONS; i++) {
-		if (sscanf(argv[i], "%d:%lf:%lf", &buttons[nbuttons].code, &buttons[nbuttons].left, &buttons[nbuttons].right) != 3) {
-			fprintf(stderr, "cfloor: bad button %s\n", argv[i]);
-			return 2;
-		}
-		nbuttons++;
-	}
+	if (parse_buttons(argc, argv, 3) < 0)
+		return 2;
 	int dig = open(argv[1], O_RDONLY | O_CLOEXEC);
 	if (dig < 0) {
 		perror("cfloor: digitizer");
@@ -63,23 +34,9 @@ int main(int argc, char **argv) {
 		perror("cfloor: x axis");
 		return 1;
 	}
-	int kb = open("/dev/uinput", O_WRONLY | O_CLOEXEC);
-	if (kb < 0) {
-		perror("cfloor: /dev/uinput");
+	int kb = keyboard("c floor keyboard");
+	if (kb < 0)
 		return 1;
-	}
-	ioctl(kb, UI_SET_EVBIT, EV_KEY);
-	for (int i = 0; i < nbuttons; i++)
-		ioctl(kb, UI_SET_KEYBIT, buttons[i].code);
-	struct uinput_setup s;
-	memset(&s, 0, sizeof s);
-	s.id.bustype = BUS_VIRTUAL;
-	s.id.version = 1;
-	strcpy(s.name, "c floor keyboard");
-	if (ioctl(kb, UI_DEV_SETUP, &s) < 0 || ioctl(kb, UI_DEV_CREATE) < 0) {
-		perror("cfloor: uinput setup");
-		return 1;
-	}
 	usleep(200000); // the node exists before "ready"
 	fprintf(stderr, "ready\n");
 
@@ -99,12 +56,9 @@ int main(int argc, char **argv) {
 				touching = e->value != 0;
 			else if (e->type == EV_SYN && e->code == SYN_REPORT) {
 				if (touching && !was) {
-					double px = (double)(x - ax.minimum) / (ax.maximum - ax.minimum) * width;
-					for (int b = 0; b < nbuttons; b++)
-						if (px >= buttons[b].left && px < buttons[b].right) {
-							held = buttons[b].code;
-							key(kb, held, 1);
-						}
+					held = hit((double)(x - ax.minimum) / (ax.maximum - ax.minimum) * width);
+					if (held >= 0)
+						key(kb, held, 1);
 				} else if (!touching && was && held >= 0) {
 					key(kb, held, 0);
 					held = -1;

@@ -14,27 +14,15 @@
 // once its keyboard exists and the digitizer was added, and exits 0 on
 // SIGTERM.
 #include <errno.h>
-#include <fcntl.h>
 #include <libinput.h>
-#include <linux/uinput.h>
 #include <poll.h>
 #include <signal.h>
-#include <stdio.h>
 #include <stdlib.h>
-#include <string.h>
-#include <sys/ioctl.h>
-#include <unistd.h>
 
-#define MAX_BUTTONS 32
+#include "../keyboard.h"
+
 #define MAX_SLOTS 16
 
-struct button {
-	int code;
-	double left, right;
-};
-
-static struct button buttons[MAX_BUTTONS];
-static int nbuttons;
 static int held[MAX_SLOTS]; // key code held by each touch slot, or -1
 static volatile sig_atomic_t stop;
 
@@ -59,47 +47,6 @@ static void on_term(int sig) {
 	stop = 1;
 }
 
-// key writes one key event and its SYN_REPORT in one write(2).
-static void key(int fd, int code, int value) {
-	struct input_event ev[2];
-	memset(ev, 0, sizeof ev);
-	ev[0].type = EV_KEY;
-	ev[0].code = code;
-	ev[0].value = value;
-	ev[1].type = EV_SYN;
-	ev[1].code = SYN_REPORT;
-	if (write(fd, ev, sizeof ev) != (ssize_t)sizeof ev)
-		perror("replica: uinput write");
-}
-
-static int keyboard(void) {
-	int fd = open("/dev/uinput", O_WRONLY | O_NONBLOCK | O_CLOEXEC);
-	if (fd < 0) {
-		perror("replica: /dev/uinput");
-		return -1;
-	}
-	ioctl(fd, UI_SET_EVBIT, EV_KEY);
-	for (int i = 0; i < nbuttons; i++)
-		ioctl(fd, UI_SET_KEYBIT, buttons[i].code);
-	struct uinput_setup s;
-	memset(&s, 0, sizeof s);
-	s.id.bustype = BUS_VIRTUAL;
-	s.id.version = 1;
-	strcpy(s.name, "libinput replica keyboard");
-	if (ioctl(fd, UI_DEV_SETUP, &s) < 0 || ioctl(fd, UI_DEV_CREATE) < 0) {
-		perror("replica: uinput setup");
-		return -1;
-	}
-	return fd;
-}
-
-static int hit(double x) {
-	for (int i = 0; i < nbuttons; i++)
-		if (x >= buttons[i].left && x < buttons[i].right)
-			return buttons[i].code;
-	return -1;
-}
-
 int main(int argc, char **argv) {
 	if (argc < 5) {
 		fprintf(stderr, "usage: %s DEVNODE WIDTH HEIGHT CODE:LEFT:RIGHT...\n", argv[0]);
@@ -108,14 +55,8 @@ int main(int argc, char **argv) {
 	const char *node = argv[1];
 	double width = atof(argv[2]);
 	double height = atof(argv[3]);
-	for (int i = 4; i < argc && nbuttons < MAX_BUTTONS; i++) {
-		struct button *b = &buttons[nbuttons];
-		if (sscanf(argv[i], "%d:%lf:%lf", &b->code, &b->left, &b->right) != 3) {
-			fprintf(stderr, "replica: bad button %s\n", argv[i]);
-			return 2;
-		}
-		nbuttons++;
-	}
+	if (parse_buttons(argc, argv, 4) < 0)
+		return 2;
 	for (int i = 0; i < MAX_SLOTS; i++)
 		held[i] = -1;
 	struct sigaction sa;
@@ -124,7 +65,7 @@ int main(int argc, char **argv) {
 	sigaction(SIGTERM, &sa, NULL);
 	sigaction(SIGINT, &sa, NULL);
 
-	int kb = keyboard();
+	int kb = keyboard("libinput replica keyboard");
 	if (kb < 0)
 		return 1;
 	struct libinput *li = libinput_path_create_context(&iface, NULL);
