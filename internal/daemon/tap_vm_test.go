@@ -456,14 +456,18 @@ func TestVMDaemonTap(t *testing.T) {
 	if os.Getenv(floorEnv) == "" {
 		return
 	}
-	fp := startFloor(t, nodeByName(t, uinput.DigitizerT2), length, edges)
-	fk := openInputByName(t, floorName)
-	tp.run(fk.Device, fp.Process.Pid, taps, func(after bool) { perf.around(fp.Process.Pid, after, "gofloor") }).print("gofloor", "")
-	fp.Process.Signal(syscall.SIGUSR1) // its touch times
-	time.Sleep(300 * time.Millisecond)
-	fk.Close()
-	fp.Process.Kill()
-	fp.Wait()
+	// Then its variant that waits in a blocking read instead of the
+	// poller ("goblock"): what the runtime's monitor thread costs then.
+	for _, name := range []string{"gofloor", "goblock"} {
+		fp := startFloor(t, name, nodeByName(t, uinput.DigitizerT2), length, edges)
+		fk := openInputByName(t, name+" keyboard")
+		tp.run(fk.Device, fp.Process.Pid, taps, func(after bool) { perf.around(fp.Process.Pid, after, name) }).print(name, "")
+		fp.Process.Signal(syscall.SIGUSR1) // its touch times
+		time.Sleep(300 * time.Millisecond)
+		fk.Close()
+		fp.Process.Kill()
+		fp.Wait()
+	}
 
 	// The C floor (testdata/cfloor): the same job with a blocking read and
 	// a write, no poll, no library, no runtime — the least any daemon
@@ -498,16 +502,16 @@ func startHelper(t *testing.T, name string, cmd *exec.Cmd) *exec.Cmd {
 const (
 	floorEnv     = "DAEMON_TAP_FLOOR"
 	floorProcEnv = "TINY_DFR_GOFLOOR_ARGS"
-	floorName    = "go floor keyboard"
 )
 
 // startFloor runs this test binary as the Go floor process
 // (TestVMGoFloorProcess) and waits until it is ready.
-func startFloor(t *testing.T, node string, length int, edges []string) *exec.Cmd {
+// name "goblock" is the variant that waits in a blocking read.
+func startFloor(t *testing.T, name, node string, length int, edges []string) *exec.Cmd {
 	t.Helper()
 	cmd := exec.Command(os.Args[0], "-test.run=^TestVMGoFloorProcess$")
-	cmd.Env = append(os.Environ(), floorProcEnv+"="+strings.Join(append([]string{node, strconv.Itoa(length)}, edges...), " "))
-	return startHelper(t, "gofloor", cmd)
+	cmd.Env = append(os.Environ(), floorProcEnv+"="+strings.Join(append([]string{name, node, strconv.Itoa(length)}, edges...), " "))
+	return startHelper(t, name, cmd)
 }
 
 // TestVMGoFloorProcess is the Go floor when startFloor runs it: read the
@@ -517,9 +521,11 @@ func startFloor(t *testing.T, node string, length int, edges []string) *exec.Cmd
 // on the lift release it. It skips otherwise.
 func TestVMGoFloorProcess(t *testing.T) {
 	args := strings.Fields(os.Getenv(floorProcEnv))
-	if len(args) < 3 {
+	if len(args) < 4 {
 		t.Skip("not the Go floor process")
 	}
+	name, blocking := args[0], args[0] == "goblock"
+	args = args[1:]
 	length, _ := strconv.Atoi(args[1])
 	type button struct {
 		code        uint16
@@ -543,9 +549,15 @@ func TestVMGoFloorProcess(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	kb, err := uinput.Create("/dev/uinput", uinput.Config{Name: floorName, ID: evdev.InputID{Bustype: 0x06, Version: 1}, Keys: codes})
+	kb, err := uinput.Create("/dev/uinput", uinput.Config{Name: name + " keyboard", ID: evdev.InputID{Bustype: 0x06, Version: 1}, Keys: codes})
 	if err != nil {
 		t.Fatal(err)
+	}
+	fd := -1
+	if blocking { // opened before "ready": the taps begin then
+		if fd, err = unix.Open(args[0], unix.O_RDONLY|unix.O_CLOEXEC, 0); err != nil {
+			t.Fatal(err)
+		}
 	}
 	time.Sleep(200 * time.Millisecond) // the node exists before "ready"
 	fmt.Fprintln(os.Stderr, "ready")
@@ -565,7 +577,7 @@ func TestVMGoFloorProcess(t *testing.T) {
 	var x int32
 	touching, was := false, false
 	held := []uint16{0}
-	err = dev.ReadEach(evs, func(evs []evdev.RawEvent) bool {
+	frame := func(evs []evdev.RawEvent) bool {
 		for _, e := range evs {
 			switch {
 			case e.Type == evdev.EvAbs && e.Code == evdev.AbsMtPositionX:
@@ -594,8 +606,21 @@ func TestVMGoFloorProcess(t *testing.T) {
 			}
 		}
 		return true
-	})
-	t.Fatal(err)
+	}
+	if !blocking {
+		t.Fatal(dev.ReadEach(evs, frame))
+	}
+	// The variant: a read(2) that blocks, through the runtime's path for
+	// blocking calls (syscall.Syscall), on a descriptor of its own.
+	dev.Close()
+	buf := make([]byte, len(evs)*evdev.EventSize)
+	for {
+		n, err := unix.Read(fd, buf)
+		if err != nil {
+			t.Fatal(err)
+		}
+		frame(evs[:evdev.DecodeEvents(buf[:n], evs)])
+	}
 }
 
 // Where the host puts the replica and what it needs (replicaFiles).
