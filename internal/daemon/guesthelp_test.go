@@ -547,3 +547,47 @@ func memStep(t *testing.T, pid int, step string) {
 	st := procStatus(t, pid)
 	fmt.Printf("MEASURE memory after %s: VmRSS %s (anon %s, shmem %s), VmHWM %s\n", step, st["VmRSS"], st["RssAnon"], st["RssShmem"], st["VmHWM"])
 }
+
+// litBar is a daemon started by startLitBar and what it runs on.
+type litBar struct {
+	p    *daemonProc
+	kb   *keys
+	lay  *layouts.Layout
+	cfg  string   // the user config
+	bl   string   // the Touch Bar backlight's directory
+	args []string // the daemon's arguments
+}
+
+// startLitBar writes a Touch Bar backlight (off) and config as the user
+// config under /tmp, starts the daemon on them with extra arguments, and
+// waits until the bar is drawn and lit, with the virtual keyboard open.
+// The devices must exist first, their nodes root-only (rootOnlyNodes), as
+// on a laptop.
+func startLitBar(t *testing.T, g *geometry, config string, extra ...string) litBar {
+	t.Helper()
+	b := litBar{bl: "/tmp/backlight/appletb_backlight", cfg: "/tmp/etc/tiny-dfr/config.toml"}
+	os.MkdirAll(b.bl, 0o755)
+	os.WriteFile(b.bl+"/max_brightness", []byte("255\n"), 0o644)
+	os.WriteFile(b.bl+"/brightness", []byte("0\n"), 0o644)
+	os.MkdirAll(filepath.Dir(b.cfg), 0o755)
+	writeConfig(t, b.cfg, config)
+	b.lay = g.layout(t, b.cfg)
+	b.args = append([]string{"-config", b.cfg, "-base-config", "/nonexistent/config.toml", "-backlight", filepath.Dir(b.bl),
+		"-power-supply", "/tmp/no-power-supply"}, extra...)
+	b.p = startDaemon(t, b.args...)
+	b.p.waitLog(t, "bar drawn")
+	b.kb = openVirtualKeyboard(t)
+	t.Cleanup(func() { b.kb.d.Close() })
+	waitFile(t, "active", b.bl+"/brightness", "128")
+	return b
+}
+
+// activeSeat writes logind's state: seat0's active user is 1000, and
+// uids (as logind lists them) have sessions on it.
+func activeSeat(t *testing.T, uids string) {
+	t.Helper()
+	os.MkdirAll("/run/systemd/seats", 0o755)
+	if err := os.WriteFile("/run/systemd/seats/seat0", []byte("# This is private data. Do not parse.\nACTIVE=c1\nACTIVE_UID=1000\nUIDS="+uids+"\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+}

@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"os"
 	"os/exec"
-	"path/filepath"
 	"slices"
 	"strings"
 	"sync"
@@ -215,10 +214,7 @@ func (m guestPlayerMethods) PlayPause() *godbus.Error {
 func TestVMSessionMedia(t *testing.T) {
 	vmtest.GuestOnly(t)
 	os.Chmod("/tmp", 0o1777)
-	os.MkdirAll("/run/systemd/seats", 0o755)
-	if err := os.WriteFile("/run/systemd/seats/seat0", []byte("# This is private data. Do not parse.\nACTIVE=c1\nACTIVE_UID=1000\nUIDS=1000\n"), 0o644); err != nil {
-		t.Fatal(err)
-	}
+	activeSeat(t, "1000")
 	addr := sessionBusAs(t, 1000)
 	player := newGuestPlayer(t, addr, "Guest Song")
 	fmt.Printf("session bus %s, player org.mpris.MediaPlayer2.guest\n", addr)
@@ -228,22 +224,8 @@ func TestVMSessionMedia(t *testing.T) {
 	fn := create(t, uinput.FnKeyboardConfig("Apple Internal Keyboard"))
 	defer fn.Close()
 	rootOnlyNodes(t)
-	bl := "/tmp/backlight/appletb_backlight"
-	os.MkdirAll(bl, 0o755)
-	os.WriteFile(bl+"/max_brightness", []byte("255\n"), 0o644)
-	os.WriteFile(bl+"/brightness", []byte("0\n"), 0o644)
-	cfgDir := "/tmp/etc/tiny-dfr"
-	os.MkdirAll(cfgDir, 0o755)
-	cfg := filepath.Join(cfgDir, "config.toml")
-	writeConfig(t, cfg, mediaConfig)
-	lay := g.layout(t, cfg)
-	args := []string{"-config", cfg, "-base-config", "/nonexistent/config.toml", "-backlight", "/tmp/backlight",
-		"-power-supply", "/tmp/no-power-supply"}
-	p := startDaemon(t, args...)
-	p.waitLog(t, "bar drawn")
-	kb := openVirtualKeyboard(t)
-	defer kb.d.Close()
-	waitFile(t, "active", bl+"/brightness", "128")
+	b := startLitBar(t, g, mediaConfig)
+	p, kb, lay, bl, args := b.p, b.kb, b.lay, b.bl, b.args
 	none := askScreen(t)
 	top := t
 

@@ -49,22 +49,8 @@ func TestVMSliders(t *testing.T) {
 		t.Fatal(err)
 	}
 	rootOnlyNodes(t)
-
-	bl := "/tmp/backlight/appletb_backlight"
-	os.MkdirAll(bl, 0o755)
-	os.WriteFile(bl+"/max_brightness", []byte("255\n"), 0o644)
-	os.WriteFile(bl+"/brightness", []byte("0\n"), 0o644)
-	cfgDir := "/tmp/etc/tiny-dfr"
-	os.MkdirAll(cfgDir, 0o755)
-	cfg := cfgDir + "/config.toml"
-	writeConfig(t, cfg, slidersConfig)
-	lay := g.layout(t, cfg)
-	p := startDaemon(t, "-config", cfg, "-base-config", "/nonexistent/config.toml", "-backlight", "/tmp/backlight",
-		"-leds", "/sys/class/leds", "-power-supply", "/tmp/no-power-supply")
-	p.waitLog(t, "bar drawn")
-	kb := openVirtualKeyboard(t)
-	defer kb.d.Close()
-	waitFile(t, "active", bl+"/brightness", "128")
+	b := startLitBar(t, g, slidersConfig, "-leds", "/sys/class/leds")
+	p, kb, lay, bl := b.p, b.kb, b.lay, b.bl
 
 	// slide puts a finger on slider b at level from, moves it in steps
 	// to level to (then to x beyond, when set) and lifts.

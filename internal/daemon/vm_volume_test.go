@@ -130,32 +130,15 @@ func TestVMSessionVolume(t *testing.T) {
 	os.Chown(wpctlDir, 1000, 1000)
 	os.Remove(wpctlLog)
 	setSink(t, "0.40")
-	os.MkdirAll("/run/systemd/seats", 0o755)
-	if err := os.WriteFile("/run/systemd/seats/seat0", []byte("# This is private data. Do not parse.\nACTIVE=c1\nACTIVE_UID=1000\nUIDS=1000\n"), 0o644); err != nil {
-		t.Fatal(err)
-	}
+	activeSeat(t, "1000")
 
 	g := newGeometry(t)
 	dig := create(t, uinput.DigitizerConfig(uinput.DigitizerT2, int32(g.length), barHeight, 4))
 	fn := create(t, uinput.FnKeyboardConfig("Apple Internal Keyboard"))
 	defer fn.Close()
 	rootOnlyNodes(t)
-	bl := "/tmp/backlight/appletb_backlight"
-	os.MkdirAll(bl, 0o755)
-	os.WriteFile(bl+"/max_brightness", []byte("255\n"), 0o644)
-	os.WriteFile(bl+"/brightness", []byte("0\n"), 0o644)
-	cfgDir := "/tmp/etc/tiny-dfr"
-	os.MkdirAll(cfgDir, 0o755)
-	cfg := cfgDir + "/config.toml"
-	writeConfig(t, cfg, volumeConfig)
-	lay := g.layout(t, cfg)
-	args := []string{"-config", cfg, "-base-config", "/nonexistent/config.toml", "-backlight", "/tmp/backlight",
-		"-power-supply", "/tmp/no-power-supply"}
-	p := startDaemon(t, args...)
-	p.waitLog(t, "bar drawn")
-	kb := openVirtualKeyboard(t)
-	defer kb.d.Close()
-	waitFile(t, "active", bl+"/brightness", "128")
+	b := startLitBar(t, g, volumeConfig)
+	p, kb, lay, bl, args := b.p, b.kb, b.lay, b.bl, b.args
 
 	start, end, _ := lay.Button(0, 0).SliderTrack()
 	at := func(f float64) float64 { return start + (end-start)*f }
