@@ -27,12 +27,7 @@ import (
 // on the widget makes the player receive PlayPause; with the bar dark the
 // companion leaves the bus.
 func TestDaemonVMSessionMedia(t *testing.T) {
-	if vmtest.InGuest() {
-		t.Skip("host side")
-	}
-	if testing.Short() {
-		t.Skip("guest run in -short mode")
-	}
+	vmtest.HostOnly(t)
 	host, err := programFiles("/usr/bin/dbus-daemon")
 	if err != nil {
 		if os.Getenv("CI") == "true" {

@@ -22,12 +22,7 @@ import (
 // the bar's pixels); the daemon stops cleanly. The guest has no shell:
 // /bin/sh is this test binary (TestMain's fake shell).
 func TestDaemonVMSession(t *testing.T) {
-	if vmtest.InGuest() {
-		t.Skip("host side")
-	}
-	if testing.Short() {
-		t.Skip("guest run in -short mode")
-	}
+	vmtest.HostOnly(t)
 	barGuest(t, "TestVMSession", nil, nil)
 }
 

@@ -18,12 +18,7 @@ import (
 // levels the kernel holds are read (the keyboard's: hid-apple's LED of a
 // uhid T2 keyboard; the Touch Bar's: the backlight directory).
 func TestDaemonVMSliders(t *testing.T) {
-	if vmtest.InGuest() {
-		t.Skip("host side")
-	}
-	if testing.Short() {
-		t.Skip("guest run in -short mode")
-	}
+	vmtest.HostOnly(t)
 	barGuest(t, "TestVMSliders", nil, nil)
 }
 

@@ -23,12 +23,7 @@ import (
 // it shows the volume (the file's changes reach the pixels), a drag sets
 // the volume as the companion's user, and a dark bar runs no wpctl.
 func TestDaemonVMSessionVolume(t *testing.T) {
-	if vmtest.InGuest() {
-		t.Skip("host side")
-	}
-	if testing.Short() {
-		t.Skip("guest run in -short mode")
-	}
+	vmtest.HostOnly(t)
 	barGuest(t, "TestVMSessionVolume", nil, nil)
 }
 

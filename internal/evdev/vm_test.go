@@ -17,12 +17,7 @@ import (
 
 // TestGuest runs the TestVM… tests below in the QEMU guest.
 func TestGuest(t *testing.T) {
-	if vmtest.InGuest() {
-		t.Skip("host side")
-	}
-	if testing.Short() {
-		t.Skip("boots a QEMU guest (-short)")
-	}
+	vmtest.HostOnly(t)
 	res := vmtest.Run(t, vmtest.Config{Packages: []string{"."}, Run: "^TestVM"})
 	if res != nil && (len(res.ExitCodes) != 1 || res.ExitCodes[0] != 0) {
 		t.Errorf("guest exit codes %v", res.ExitCodes)

@@ -20,12 +20,7 @@ import (
 // TestGuest boots the QEMU guest and runs the TestVM… tests below in it
 // (and the BenchmarkVM… benchmarks when INPUT_VM_BENCH=1).
 func TestGuest(t *testing.T) {
-	if vmtest.InGuest() {
-		t.Skip("host side")
-	}
-	if testing.Short() {
-		t.Skip("boots a QEMU guest (-short)")
-	}
+	vmtest.HostOnly(t)
 	cfg := vmtest.Config{Packages: []string{"."}, Run: "^TestVM", Timeout: 4 * time.Minute}
 	if os.Getenv("INPUT_VM_BENCH") != "" {
 		cfg.Bench = "^BenchmarkVM"

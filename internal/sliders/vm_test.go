@@ -15,12 +15,7 @@ import (
 
 // TestGuest boots the QEMU guest and runs the TestVM… tests below in it.
 func TestGuest(t *testing.T) {
-	if vmtest.InGuest() {
-		t.Skip("host side")
-	}
-	if testing.Short() {
-		t.Skip("boots a QEMU guest (-short)")
-	}
+	vmtest.HostOnly(t)
 	res := vmtest.Run(t, vmtest.Config{Packages: []string{"."}, Run: "^TestVM", Timeout: 2 * time.Minute})
 	if res == nil {
 		return

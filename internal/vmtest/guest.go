@@ -24,6 +24,18 @@ func GuestOnly(t testing.TB) {
 	}
 }
 
+// HostOnly skips t inside the guest and in -short mode: t boots a guest
+// (Run) to run its TestVM… half there.
+func HostOnly(t testing.TB) {
+	t.Helper()
+	if InGuest() {
+		t.Skip("host side")
+	}
+	if testing.Short() {
+		t.Skip("boots a QEMU guest (-short)")
+	}
+}
+
 // ErrNotGuest is returned by AskHost outside the guest.
 var ErrNotGuest = errors.New("vmtest: not in the guest")
 
