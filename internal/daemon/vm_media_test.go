@@ -1,7 +1,6 @@
 package daemon
 
 import (
-	"bufio"
 	"fmt"
 	"os"
 	"os/exec"
@@ -15,6 +14,7 @@ import (
 	godbus "github.com/godbus/dbus/v5"
 	"github.com/godbus/dbus/v5/prop"
 
+	"tiny-dfr/internal/dbus/dbustest"
 	"tiny-dfr/internal/uinput"
 	"tiny-dfr/internal/vmtest"
 )
@@ -80,42 +80,12 @@ func sessionBusAs(t *testing.T, uid int) string {
 	dir := fmt.Sprintf("/tmp/run-%d", uid)
 	os.MkdirAll(dir, 0o700)
 	os.Chown(dir, uid, uid)
-	conf := "/tmp/session-bus.conf"
-	err := os.WriteFile(conf, []byte(`<!DOCTYPE busconfig PUBLIC "-//freedesktop//DTD D-Bus Bus Configuration 1.0//EN"
- "http://www.freedesktop.org/standards/dbus/1.0/busconfig.dtd">
-<busconfig>
-  <type>session</type>
-  <listen>unix:path=`+dir+`/bus</listen>
-  <auth>EXTERNAL</auth>
-  <policy context="default">
-    <allow user="*"/>
-    <allow send_destination="*" eavesdrop="true"/>
-    <allow eavesdrop="true"/>
-    <allow own="*"/>
-  </policy>
-</busconfig>
-`), 0o644)
-	if err != nil {
-		t.Fatal(err)
-	}
-	cmd := exec.Command("/usr/bin/dbus-daemon", "--config-file="+conf, "--print-address", "--nofork", "--nopidfile")
+	cmd := exec.Command("/usr/bin/dbus-daemon")
 	cmd.Env = []string{"HOME=/tmp", "PATH=/bin:/usr/bin", "XDG_RUNTIME_DIR=" + dir}
 	cmd.Dir = "/tmp"
 	cmd.SysProcAttr = &syscall.SysProcAttr{Credential: &syscall.Credential{Uid: uint32(uid), Gid: uint32(uid)}}
 	cmd.Stderr = os.Stdout
-	out, err := cmd.StdoutPipe()
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { cmd.Process.Kill(); cmd.Wait() })
-	line, err := bufio.NewReader(out).ReadString('\n')
-	if err != nil {
-		t.Fatalf("dbus-daemon printed no address: %v", err)
-	}
-	return strings.TrimSpace(line)
+	return dbustest.Start(t, cmd, dir)
 }
 
 // guestPlayer is an MPRIS player: PlaybackStatus and Metadata, PlayPause.

@@ -23,15 +23,25 @@ func PrivateBus(t testing.TB) string {
 		}
 		t.Skipf("no dbus-daemon: %v", err)
 	}
-	dir := t.TempDir()
+	return Start(t, exec.Command(exe), t.TempDir())
+}
+
+// Start runs cmd, a dbus-daemon with no arguments yet (its environment
+// and credentials set by the caller), as a session bus listening on
+// dir/bus that any user may connect to, and returns its address once it
+// printed it; the daemon is killed when the test ends. dir must be
+// writable by the daemon's user and its config (written there) readable.
+func Start(t testing.TB, cmd *exec.Cmd, dir string) string {
+	t.Helper()
 	conf := filepath.Join(dir, "bus.conf")
-	err = os.WriteFile(conf, []byte(`<!DOCTYPE busconfig PUBLIC "-//freedesktop//DTD D-Bus Bus Configuration 1.0//EN"
+	err := os.WriteFile(conf, []byte(`<!DOCTYPE busconfig PUBLIC "-//freedesktop//DTD D-Bus Bus Configuration 1.0//EN"
  "http://www.freedesktop.org/standards/dbus/1.0/busconfig.dtd">
 <busconfig>
   <type>session</type>
   <listen>unix:path=`+filepath.Join(dir, "bus")+`</listen>
   <auth>EXTERNAL</auth>
   <policy context="default">
+    <allow user="*"/>
     <allow send_destination="*" eavesdrop="true"/>
     <allow eavesdrop="true"/>
     <allow own="*"/>
@@ -41,7 +51,7 @@ func PrivateBus(t testing.TB) string {
 	if err != nil {
 		t.Fatal(err)
 	}
-	cmd := exec.Command(exe, "--config-file="+conf, "--print-address", "--nofork", "--nopidfile")
+	cmd.Args = append(cmd.Args, "--config-file="+conf, "--print-address", "--nofork", "--nopidfile")
 	out, err := cmd.StdoutPipe()
 	if err != nil {
 		t.Fatal(err)
