@@ -35,6 +35,20 @@ func TestAddress(t *testing.T) {
 	}
 }
 
+// busPair starts a private bus and connects to it twice: with this
+// package (c) and with godbus (peer, the other side of each test).
+func busPair(t *testing.T) (c *Conn, peer *godbus.Conn) {
+	t.Helper()
+	addr := dbustest.PrivateBus(t)
+	c = dial(t, addr)
+	peer, err := godbus.Connect(addr)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { peer.Close() })
+	return c, peer
+}
+
 func dial(t *testing.T, addr string) *Conn {
 	t.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), wait)
@@ -51,16 +65,10 @@ func dial(t *testing.T, addr string) *Conn {
 // with a dict of variants, a call without reply reaching its peer; Close
 // ends the connection and fails calls.
 func TestBus(t *testing.T) {
-	addr := dbustest.PrivateBus(t)
-	c := dial(t, addr)
+	c, peer := busPair(t)
 	if !strings.HasPrefix(c.Name(), ":") {
 		t.Fatalf("unique name %q", c.Name())
 	}
-	peer, err := godbus.Connect(addr)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer peer.Close()
 	ctx, cancel := context.WithTimeout(context.Background(), wait)
 	defer cancel()
 	body, err := c.Call(ctx, "org.freedesktop.DBus", "/org/freedesktop/DBus", "org.freedesktop.DBus", "GetNameOwner", peer.Names()[0])
@@ -164,13 +172,7 @@ func (e echo) Poke(s string) *godbus.Error { e.ch <- s; return nil }
 // A flood of signals is dropped past SignalQueue and counted; a signal
 // over MaxMessage is read, dropped and counted; the connection lives on.
 func TestBusBounded(t *testing.T) {
-	addr := dbustest.PrivateBus(t)
-	c := dial(t, addr)
-	peer, err := godbus.Connect(addr)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer peer.Close()
+	c, peer := busPair(t)
 	ctx, cancel := context.WithTimeout(context.Background(), wait)
 	defer cancel()
 	if _, err := c.Call(ctx, "org.freedesktop.DBus", "/org/freedesktop/DBus", "org.freedesktop.DBus", "AddMatch",
@@ -227,14 +229,8 @@ func FuzzDecode(f *testing.F) {
 // over MaxMessage, are answered with an error by the connection itself;
 // Ping is answered.
 func TestCalls(t *testing.T) {
-	addr := dbustest.PrivateBus(t)
-	c := dial(t, addr)
+	c, peer := busPair(t)
 	c.Export("/org/example/Obj")
-	peer, err := godbus.Connect(addr)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer peer.Close()
 	obj := peer.Object(c.Name(), "/org/example/Obj")
 	type result struct {
 		out string
@@ -299,14 +295,8 @@ func TestCalls(t *testing.T) {
 // A flood of calls not taken: CallQueue wait, in order; the rest are
 // answered ErrorLimitsExceeded at once and counted.
 func TestCallsBounded(t *testing.T) {
-	addr := dbustest.PrivateBus(t)
-	c := dial(t, addr)
+	c, peer := busPair(t)
 	c.Export("/o")
-	peer, err := godbus.Connect(addr)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer peer.Close()
 	obj := peer.Object(c.Name(), "/o")
 	// (dbus-daemon itself refuses more than 128 calls waiting for replies
 	// by default: stay under.)
