@@ -1,38 +1,20 @@
 package main
 
 import (
-	"bytes"
 	"context"
 	"log/slog"
 	"strings"
-	"sync"
 	"syscall"
 	"testing"
 	"time"
+
+	"tiny-dfr/internal/logging/loggingtest"
 )
-
-// lockedBuffer is a log sink read while the handler writes.
-type lockedBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (l *lockedBuffer) Write(p []byte) (int, error) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.Write(p)
-}
-
-func (l *lockedBuffer) String() string {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.String()
-}
 
 // With TINY_DFR_DEBUG_METRICS set, SIGUSR1 makes the daemon log the
 // runtime's counters (what the guest benchmark reads).
 func TestDebugMetricsOnSIGUSR1(t *testing.T) {
-	var out lockedBuffer
+	var out loggingtest.Buffer
 	log := slog.New(slog.NewTextHandler(&out, nil))
 	getenv := func(k string) string {
 		if k == debugMetricsEnv {
@@ -62,7 +44,7 @@ func TestDebugMetricsOnSIGUSR1(t *testing.T) {
 // Unset, nothing is started: the stop is a no-op and SIGUSR1 would keep
 // its default action (not sent here: it would end the test binary).
 func TestDebugMetricsOffByDefault(t *testing.T) {
-	var out lockedBuffer
+	var out loggingtest.Buffer
 	stop := debugMetrics(context.Background(), func(string) string { return "" }, slog.New(slog.NewTextHandler(&out, nil)))
 	stop()
 	if out.String() != "" {

@@ -5,9 +5,10 @@ import (
 	"context"
 	"path/filepath"
 	"strings"
-	"sync"
 	"testing"
 	"time"
+
+	"tiny-dfr/internal/logging/loggingtest"
 )
 
 // The companion keeps retrying without a daemon and exits 0 when stopped
@@ -15,7 +16,7 @@ import (
 func TestSessionStopsCleanly(t *testing.T) {
 	ctx, cancel := context.WithCancel(context.Background())
 	var out bytes.Buffer
-	var errb lockedBuf
+	var errb loggingtest.Buffer
 	done := make(chan int, 1)
 	go func() {
 		done <- run(ctx, []string{"session", "-socket", filepath.Join(t.TempDir(), "none.sock")}, &out, &errb)
@@ -35,21 +36,4 @@ func TestSessionStopsCleanly(t *testing.T) {
 	case <-time.After(20 * time.Second):
 		t.Fatal("the companion did not stop")
 	}
-}
-
-type lockedBuf struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (l *lockedBuf) Write(p []byte) (int, error) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.Write(p)
-}
-
-func (l *lockedBuf) String() string {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.String()
 }

@@ -17,30 +17,13 @@ import (
 
 	"golang.org/x/sys/unix"
 
+	"tiny-dfr/internal/logging/loggingtest"
 	"tiny-dfr/internal/render"
 	"tiny-dfr/internal/uevent"
 )
 
 // Host tests of Run with fakes behind its Options seams: the crash picture
 // on fatal errors, the wait for /dev/uinput, systemd notifications.
-
-// syncBuffer is a log sink shared by goroutines.
-type syncBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (s *syncBuffer) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.Write(p)
-}
-
-func (s *syncBuffer) String() string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.String()
-}
 
 // fakeUevents blocks in Read until closed, or fails when told.
 type fakeUevents struct {
@@ -76,7 +59,7 @@ type runRig struct {
 	opts   Options
 	disp   chan *fakeDisplay // each display Run opened
 	uev    *fakeUevents
-	log    *syncBuffer
+	log    *loggingtest.Buffer
 	env    map[string]string
 	notify chan string // datagrams on the fake NOTIFY_SOCKET
 	done   chan error
@@ -90,7 +73,7 @@ func newRunRig(t *testing.T, mods ...func(*runRig)) *runRig {
 	r := &runRig{
 		disp:   make(chan *fakeDisplay, 10),
 		uev:    newFakeUevents(),
-		log:    &syncBuffer{},
+		log:    &loggingtest.Buffer{},
 		env:    map[string]string{},
 		notify: make(chan string, 1000),
 		done:   make(chan error, 1),

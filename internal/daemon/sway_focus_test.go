@@ -17,6 +17,7 @@ import (
 	"tiny-dfr/internal/config"
 	"tiny-dfr/internal/input"
 	"tiny-dfr/internal/layouts"
+	"tiny-dfr/internal/logging/loggingtest"
 	"tiny-dfr/internal/render"
 	"tiny-dfr/internal/session"
 	"tiny-dfr/internal/wayland/swaytest"
@@ -64,7 +65,7 @@ func TestSwayFocusSwitchesLayer(t *testing.T) {
 	if err := os.WriteFile(filepath.Join(seats, "seat0"), []byte(seat), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	var srvLog syncBuffer
+	var srvLog loggingtest.Buffer
 	srv, err := session.Listen(filepath.Join(base, "run"), session.Options{
 		SeatsDir: seats, Log: slog.New(slog.NewTextHandler(&srvLog, nil))})
 	if err != nil {
@@ -146,7 +147,7 @@ func TestSwayFocusSwitchesLayer(t *testing.T) {
 	// The real companion, in the session of that sway.
 	compCtx, compCancel := context.WithCancel(context.Background())
 	compDone := make(chan error, 1)
-	var compLog syncBuffer
+	var compLog loggingtest.Buffer
 	comp := &session.Companion{
 		Socket: srv.Path(), AnyServer: true, Log: slog.New(slog.NewTextHandler(&compLog, nil)),
 		Getenv:     func(k string) string { return map[string]string{"SWAYSOCK": sway.IPC}[k] },

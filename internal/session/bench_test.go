@@ -5,6 +5,8 @@ import (
 	"os"
 	"testing"
 	"time"
+
+	"tiny-dfr/internal/logging/loggingtest"
 )
 
 // BenchmarkTapToStarted: Server.Run → the companion's Started event (the
@@ -50,7 +52,7 @@ func newServerB(b *testing.B) *testServer {
 	}
 	s.Start()
 	b.Cleanup(func() { s.Close() })
-	return &testServer{Server: s, seats: seats, log: &syncBuf{}}
+	return &testServer{Server: s, seats: seats, log: &loggingtest.Buffer{}}
 }
 
 func startCompanionB(b *testing.B, ts *testServer) {

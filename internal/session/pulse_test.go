@@ -7,6 +7,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"tiny-dfr/internal/logging/loggingtest"
 )
 
 // pulseOrSkip finds pulseaudio and pactl: skipped locally without them,
@@ -41,7 +43,7 @@ func startPulse(t *testing.T, daemon, pactl string) {
 	// socket ($XDG_RUNTIME_DIR/pulse/native) are all it loads.
 	cmd := exec.Command(daemon, "-n", "--load=module-null-sink", "--load=module-native-protocol-unix",
 		"--exit-idle-time=-1", "--daemonize=no", "--use-pid-file=no", "--log-target=stderr")
-	var log syncBuf
+	var log loggingtest.Buffer
 	cmd.Stdout, cmd.Stderr = &log, &log
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)

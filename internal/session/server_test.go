@@ -1,7 +1,6 @@
 package session
 
 import (
-	"bytes"
 	"errors"
 	"fmt"
 	"io"
@@ -10,32 +9,15 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
-	"sync"
 	"testing"
 	"time"
+
+	"tiny-dfr/internal/logging/loggingtest"
 )
 
 // wait bounds how long a test waits for something that must happen (a
 // hang fails the test instead of the whole run; no speed is asserted).
 const wait = 20 * time.Second
-
-// syncBuf is a log sink safe from the server's goroutines.
-type syncBuf struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (s *syncBuf) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.Write(p)
-}
-
-func (s *syncBuf) String() string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.String()
-}
 
 // writeSeat replaces seats/seat0 the way logind does (a rename).
 func writeSeat(t *testing.T, seats, content string) {
@@ -56,13 +38,13 @@ func seatFor(uid int) string {
 type testServer struct {
 	*Server
 	dir, seats string
-	log        *syncBuf
+	log        *loggingtest.Buffer
 }
 
 func newServer(t *testing.T, seat string, o Options) *testServer {
 	t.Helper()
 	base := t.TempDir()
-	ts := &testServer{dir: filepath.Join(base, "run"), seats: filepath.Join(base, "seats"), log: &syncBuf{}}
+	ts := &testServer{dir: filepath.Join(base, "run"), seats: filepath.Join(base, "seats"), log: &loggingtest.Buffer{}}
 	if seat != "" {
 		if err := os.Mkdir(ts.seats, 0o755); err != nil {
 			t.Fatal(err)

@@ -10,6 +10,7 @@ import (
 	"testing"
 	"time"
 
+	"tiny-dfr/internal/logging/loggingtest"
 	"tiny-dfr/internal/vmtest"
 )
 
@@ -48,7 +49,7 @@ func companionAs(t *testing.T, uid int, sock string) *lockedLog {
 	return log
 }
 
-type lockedLog struct{ syncBuf }
+type lockedLog struct{ loggingtest.Buffer }
 
 // The real gate on a real kernel, as root: seat0's active user is 1000.
 // A companion run as 1001 is refused (and keeps retrying); one run as 1000
@@ -68,7 +69,7 @@ func TestVMSeatGate(t *testing.T) {
 	}
 	defer s.Close()
 	s.Start()
-	ts := &testServer{Server: s, seats: seats, log: &syncBuf{}}
+	ts := &testServer{Server: s, seats: seats, log: &loggingtest.Buffer{}}
 	out, err := os.MkdirTemp("/tmp", "out")
 	if err != nil {
 		t.Fatal(err)

@@ -25,6 +25,7 @@ import (
 
 	"golang.org/x/sys/unix"
 
+	"tiny-dfr/internal/logging/loggingtest"
 	"tiny-dfr/internal/wayland"
 	"tiny-dfr/internal/wayland/xdgshell"
 )
@@ -34,24 +35,6 @@ type Sway struct {
 	Runtime string // its XDG_RUNTIME_DIR
 	Socket  string // the Wayland socket's path
 	IPC     string // its IPC socket ($SWAYSOCK)
-}
-
-// lockedBuffer is sway's log, written by its process's pipe copiers.
-type lockedBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (l *lockedBuffer) Write(p []byte) (int, error) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.Write(p)
-}
-
-func (l *lockedBuffer) String() string {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.String()
 }
 
 // Start runs a headless sway until the test ends; its log is shown if
@@ -91,7 +74,7 @@ func Start(t testing.TB) *Sway {
 	if err := os.WriteFile(conf, []byte("default_border none\n"), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	log := &lockedBuffer{}
+	log := &loggingtest.Buffer{}
 	cmd := exec.Command("sway", "-c", conf)
 	cmd.Env = []string{"PATH=/usr/local/bin:/usr/bin:/bin", "HOME=" + dir, "XDG_RUNTIME_DIR=" + s.Runtime,
 		"WLR_BACKENDS=headless", "WLR_LIBINPUT_NO_DEVICES=1", "WLR_RENDERER=pixman"}
