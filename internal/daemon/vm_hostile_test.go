@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"image"
 	"image/png"
-	"strings"
 	"testing"
 	"time"
 
@@ -49,11 +48,7 @@ func TestDaemonVMHostile(t *testing.T) {
 	if res == nil {
 		return
 	}
-	for _, l := range res.Console {
-		if strings.Contains(l, "MEASURE") {
-			t.Log(strings.TrimSpace(l))
-		}
-	}
+	logMeasures(t, res)
 	t.Logf("guest boot %v, whole run %v", res.Boot, res.Total)
 }
 

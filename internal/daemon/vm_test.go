@@ -65,12 +65,18 @@ func daemonVM(t *testing.T, length int) {
 	if res == nil {
 		return
 	}
+	logMeasures(t, res)
+	t.Logf("guest boot %v, whole run %v", res.Boot, res.Total)
+}
+
+// logMeasures logs the guest's MEASURE lines.
+func logMeasures(t *testing.T, res *vmtest.Result) {
+	t.Helper()
 	for _, l := range res.Console {
 		if strings.Contains(l, "MEASURE") {
 			t.Log(strings.TrimSpace(l))
 		}
 	}
-	t.Logf("guest boot %v, whole run %v", res.Boot, res.Total)
 }
 
 // answerScreen answers the guest's AskHost: "screen" with the summary of
@@ -162,11 +168,7 @@ func barGuest(t *testing.T, run string, files map[string][]byte, host map[string
 	if res == nil {
 		return
 	}
-	for _, l := range res.Console {
-		if strings.Contains(l, "MEASURE") {
-			t.Log(strings.TrimSpace(l))
-		}
-	}
+	logMeasures(t, res)
 	if len(res.ExitCodes) != 1 || res.ExitCodes[0] != 0 {
 		t.Errorf("guest exit codes %v\n%s", res.ExitCodes, strings.Join(res.Console, "\n"))
 	}
