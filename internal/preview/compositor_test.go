@@ -11,27 +11,18 @@ import (
 	"io"
 	"os"
 	"os/exec"
-	"os/user"
 	"path/filepath"
-	"strconv"
-	"strings"
-	"syscall"
 	"testing"
 	"time"
 
-	"golang.org/x/sys/unix"
+	"tiny-dfr/internal/wayland/swaytest"
 )
 
-// sway is a headless sway run for the test, as an unprivileged user when
-// the test runs as root (sway refuses root).
+// sway is the headless sway of a test (swaytest), with the preview's
+// window to find and shoot.
 type sway struct {
-	t       *testing.T
-	dir     string // world-readable scratch dir
-	runtime string // XDG_RUNTIME_DIR, owned by the user
-	cred    *syscall.Credential
-	cmd     *exec.Cmd
-	socket  string // WAYLAND_DISPLAY name
-	ipc     string // SWAYSOCK
+	*swaytest.Sway
+	t *testing.T
 }
 
 // ciFail skips locally, fails under CI=true.
@@ -63,96 +54,12 @@ func startSway(t *testing.T) *sway {
 			ciFail(t, "%s not installed (Debian packages: sway grim; see .ci/setup-wayland)", bin)
 		}
 	}
-	s := &sway{t: t}
-	dir, err := os.MkdirTemp("", "tiny-dfr-preview-")
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { os.RemoveAll(dir) })
-	os.Chmod(dir, 0o755)
-	s.dir = dir
-	s.runtime = filepath.Join(dir, "run")
-	if err := os.Mkdir(s.runtime, 0o700); err != nil {
-		t.Fatal(err)
-	}
-	if os.Geteuid() == 0 {
-		uid, gid := 65534, 65534 // Debian's nobody:nogroup
-		if u, err := user.Lookup("nobody"); err == nil {
-			uid, _ = strconv.Atoi(u.Uid)
-			gid, _ = strconv.Atoi(u.Gid)
-		}
-		s.cred = &syscall.Credential{Uid: uint32(uid), Gid: uint32(gid)}
-		if err := os.Chown(s.runtime, uid, gid); err != nil {
-			t.Fatal(err)
-		}
-	}
-	conf := filepath.Join(dir, "sway.conf")
-	if err := os.WriteFile(conf, []byte(swayConfig()), 0o644); err != nil {
-		t.Fatal(err)
-	}
-	var log bytes.Buffer
-	s.cmd = s.command("sway", "-c", conf)
-	s.cmd.Env = append(s.cmd.Env, "WLR_BACKENDS=headless", "WLR_LIBINPUT_NO_DEVICES=1", "WLR_RENDERER=pixman")
-	s.cmd.Stdout, s.cmd.Stderr = &log, &log
-	if err := s.cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() {
-		s.cmd.Process.Signal(unix.SIGTERM)
-		s.cmd.Wait()
-		if t.Failed() {
-			t.Logf("sway log:\n%s", log.String())
-		}
-	})
-	s.eventually("sway's sockets", func() error {
-		es, _ := os.ReadDir(s.runtime)
-		for _, e := range es {
-			switch {
-			case strings.HasPrefix(e.Name(), "wayland-") && !strings.HasSuffix(e.Name(), ".lock"):
-				s.socket = e.Name()
-			case strings.HasPrefix(e.Name(), "sway-ipc."):
-				s.ipc = filepath.Join(s.runtime, e.Name())
-			}
-		}
-		if s.socket == "" || s.ipc == "" {
-			return errors.New("not there yet")
-		}
-		return nil
-	})
-	return s
-}
-
-// command runs name as the compositor's user, in its session.
-func (s *sway) command(name string, args ...string) *exec.Cmd {
-	cmd := exec.Command(name, args...)
-	cmd.Env = []string{"PATH=/usr/local/bin:/usr/bin:/bin", "HOME=" + s.dir, "XDG_RUNTIME_DIR=" + s.runtime}
-	if s.socket != "" {
-		cmd.Env = append(cmd.Env, "WAYLAND_DISPLAY="+s.socket, "SWAYSOCK="+s.ipc)
-	}
-	if s.cred != nil {
-		cmd.SysProcAttr = &syscall.SysProcAttr{Credential: s.cred}
-	}
-	return cmd
-}
-
-// eventually retries f until it succeeds; the limit only turns a hang into
-// a failure.
-func (s *sway) eventually(what string, f func() error) {
-	s.t.Helper()
-	deadline := time.Now().Add(60 * time.Second)
-	var err error
-	for time.Now().Before(deadline) {
-		if err = f(); err == nil {
-			return
-		}
-		time.Sleep(50 * time.Millisecond)
-	}
-	s.t.Fatalf("%s: %v", what, err)
+	return &sway{Sway: swaytest.StartConfig(t, swayConfig()), t: t}
 }
 
 // windowRect finds the preview window in sway's tree.
 func (s *sway) windowRect() (image.Rectangle, error) {
-	out, err := s.command("swaymsg", "-r", "-t", "get_tree").Output()
+	out, err := s.Command("swaymsg", "-r", "-t", "get_tree").Output()
 	if err != nil {
 		return image.Rectangle{}, err
 	}
@@ -189,7 +96,7 @@ func (s *sway) windowRect() (image.Rectangle, error) {
 func (s *sway) screenshot(r image.Rectangle) (image.Image, error) {
 	geom := fmt.Sprintf("%d,%d %dx%d", r.Min.X, r.Min.Y, r.Dx(), r.Dy())
 	var stderr bytes.Buffer
-	cmd := s.command("grim", "-g", geom, "-")
+	cmd := s.Command("grim", "-g", geom, "-")
 	cmd.Stderr = &stderr
 	out, err := cmd.Output()
 	if err != nil {

@@ -20,6 +20,7 @@ import (
 	"tiny-dfr/internal/layouts"
 	"tiny-dfr/internal/watch"
 	"tiny-dfr/internal/wayland"
+	"tiny-dfr/internal/wayland/swaytest"
 	"tiny-dfr/internal/wayland/virtualkeyboard"
 	"tiny-dfr/internal/wayland/virtualpointer"
 )
@@ -182,14 +183,14 @@ func TestPreviewOnSway(t *testing.T) {
 		t.Skip("starts a compositor")
 	}
 	s := startSway(t)
-	bin := buildTinyDFR(t, s.dir)
+	bin := buildTinyDFR(t, s.Dir)
 	const length = 2170
-	cfgPath := filepath.Join(s.dir, "config.toml")
+	cfgPath := filepath.Join(s.Dir, "config.toml")
 	writeFile(t, cfgPath, config1)
 
 	// Without a display: exit status 2 and one line naming tiny-dfr render.
 	noDisp := exec.Command(bin, "preview", "-config", cfgPath)
-	noDisp.Env = []string{"PATH=/usr/bin:/bin", "XDG_RUNTIME_DIR=" + s.runtime}
+	noDisp.Env = []string{"PATH=/usr/bin:/bin", "XDG_RUNTIME_DIR=" + s.Runtime}
 	msg, err := noDisp.CombinedOutput()
 	if code := noDisp.ProcessState.ExitCode(); code != 2 || !bytes.Contains(msg, []byte("tiny-dfr render")) || bytes.Count(msg, []byte("\n")) != 1 {
 		t.Fatalf("preview without WAYLAND_DISPLAY: exit %d (%v), %q; want 2 and one line naming tiny-dfr render", code, err, msg)
@@ -197,10 +198,10 @@ func TestPreviewOnSway(t *testing.T) {
 
 	// The pointer exists before the preview starts, so the seat the
 	// preview binds already has it.
-	vp := newInput(t, filepath.Join(s.runtime, s.socket), outputW, outputH)
+	vp := newInput(t, s.Socket, outputW, outputH)
 	// A relative path, as people type it (the status line shows it).
-	cmd := s.command(bin, "preview", "-config", "config.toml", "-length", "2170", "-battery-root", s.dir)
-	cmd.Dir = s.dir
+	cmd := s.Command(bin, "preview", "-config", "config.toml", "-length", "2170", "-battery-root", s.Dir)
+	cmd.Dir = s.Dir
 	stdout, err := cmd.StdoutPipe()
 	if err != nil {
 		t.Fatal(err)
@@ -223,7 +224,7 @@ func TestPreviewOnSway(t *testing.T) {
 	})
 
 	var rect image.Rectangle
-	s.eventually("the preview window", func() (err error) { rect, err = s.windowRect(); return err })
+	swaytest.Eventually(s.t, "the preview window", func() (err error) { rect, err = s.windowRect(); return err })
 	if want := image.Rect(0, 0, length, BarHeight+statusHeight); rect.Size() != want.Size() {
 		t.Fatalf("window %v, want size %v", rect, want.Size())
 	}
@@ -234,7 +235,7 @@ func TestPreviewOnSway(t *testing.T) {
 	check := func(what string, want *image.RGBA) image.Image {
 		t.Helper()
 		var shot image.Image
-		s.eventually(what, func() (err error) {
+		swaytest.Eventually(s.t, what, func() (err error) {
 			if shot, err = s.screenshot(rect); err != nil {
 				return err
 			}
@@ -245,7 +246,7 @@ func TestPreviewOnSway(t *testing.T) {
 	}
 
 	// 1. The bar's pixels are what `tiny-dfr render` draws.
-	rendered := renderCmd(t, bin, cfgPath, s.dir)
+	rendered := renderCmd(t, bin, cfgPath, s.Dir)
 	if err := diff(rendered, image.Point{}, expected(t, cfgPath, length, layouts.Primary, -1), image.Rectangle{}); err != nil {
 		t.Fatalf("the test's own drawing is not tiny-dfr render's: %v", err)
 	}
@@ -292,7 +293,7 @@ func TestPreviewOnSway(t *testing.T) {
 
 	// 6. A broken edit keeps the last good bar and says why in red.
 	writeFile(t, cfgPath, configBad)
-	s.eventually("error shown in the window", func() error {
+	swaytest.Eventually(s.t, "error shown in the window", func() error {
 		shot, err := s.screenshot(rect)
 		if err != nil {
 			return err
@@ -313,7 +314,7 @@ func TestPreviewOnSway(t *testing.T) {
 
 	// 7. Closing the window (xdg_toplevel.close) ends the preview with
 	// status 0. (Cancelling Run, as SIGTERM does, is TestRunInProcess.)
-	if out, err := s.command("swaymsg", `[app_id="tiny-dfr-preview"]`, "kill").CombinedOutput(); err != nil {
+	if out, err := s.Command("swaymsg", `[app_id="tiny-dfr-preview"]`, "kill").CombinedOutput(); err != nil {
 		t.Fatalf("swaymsg kill: %v: %s", err, out)
 	}
 	err = cmd.Wait()
@@ -378,16 +379,16 @@ func TestRunInProcess(t *testing.T) {
 		t.Skip("starts a compositor")
 	}
 	s := startSway(t)
-	cfgPath := filepath.Join(s.dir, "config.toml")
+	cfgPath := filepath.Join(s.Dir, "config.toml")
 	writeFile(t, cfgPath, config1)
 	before, goroutines := countFDs(t), runtime.NumGoroutine()
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan error, 1)
-	env := map[string]string{"WAYLAND_DISPLAY": s.socket, "XDG_RUNTIME_DIR": s.runtime}
-	opts := Options{Config: cfgPath, Length: 2008, Scale: 2, BatteryRoot: s.dir, Getenv: func(k string) string { return env[k] }}
+	env := map[string]string{"WAYLAND_DISPLAY": filepath.Base(s.Socket), "XDG_RUNTIME_DIR": s.Runtime}
+	opts := Options{Config: cfgPath, Length: 2008, Scale: 2, BatteryRoot: s.Dir, Getenv: func(k string) string { return env[k] }}
 	go func() { done <- Run(ctx, opts, io.Discard, io.Discard) }()
 	var rect image.Rectangle
-	s.eventually("the preview window", func() (err error) { rect, err = s.windowRect(); return err })
+	swaytest.Eventually(s.t, "the preview window", func() (err error) { rect, err = s.windowRect(); return err })
 	if want := image.Pt(2008*2, (BarHeight+statusHeight)*2); rect.Size() != want {
 		t.Fatalf("window size %v, want %v at scale 2", rect.Size(), want)
 	}
@@ -399,7 +400,7 @@ func TestRunInProcess(t *testing.T) {
 			want.SetRGBA(x, y, bar.RGBAAt(x/2, y/2))
 		}
 	}
-	s.eventually("bar at scale 2", func() error {
+	swaytest.Eventually(s.t, "bar at scale 2", func() error {
 		shot, err := s.screenshot(rect)
 		if err != nil {
 			return err
@@ -410,7 +411,7 @@ func TestRunInProcess(t *testing.T) {
 	if err := <-done; err != nil {
 		t.Fatalf("Run: %v", err)
 	}
-	s.eventually("the window gone", func() error {
+	swaytest.Eventually(s.t, "the window gone", func() error {
 		if _, err := s.windowRect(); err == nil {
 			return errorString("still there")
 		}
@@ -419,7 +420,7 @@ func TestRunInProcess(t *testing.T) {
 	if after := countFDs(t); after != before {
 		t.Fatalf("%d descriptors before Run, %d after", before, after)
 	}
-	s.eventually("Run's goroutines gone", func() error {
+	swaytest.Eventually(s.t, "Run's goroutines gone", func() error {
 		if n := runtime.NumGoroutine(); n > goroutines {
 			return fmt.Errorf("%d goroutines before Run, %d after", goroutines, n)
 		}

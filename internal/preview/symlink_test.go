@@ -9,6 +9,7 @@ import (
 	"testing"
 
 	"tiny-dfr/internal/layouts"
+	"tiny-dfr/internal/wayland/swaytest"
 )
 
 // TestPreviewFollowsSymlinkedConfig: a config that is a symlink (dotfile
@@ -19,19 +20,19 @@ func TestPreviewFollowsSymlinkedConfig(t *testing.T) {
 		t.Skip("starts a compositor")
 	}
 	s := startSway(t)
-	a := filepath.Join(s.dir, "dotfiles", "a.toml")
-	b := filepath.Join(s.dir, "dotfiles", "b.toml")
+	a := filepath.Join(s.Dir, "dotfiles", "a.toml")
+	b := filepath.Join(s.Dir, "dotfiles", "b.toml")
 	os.MkdirAll(filepath.Dir(a), 0o755)
 	writeFile(t, a, config1)
 	writeFile(t, b, config2)
-	link := filepath.Join(s.dir, "config.toml")
+	link := filepath.Join(s.Dir, "config.toml")
 	if err := os.Symlink(a, link); err != nil {
 		t.Fatal(err)
 	}
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan error, 1)
-	env := map[string]string{"WAYLAND_DISPLAY": s.socket, "XDG_RUNTIME_DIR": s.runtime}
-	opts := Options{Config: link, Length: 2008, Scale: 1, BatteryRoot: s.dir, Getenv: func(k string) string { return env[k] }}
+	env := map[string]string{"WAYLAND_DISPLAY": filepath.Base(s.Socket), "XDG_RUNTIME_DIR": s.Runtime}
+	opts := Options{Config: link, Length: 2008, Scale: 1, BatteryRoot: s.Dir, Getenv: func(k string) string { return env[k] }}
 	go func() { done <- Run(ctx, opts, io.Discard, io.Discard) }()
 	defer func() {
 		cancel()
@@ -40,11 +41,11 @@ func TestPreviewFollowsSymlinkedConfig(t *testing.T) {
 		}
 	}()
 	var rect image.Rectangle
-	s.eventually("the preview window", func() (err error) { rect, err = s.windowRect(); return err })
+	swaytest.Eventually(s.t, "the preview window", func() (err error) { rect, err = s.windowRect(); return err })
 	shows := func(what string) {
 		t.Helper()
 		want := expected(t, link, 2008, layouts.Primary, -1)
-		s.eventually(what, func() error {
+		swaytest.Eventually(s.t, what, func() error {
 			shot, err := s.screenshot(rect)
 			if err != nil {
 				return err

@@ -32,14 +32,19 @@ import (
 
 // Sway is a running headless sway.
 type Sway struct {
+	Dir     string // a world-readable scratch directory, its user's HOME
 	Runtime string // its XDG_RUNTIME_DIR
 	Socket  string // the Wayland socket's path
 	IPC     string // its IPC socket ($SWAYSOCK)
+	cred    *syscall.Credential
 }
 
 // Start runs a headless sway until the test ends; its log is shown if
 // the test fails.
-func Start(t testing.TB) *Sway {
+func Start(t testing.TB) *Sway { return StartConfig(t, "default_border none\n") }
+
+// StartConfig is Start with config as sway's config file.
+func StartConfig(t testing.TB, config string) *Sway {
 	t.Helper()
 	if _, err := exec.LookPath("sway"); err != nil {
 		msg := "sway not installed (Debian package: sway; see .ci/setup-wayland)"
@@ -54,33 +59,28 @@ func Start(t testing.TB) *Sway {
 	}
 	t.Cleanup(func() { os.RemoveAll(dir) })
 	os.Chmod(dir, 0o755)
-	s := &Sway{Runtime: filepath.Join(dir, "run")}
+	s := &Sway{Dir: dir, Runtime: filepath.Join(dir, "run")}
 	if err := os.Mkdir(s.Runtime, 0o700); err != nil {
 		t.Fatal(err)
 	}
-	var cred *syscall.Credential
 	if os.Geteuid() == 0 {
 		uid, gid := 65534, 65534 // Debian's nobody:nogroup
 		if u, err := user.Lookup("nobody"); err == nil {
 			uid, _ = strconv.Atoi(u.Uid)
 			gid, _ = strconv.Atoi(u.Gid)
 		}
-		cred = &syscall.Credential{Uid: uint32(uid), Gid: uint32(gid)}
+		s.cred = &syscall.Credential{Uid: uint32(uid), Gid: uint32(gid)}
 		if err := os.Chown(s.Runtime, uid, gid); err != nil {
 			t.Fatal(err)
 		}
 	}
 	conf := filepath.Join(dir, "sway.conf")
-	if err := os.WriteFile(conf, []byte("default_border none\n"), 0o644); err != nil {
+	if err := os.WriteFile(conf, []byte(config), 0o644); err != nil {
 		t.Fatal(err)
 	}
 	log := &loggingtest.Buffer{}
-	cmd := exec.Command("sway", "-c", conf)
-	cmd.Env = []string{"PATH=/usr/local/bin:/usr/bin:/bin", "HOME=" + dir, "XDG_RUNTIME_DIR=" + s.Runtime,
-		"WLR_BACKENDS=headless", "WLR_LIBINPUT_NO_DEVICES=1", "WLR_RENDERER=pixman"}
-	if cred != nil {
-		cmd.SysProcAttr = &syscall.SysProcAttr{Credential: cred}
-	}
+	cmd := s.Command("sway", "-c", conf)
+	cmd.Env = append(cmd.Env, "WLR_BACKENDS=headless", "WLR_LIBINPUT_NO_DEVICES=1", "WLR_RENDERER=pixman")
 	cmd.Stdout, cmd.Stderr = log, log
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)
@@ -123,6 +123,21 @@ func Eventually(t testing.TB, what string, f func() error) {
 		time.Sleep(20 * time.Millisecond)
 	}
 	t.Fatalf("%s: %v", what, err)
+}
+
+// Command runs name as sway's user, in its session: WAYLAND_DISPLAY (the
+// socket's name under XDG_RUNTIME_DIR) and SWAYSOCK are set once sway is
+// up.
+func (s *Sway) Command(name string, args ...string) *exec.Cmd {
+	cmd := exec.Command(name, args...)
+	cmd.Env = []string{"PATH=/usr/local/bin:/usr/bin:/bin", "HOME=" + s.Dir, "XDG_RUNTIME_DIR=" + s.Runtime}
+	if s.Socket != "" {
+		cmd.Env = append(cmd.Env, "WAYLAND_DISPLAY="+filepath.Base(s.Socket), "SWAYSOCK="+s.IPC)
+	}
+	if s.cred != nil {
+		cmd.SysProcAttr = &syscall.SysProcAttr{Credential: s.cred}
+	}
+	return cmd
 }
 
 // DialIPC connects to sway's IPC for Command; closed when the test ends.
