@@ -519,12 +519,21 @@ func ctxSwitches(t *testing.T, pid int) int {
 	return n
 }
 
+// statFields are the fields of a /proc stat file after the command name
+// (which may hold spaces): the state first, utime at 11, stime at 12 (the
+// man page's fields 3, 14 and 15); never fewer than 13.
+func statFields(stat string) []string {
+	f := strings.Fields(stat[strings.LastIndexByte(stat, ')')+1:])
+	for len(f) < 13 {
+		f = append(f, "")
+	}
+	return f
+}
+
 // cpuTicks is the process's user+system time in clock ticks.
 func cpuTicks(t *testing.T, pid int) int {
 	t.Helper()
-	b := readFile(t, fmt.Sprintf("/proc/%d/stat", pid))
-	// Fields after the command name (which may hold spaces): state is 3rd.
-	f := strings.Fields(b[strings.LastIndexByte(b, ')')+1:])
+	f := statFields(readFile(t, fmt.Sprintf("/proc/%d/stat", pid)))
 	u, _ := strconv.Atoi(f[11])
 	s, _ := strconv.Atoi(f[12])
 	return u + s
@@ -533,8 +542,7 @@ func cpuTicks(t *testing.T, pid int) int {
 // pageFaults is the process's minor plus major page faults.
 func pageFaults(t *testing.T, pid int) int {
 	t.Helper()
-	b := readFile(t, fmt.Sprintf("/proc/%d/stat", pid))
-	f := strings.Fields(b[strings.LastIndexByte(b, ')')+1:])
+	f := statFields(readFile(t, fmt.Sprintf("/proc/%d/stat", pid)))
 	minflt, _ := strconv.Atoi(f[7])
 	majflt, _ := strconv.Atoi(f[9])
 	return minflt + majflt

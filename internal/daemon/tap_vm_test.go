@@ -917,9 +917,7 @@ func idle(pid int) bool {
 		if err != nil {
 			continue // the thread ended
 		}
-		s := string(b)
-		f := strings.Fields(s[strings.LastIndexByte(s, ')')+1:])
-		if len(f) > 0 && (f[0] == "R" || f[0] == "D") {
+		if f := statFields(string(b)); f[0] == "R" || f[0] == "D" {
 			return false
 		}
 	}
@@ -1005,11 +1003,7 @@ func threadStats(pid int) map[string][4]int {
 			}
 		}
 		if b, err := os.ReadFile(d + "/stat"); err == nil {
-			s := string(b)
-			f := strings.Fields(s[strings.LastIndexByte(s, ')')+1:])
-			if len(f) < 13 {
-				continue
-			}
+			f := statFields(string(b))
 			u, _ := strconv.Atoi(f[11])
 			st, _ := strconv.Atoi(f[12])
 			v[1] = u + st
