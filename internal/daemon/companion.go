@@ -175,14 +175,8 @@ func (c *core) mediaOutput(ev session.Event) {
 		return
 	}
 	c.media = m
-	if c.lay == nil {
-		return
-	}
-	layer := c.sw.Shown()
-	if layer < 0 || layer >= len(c.lay.Layers) {
-		return
-	}
-	for i, btn := range c.lay.Layers[layer].Buttons {
+	layer, bs := c.shownButtons()
+	for i, btn := range bs {
 		if f, ok := btn.Face.(layouts.WidgetFace); ok && f.Media {
 			c.redrawWidget(layer, i)
 		}
@@ -355,14 +349,8 @@ func (c *core) volumeWatch() {
 
 // shownHasSlider tells whether the shown layer has a slider of kind k.
 func (c *core) shownHasSlider(k int) bool {
-	if c.lay == nil {
-		return false
-	}
-	layer := c.sw.Shown()
-	if layer < 0 || layer >= len(c.lay.Layers) {
-		return false
-	}
-	for _, b := range c.lay.Layers[layer].Buttons {
+	_, bs := c.shownButtons()
+	for _, b := range bs {
 		if a, ok := b.Action.(layouts.SliderAction); ok && sliderIndex(a.Kind) == k {
 			return true
 		}

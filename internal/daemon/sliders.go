@@ -7,6 +7,7 @@ import (
 	"errors"
 	"log/slog"
 	"math"
+	"slices"
 	"time"
 
 	"tiny-dfr/internal/config"
@@ -238,40 +239,29 @@ func (c *core) overrideLight(x float64) {
 // needSliders asks for a redraw of the sliders of kind k on the shown
 // layer.
 func (c *core) needSliders(k int) {
-	if c.lay == nil {
-		return
-	}
-	layer := c.sw.Shown()
-	if layer < 0 || layer >= len(c.lay.Layers) {
-		return
-	}
-	for i, b := range c.lay.Layers[layer].Buttons {
-		if a, ok := b.Action.(layouts.SliderAction); ok && sliderIndex(a.Kind) == k && !containsInt(c.need, i) {
+	_, bs := c.shownButtons()
+	for i, b := range bs {
+		if a, ok := b.Action.(layouts.SliderAction); ok && sliderIndex(a.Kind) == k && !slices.Contains(c.need, i) {
 			c.need = append(c.need, i)
 		}
 	}
 }
 
-func containsInt(s []int, v int) bool {
-	for _, x := range s {
-		if x == v {
-			return true
-		}
+// shownButtons are the buttons of the layer shown and its index; none
+// without a layout.
+func (c *core) shownButtons() (layer int, bs []layouts.Button) {
+	layer = c.sw.Shown()
+	if c.lay == nil || layer < 0 || layer >= len(c.lay.Layers) {
+		return layer, nil
 	}
-	return false
+	return layer, c.lay.Layers[layer].Buttons
 }
 
 // shownSliders tells which kinds of slider with a backend the shown layer
 // has, the ones read by polling: the volume is reported by the companion.
 func (c *core) shownSliders() (kinds [slKinds]bool, any bool) {
-	if c.lay == nil {
-		return kinds, false
-	}
-	layer := c.sw.Shown()
-	if layer < 0 || layer >= len(c.lay.Layers) {
-		return kinds, false
-	}
-	for _, b := range c.lay.Layers[layer].Buttons {
+	_, bs := c.shownButtons()
+	for _, b := range bs {
 		if a, ok := b.Action.(layouts.SliderAction); ok {
 			if k := sliderIndex(a.Kind); k >= 0 && k != slVolume && c.sl[k].b != nil {
 				kinds[k], any = true, true
